@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Math.EC.Rfc7748;
+
+namespace PrivateFl.Crypto.Primitives;
+
+/// <summary>
+/// An X25519 key pair (RFC 7748). The private key never leaves this type except as a Shamir share;
+/// the raw shared secret never leaves it at all: it goes straight into HKDF.
+/// </summary>
+public sealed class KeyAgreementKey : IDisposable
+{
+    /// <summary>The size of an X25519 private key, public key and shared secret, in bytes.</summary>
+    public const int KeySize = 32;
+
+    private readonly byte[] _privateKey;
+    private readonly byte[] _publicKey;
+    private bool _disposed;
+
+    private KeyAgreementKey(byte[] privateKey)
+    {
+        _privateKey = privateKey;
+        _publicKey = new byte[KeySize];
+        X25519.GeneratePublicKey(_privateKey, 0, _publicKey, 0);
+    }
+
+    /// <summary>Gets the 32-byte public key (the u-coordinate, little-endian, RFC 7748 §5).</summary>
+    public ReadOnlySpan<byte> PublicKey => _publicKey;
+
+    /// <summary>Creates a key pair from fresh operating-system randomness.</summary>
+    /// <returns>The new key pair; dispose it to zero the private key.</returns>
+    public static KeyAgreementKey Generate()
+    {
+        byte[] privateKey = new byte[KeySize];
+        RandomNumberGenerator.Fill(privateKey);
+        return new KeyAgreementKey(privateKey);
+    }
+
+    /// <summary>Recreates a key pair from a 32-byte private key (for example one reconstructed from shares).</summary>
+    /// <param name="privateKey">The private scalar; it is copied.</param>
+    /// <exception cref="ArgumentException">The key is not 32 bytes long.</exception>
+    public static KeyAgreementKey Import(ReadOnlySpan<byte> privateKey)
+    {
+        if (privateKey.Length != KeySize)
+        {
+            throw new ArgumentException($"An X25519 private key is {KeySize} bytes; got {privateKey.Length}.", nameof(privateKey));
+        }
+
+        return new KeyAgreementKey(privateKey.ToArray());
+    }
+
+    /// <summary>
+    /// Agrees with a peer and derives a key from the shared secret with HKDF-SHA256 under <paramref name="label"/>.
+    /// </summary>
+    /// <param name="peerPublicKey">The peer's 32-byte public key.</param>
+    /// <param name="label">The purpose of the derived key, one of <see cref="KdfLabels"/>.</param>
+    /// <param name="context">Public data the key is bound to.</param>
+    /// <param name="output">Receives the derived key.</param>
+    /// <exception cref="ArgumentException">The peer key is not 32 bytes.</exception>
+    /// <exception cref="KeyAgreementException">The peer key is of small order.</exception>
+    /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
+    public void DeriveSharedKey(ReadOnlySpan<byte> peerPublicKey, string label, ReadOnlySpan<byte> context, Span<byte> output)
+    {
+        Span<byte> shared = stackalloc byte[KeySize];
+        try
+        {
+            Agree(peerPublicKey, shared);
+            Kdf.DeriveKey(shared, label, context, output);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(shared);
+        }
+    }
+
+    /// <summary>Copies the private key, for secret sharing only.</summary>
+    internal void ExportPrivateKey(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _privateKey.CopyTo(destination);
+    }
+
+    /// <summary>The raw X25519 function; internal so that its output can only feed a KDF (and known-answer tests).</summary>
+    internal void Agree(ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (peerPublicKey.Length != KeySize)
+        {
+            throw new ArgumentException($"An X25519 public key is {KeySize} bytes; got {peerPublicKey.Length}.", nameof(peerPublicKey));
+        }
+
+        if (!X25519.CalculateAgreement(_privateKey, peerPublicKey, sharedSecret))
+        {
+            CryptographicOperations.ZeroMemory(sharedSecret);
+            throw new KeyAgreementException();
+        }
+    }
+
+    /// <summary>Zeroes the private key.</summary>
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_privateKey);
+        _disposed = true;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => "X25519 key (private part not shown)";
+}
