@@ -24,6 +24,38 @@ public sealed class MaskGeneratorTests
         Assert.Equal([0x4a76a0a3u, 0x95a465ef, 0x419414ea, 0x530816ce], stream[4096..4100]);
     }
 
+    [Property(MaxTest = 30)]
+    public bool Generate_OpenSslAndEcbConstructions_GiveTheSameStream(PositiveInt lengthChoice, int seed)
+    {
+        // Both constructions of AES-256-CTR must agree, so that a platform without libcrypto (which uses
+        // the ECB construction) masks exactly like one with it.
+        byte[] key = new DeterministicRandom(seed).NextBytes(32);
+        int length = lengthChoice.Get % 40_000;
+        uint[] viaEcb = new uint[length];
+        uint[] viaDefault = new uint[length];
+
+        MaskGeneratorPaths.WithEcb(() => MaskGenerator.Generate(key, viaEcb));
+        MaskGenerator.Generate(key, viaDefault);
+
+        return viaEcb.AsSpan().SequenceEqual(viaDefault);
+    }
+
+    [Fact]
+    public void UseOpenSslCounterMode_OnLinux_IsOnSoTheFastPathIsWhatTheTestsCheck()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), PrivateFl.Crypto.Internal.OpenSslCounterMode.IsAvailable && MaskGenerator.UseOpenSslCounterMode);
+    }
+
+    [Fact]
+    public void Generate_EcbConstruction_MatchesSpecVector()
+    {
+        uint[] stream = new uint[8];
+
+        MaskGeneratorPaths.WithEcb(() => MaskGenerator.Generate(GoldenSeed, stream));
+
+        Assert.Equal([0xb60090f2u, 0xd09f492a, 0x6a9af3a9, 0x80772edd, 0xae765df0, 0xe59fb94a, 0x319bf6a6, 0x3d36c248], stream);
+    }
+
     [Property(MaxTest = 50)]
     public bool Generate_AnyLength_IsPrefixOfLongerStream(PositiveInt lengthChoice, int seed)
     {
