@@ -14,4 +14,7 @@ public static class KdfLabels
 
     /// <summary>The seed of the pairwise mask two clients agree on.</summary>
     public const string MaskSeed = "privatefl/v1/mask-seed";
+
+    /// <summary>The key of the AES-CTR stream that permutes the clients of a SecAgg+ neighbour graph.</summary>
+    public const string Graph = "privatefl/v1/graph";
 }

@@ -1,0 +1,599 @@
+using System.Security.Cryptography;
+using PrivateFl.Crypto.Encoding;
+using PrivateFl.Crypto.Internal;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.SecAgg.Messages;
+
+namespace PrivateFl.Crypto.SecAgg;
+
+/// <summary>
+/// The server's side of one secure-aggregation round (Bonawitz et al. CCS'17, Figure 4, with the neighbour
+/// graphs of Bell et al. CCS'20): it collects each stage's messages, tracks who is alive, routes encrypted
+/// shares, and at the end removes the masks and returns the sum of exactly the surviving clients' inputs
+/// (specs/protocol.md §2.3).
+/// </summary>
+/// <remarks>
+/// <para>The caller drives time: it calls the stage's <c>Accept…</c> for each message, and the stage's
+/// <c>Close…</c> when every awaited client has answered (<see cref="IsStageComplete"/>) or its deadline
+/// passed; a client that has not answered by then has dropped out.</para>
+/// <para>A rejected message throws <see cref="SecAggProtocolException"/> and leaves the round unchanged for
+/// everybody else. A stage that closes with too few clients to finish aborts the round: the partial sum and
+/// every share are erased, and <see cref="RoundAbortedException"/> says why.</para>
+/// <para>Not thread-safe: the caller serialises calls (the gRPC coordinator holds one lock per round).</para>
+/// </remarks>
+public sealed class AggregationRound
+{
+    private readonly SecAggParameters _parameters;
+    private readonly IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? _identityPublicKeys;
+    private readonly int[][] _neighbours;
+    private readonly Dictionary<int, AdvertisedKeys> _advertised = [];
+    private readonly HashSet<string> _advertisedKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, ShareKeys> _shareKeys = [];
+    private readonly HashSet<int> _received = [];
+    private readonly Dictionary<int, List<ShamirShare>> _selfMaskShares = [];
+    private readonly Dictionary<int, List<ShamirShare>> _maskKeyShares = [];
+    private readonly List<(int Client, SecretKind Kind)> _reconstructed = [];
+    private SortedSet<int> _alive;
+    private SortedSet<int> _sharers = [];   // U2
+    private SortedSet<int> _survivors = []; // U3
+    private uint[]? _sum;
+    private byte[]? _consistencyPayload;
+    private readonly List<ConsistencySignature> _consistencySignatures = [];
+
+    /// <summary>Opens a round.</summary>
+    /// <param name="parameters">The round's parameters.</param>
+    /// <param name="identityPublicKeys">Active mode: every participant's Ed25519 identity public key, by index.</param>
+    /// <exception cref="ArgumentException">Active mode without an identity key for every participant.</exception>
+    public AggregationRound(SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Mode == SecAggMode.Active)
+        {
+            ArgumentNullException.ThrowIfNull(identityPublicKeys);
+            for (int u = 1; u <= parameters.ParticipantCount; u++)
+            {
+                if (!identityPublicKeys.TryGetValue(u, out ReadOnlyMemory<byte> key) || key.Length != Signatures.PublicKeySize)
+                {
+                    throw new ArgumentException($"Active mode needs a 32-byte identity public key for every participant; client {u} has none.", nameof(identityPublicKeys));
+                }
+            }
+        }
+
+        _parameters = parameters;
+        _identityPublicKeys = identityPublicKeys;
+        _neighbours = NeighbourGraph.Create(parameters).AllNeighbours();
+        _alive = new SortedSet<int>(Enumerable.Range(1, parameters.ParticipantCount));
+    }
+
+    /// <summary>Gets the round's parameters.</summary>
+    public SecAggParameters Parameters => _parameters;
+
+    /// <summary>Gets the current stage.</summary>
+    public RoundStage Stage { get; private set; } = RoundStage.AdvertiseKeys;
+
+    /// <summary>Gets why the round was aborted, or <see langword="null"/>.</summary>
+    public string? AbortReason { get; private set; }
+
+    /// <summary>Gets the clients alive at the start of the current stage (those whose message it awaits).</summary>
+    public IReadOnlyCollection<int> AliveClients => _alive;
+
+    /// <summary>Gets the clients whose message for the current stage has been accepted.</summary>
+    public IReadOnlyCollection<int> ReceivedClients => _received;
+
+    /// <summary>Gets a value indicating whether every alive client has answered the current stage.</summary>
+    public bool IsStageComplete => Stage < RoundStage.Completed && _received.Count == _alive.Count;
+
+    /// <summary>The secrets reconstructed at unmasking, for the transcript-privacy tests.</summary>
+    internal IReadOnlyList<(int Client, SecretKind Kind)> ReconstructedSecrets => _reconstructed;
+
+    /// <summary>Stage 0: accepts a client's round public keys.</summary>
+    /// <param name="message">The advertisement.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptAdvertiseKeys(AdvertisedKeys message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Admit(RoundStage.AdvertiseKeys, message.Sender);
+        if (message.CipherPublicKey.Length != KeyAgreementKey.KeySize || message.MaskPublicKey.Length != KeyAgreementKey.KeySize)
+        {
+            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender}'s round public keys must be 32 bytes each.");
+        }
+
+        if (_parameters.Mode == SecAggMode.Active
+            && !Signatures.Verify(_identityPublicKeys![message.Sender].Span, ProtocolEncoding.AdvertisePayload(_parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span), message.Signature.Span))
+        {
+            throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s advertised keys are not signed by its identity key.");
+        }
+
+        string cipherKey = Convert.ToHexString(message.CipherPublicKey.Span);
+        string maskKey = Convert.ToHexString(message.MaskPublicKey.Span);
+        if (cipherKey == maskKey || _advertisedKeys.Contains(cipherKey) || _advertisedKeys.Contains(maskKey))
+        {
+            throw Reject(SecAggViolation.DuplicatePublicKey, $"Client {message.Sender} advertised a public key that is already in use in this round.");
+        }
+
+        _advertisedKeys.Add(cipherKey);
+        _advertisedKeys.Add(maskKey);
+        _advertised.Add(message.Sender, message);
+        _received.Add(message.Sender);
+    }
+
+    /// <summary>Closes stage 0 and returns each live client's key directory (its live neighbours' keys).</summary>
+    /// <returns>The key directory per client.</returns>
+    /// <exception cref="RoundAbortedException">Too few clients advertised keys.</exception>
+    public IReadOnlyDictionary<int, KeyDirectory> CloseAdvertiseKeys()
+    {
+        RequireStage(RoundStage.AdvertiseKeys);
+        SortedSet<int> advertised = KeepClientsWithThreshold(new SortedSet<int>(_received), RoundStage.AdvertiseKeys);
+        foreach (int dropped in _advertised.Keys.Where(c => !advertised.Contains(c)).ToList())
+        {
+            _advertised.Remove(dropped);
+        }
+
+        Advance(RoundStage.ShareKeys, advertised);
+        var directories = new Dictionary<int, KeyDirectory>(advertised.Count);
+        foreach (int client in advertised)
+        {
+            directories[client] = new KeyDirectory([.. _neighbours[client].Where(advertised.Contains).Select(v => _advertised[v])]);
+        }
+
+        return directories;
+    }
+
+    /// <summary>Stage 1: accepts a client's encrypted shares, exactly one per live neighbour.</summary>
+    /// <param name="message">The shares.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptShareKeys(ShareKeys message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Admit(RoundStage.ShareKeys, message.Sender);
+        var expected = new HashSet<int>(_neighbours[message.Sender].Where(_alive.Contains));
+        var recipients = new HashSet<int>();
+        foreach (EncryptedShare? share in message.Shares ?? [])
+        {
+            if (share is null || share.Sender != message.Sender)
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s shares must all name it as their sender.");
+            }
+
+            if (!expected.Contains(share.Recipient))
+            {
+                throw Reject(SecAggViolation.NotANeighbour, $"Client {message.Sender} addressed a share to client {share.Recipient}, which is not one of its live neighbours.");
+            }
+
+            if (!recipients.Add(share.Recipient))
+            {
+                throw Reject(SecAggViolation.DuplicateMessage, $"Client {message.Sender} sent two shares to client {share.Recipient}.");
+            }
+
+            if (share.Ciphertext.Length != ProtocolEncoding.ShareCiphertextSize)
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share for client {share.Recipient} is {share.Ciphertext.Length} bytes; a share is {ProtocolEncoding.ShareCiphertextSize}.");
+            }
+        }
+
+        if (recipients.Count != expected.Count)
+        {
+            throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} sent {recipients.Count} shares; it has {expected.Count} live neighbours.");
+        }
+
+        _shareKeys.Add(message.Sender, message);
+        _received.Add(message.Sender);
+    }
+
+    /// <summary>Closes stage 1 and returns, per client, the shares its live neighbours addressed to it.</summary>
+    /// <returns>The share delivery per client.</returns>
+    /// <exception cref="RoundAbortedException">Too few clients shared keys.</exception>
+    public IReadOnlyDictionary<int, ShareDelivery> CloseShareKeys()
+    {
+        RequireStage(RoundStage.ShareKeys);
+        SortedSet<int> sharers = KeepClientsWithThreshold(new SortedSet<int>(_received), RoundStage.ShareKeys);
+        var inbox = sharers.ToDictionary(c => c, _ => new List<EncryptedShare>());
+        foreach (int sender in sharers)
+        {
+            foreach (EncryptedShare share in _shareKeys[sender].Shares)
+            {
+                if (inbox.TryGetValue(share.Recipient, out List<EncryptedShare>? shares))
+                {
+                    shares.Add(share);
+                }
+            }
+        }
+
+        _shareKeys.Clear();
+        _sharers = sharers;
+        _sum = new uint[_parameters.VectorLength];
+        Advance(RoundStage.MaskedInput, sharers);
+        return inbox.ToDictionary(pair => pair.Key, pair => new ShareDelivery(pair.Value));
+    }
+
+    /// <summary>Stage 2: accepts a client's masked input and adds it into the running sum.</summary>
+    /// <param name="message">The masked input.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptMaskedInput(MaskedInput message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Admit(RoundStage.MaskedInput, message.Sender);
+        if (message.Vector.Length != _parameters.VectorLength)
+        {
+            throw Reject(SecAggViolation.WrongVectorLength, $"Client {message.Sender}'s masked input has length {message.Vector.Length}; the round's vector length is {_parameters.VectorLength}.");
+        }
+
+        ModularVector.Add(_sum, message.Vector.Span);
+        _received.Add(message.Sender);
+    }
+
+    /// <summary>
+    /// Closes stage 2: the clients whose inputs arrived are the survivors U3, and the sum will contain exactly
+    /// their inputs. In semi-honest mode the list is the unmask request; in active mode, the list to sign.
+    /// </summary>
+    /// <returns>The survivor list to send to every survivor.</returns>
+    /// <exception cref="RoundAbortedException">A survivor or a dropped client has fewer than t surviving neighbours, so its masks could not be removed.</exception>
+    public SurvivorList CloseMaskedInput()
+    {
+        RequireStage(RoundStage.MaskedInput);
+        var survivors = new SortedSet<int>(_received);
+        foreach (int client in _sharers)
+        {
+            int surviving = _neighbours[client].Count(survivors.Contains);
+            if (surviving < _parameters.Threshold)
+            {
+                string role = survivors.Contains(client) ? "survivor" : "dropped client";
+                throw Abort(RoundStage.MaskedInput, $"After MaskedInput {survivors.Count} of {_sharers.Count} clients remain; {role} {client} has {surviving} surviving neighbours, below the threshold {_parameters.Threshold}, so its masks could not be removed.");
+            }
+        }
+
+        _survivors = survivors;
+        int[] list = [.. survivors];
+        if (_parameters.Mode == SecAggMode.Active)
+        {
+            _consistencyPayload = ProtocolEncoding.ConsistencyPayload(_parameters.Round, list);
+            Advance(RoundStage.ConsistencyCheck, survivors);
+        }
+        else
+        {
+            Advance(RoundStage.Unmask, survivors);
+        }
+
+        return new SurvivorList(list);
+    }
+
+    /// <summary>Stage 3 (active mode): accepts a survivor's signature on the survivor list.</summary>
+    /// <param name="message">The signature.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptConsistencySignature(ConsistencySignature message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Admit(RoundStage.ConsistencyCheck, message.Sender);
+        if (!Signatures.Verify(_identityPublicKeys![message.Sender].Span, _consistencyPayload, message.Signature.Span))
+        {
+            throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s signature on the survivor list does not verify.");
+        }
+
+        _consistencySignatures.Add(message);
+        _received.Add(message.Sender);
+    }
+
+    /// <summary>Closes stage 3 (active mode) and returns the proof to send to every signer.</summary>
+    /// <returns>The survivor list with at least t signatures.</returns>
+    /// <exception cref="RoundAbortedException">Fewer than t survivors signed.</exception>
+    public ConsistencyProof CloseConsistencyCheck()
+    {
+        RequireStage(RoundStage.ConsistencyCheck);
+        if (_received.Count < _parameters.Threshold)
+        {
+            throw Abort(RoundStage.ConsistencyCheck, $"After ConsistencyCheck {_received.Count} survivors signed, below the threshold {_parameters.Threshold}.");
+        }
+
+        var proof = new ConsistencyProof([.. _survivors], [.. _consistencySignatures.OrderBy(s => s.Sender)]);
+        Advance(RoundStage.Unmask, new SortedSet<int>(_received));
+        return proof;
+    }
+
+    /// <summary>Stage 4: accepts a client's revealed shares: for each neighbour it holds, b_v if v survived, else s_v.</summary>
+    /// <param name="message">The shares.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptUnmask(UnmaskShares message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Admit(RoundStage.Unmask, message.Sender);
+        var expected = new HashSet<int>(_neighbours[message.Sender].Where(_sharers.Contains));
+        var owners = new HashSet<int>();
+        var decoded = new List<(int Owner, SecretKind Kind, ShamirShare Share)>();
+        try
+        {
+            foreach (RevealedShare? revealed in message.Shares ?? [])
+            {
+                if (revealed is null || !expected.Contains(revealed.Owner) || !owners.Add(revealed.Owner))
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a share of client {revealed?.Owner}, which it does not hold or revealed twice.");
+                }
+
+                SecretKind wanted = _survivors.Contains(revealed.Owner) ? SecretKind.SelfMaskSeed : SecretKind.MaskKey;
+                if (revealed.Kind != wanted)
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed the {revealed.Kind} share of client {revealed.Owner}; the round needs its {wanted} share.");
+                }
+
+                ShamirShare share;
+                try
+                {
+                    share = ShamirShare.Decode(revealed.Share.Span);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share of client {revealed.Owner} does not decode.", ex);
+                }
+
+                decoded.Add((revealed.Owner, revealed.Kind, share));
+                if (share.Index != message.Sender)
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share of client {revealed.Owner} is not evaluated at its own point.");
+                }
+            }
+
+            if (owners.Count != expected.Count)
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed {owners.Count} shares; it holds {expected.Count}.");
+            }
+        }
+        catch
+        {
+            foreach ((_, _, ShamirShare share) in decoded)
+            {
+                share.Dispose();
+            }
+
+            throw;
+        }
+
+        foreach ((int owner, SecretKind kind, ShamirShare share) in decoded)
+        {
+            Dictionary<int, List<ShamirShare>> store = kind == SecretKind.SelfMaskSeed ? _selfMaskShares : _maskKeyShares;
+            if (!store.TryGetValue(owner, out List<ShamirShare>? list))
+            {
+                store[owner] = list = [];
+            }
+
+            list.Add(share);
+        }
+
+        _received.Add(message.Sender);
+    }
+
+    /// <summary>
+    /// Closes stage 4: reconstructs b_u of every survivor and s_v of every client that dropped after sharing,
+    /// removes the masks, and returns the sum of exactly the survivors' inputs.
+    /// </summary>
+    /// <returns>The sum and the clients it contains.</returns>
+    /// <exception cref="RoundAbortedException">Some secret has fewer than t revealed shares.</exception>
+    /// <exception cref="SecretSharingException">Revealed shares are inconsistent (a client lied); the round is aborted.</exception>
+    public AggregationResult CloseUnmask()
+    {
+        RequireStage(RoundStage.Unmask);
+        foreach (int client in _sharers)
+        {
+            bool survived = _survivors.Contains(client);
+            int revealed = (survived ? _selfMaskShares : _maskKeyShares).GetValueOrDefault(client)?.Count ?? 0;
+            if (revealed < _parameters.Threshold)
+            {
+                string secret = survived ? "self-mask seed of survivor" : "mask key of dropped client";
+                throw Abort(RoundStage.Unmask, $"After Unmask {_received.Count} clients answered; the {secret} {client} has {revealed} shares, below the threshold {_parameters.Threshold}.");
+            }
+        }
+
+        List<MaskRemoval> removals;
+        try
+        {
+            removals = ReconstructMasks();
+        }
+        catch (SecretSharingException ex)
+        {
+            throw Abort(RoundStage.Unmask, $"Revealed shares are inconsistent: {ex.Message}");
+        }
+
+        uint[] sum = _sum!;
+        RemoveMasks(sum, removals);
+        _sum = null;
+        ClearShares();
+        Stage = RoundStage.Completed;
+        _alive = [];
+        _received.Clear();
+        return new AggregationResult(sum, [.. _survivors]);
+    }
+
+    /// <summary>Aborts the round from outside (for example the session was cancelled); nothing is revealed.</summary>
+    /// <param name="reason">Why, for the record.</param>
+    public void Abort(string reason)
+    {
+        if (Stage < RoundStage.Completed)
+        {
+            _ = Abort(Stage, reason);
+        }
+    }
+
+    private List<MaskRemoval> ReconstructMasks()
+    {
+        var removals = new List<MaskRemoval>();
+        byte[] secret = new byte[Shamir.SecretSize];
+        try
+        {
+            foreach (int survivor in _survivors)
+            {
+                Shamir.Reconstruct(_selfMaskShares[survivor], _parameters.Threshold, secret);
+                _reconstructed.Add((survivor, SecretKind.SelfMaskSeed));
+                removals.Add(new MaskRemoval(secret.ToArray(), null, AddedByClient: true));
+            }
+
+            foreach (int dropped in _sharers.Where(c => !_survivors.Contains(c)))
+            {
+                Shamir.Reconstruct(_maskKeyShares[dropped], _parameters.Threshold, secret);
+                _reconstructed.Add((dropped, SecretKind.MaskKey));
+                foreach (int survivor in _neighbours[dropped].Where(_survivors.Contains))
+                {
+                    // The survivor masked with +PRG(s_uv) if it has the smaller index, −PRG(s_uv) otherwise.
+                    removals.Add(new MaskRemoval(secret.ToArray(), _advertised[survivor].MaskPublicKey, AddedByClient: survivor < dropped));
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+
+        return removals;
+    }
+
+    private void RemoveMasks(uint[] sum, List<MaskRemoval> removals)
+    {
+        // Each worker expands its share of the masks into its own accumulator, in parallel across cores;
+        // the accumulators are then subtracted from the sum.
+        int workers = Math.Max(1, Math.Min(Environment.ProcessorCount, removals.Count));
+        uint[][] accumulators = new uint[workers][];
+        Parallel.For(0, workers, worker =>
+        {
+            uint[] accumulator = accumulators[worker] = new uint[sum.Length];
+            byte[] seed = new byte[MaskGenerator.SeedSize];
+            try
+            {
+                for (int i = worker; i < removals.Count; i += workers)
+                {
+                    MaskRemoval removal = removals[i];
+                    ReadOnlySpan<byte> maskSeed = removal.Secret;
+                    if (removal.SurvivorMaskPublicKey is ReadOnlyMemory<byte> survivorKey)
+                    {
+                        using var droppedKey = KeyAgreementKey.Import(removal.Secret);
+                        droppedKey.DeriveSharedKey(survivorKey.Span, KdfLabels.MaskSeed, _parameters.Round.Context, seed);
+                        maskSeed = seed;
+                    }
+
+                    if (removal.AddedByClient)
+                    {
+                        MaskGenerator.AddMask(maskSeed, accumulator);
+                    }
+                    else
+                    {
+                        MaskGenerator.SubtractMask(maskSeed, accumulator);
+                    }
+
+                    CryptographicOperations.ZeroMemory(removal.Secret);
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(seed);
+            }
+        });
+
+        foreach (uint[] accumulator in accumulators)
+        {
+            ModularVector.Subtract(sum, accumulator);
+        }
+    }
+
+    private SortedSet<int> KeepClientsWithThreshold(SortedSet<int> clients, RoundStage stage)
+    {
+        // A client with fewer than t live neighbours cannot share its secrets safely; removing it can leave a
+        // neighbour short, so repeat until stable. No input exists yet, so dropping them reveals nothing.
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (int client in clients.ToList())
+            {
+                if (_neighbours[client].Count(clients.Contains) < _parameters.Threshold)
+                {
+                    clients.Remove(client);
+                    changed = true;
+                }
+            }
+        }
+
+        if (clients.Count <= _parameters.Threshold)
+        {
+            throw Abort(stage, $"After {stage} {_received.Count} of {_alive.Count} clients answered; fewer than t + 1 = {_parameters.Threshold + 1} of them keep the threshold t = {_parameters.Threshold} of live neighbours.");
+        }
+
+        return clients;
+    }
+
+    private void Admit(RoundStage stage, int sender)
+    {
+        if (Stage >= RoundStage.Completed)
+        {
+            throw new SecAggProtocolException(SecAggViolation.RoundEnded, $"Round {_parameters.Round} has ended ({Stage}).");
+        }
+
+        if (sender < 1 || sender > _parameters.ParticipantCount)
+        {
+            throw Reject(SecAggViolation.UnknownParticipant, $"Client {sender} is not a participant of round {_parameters.Round}.");
+        }
+
+        if (Stage != stage)
+        {
+            throw Reject(SecAggViolation.StageOutOfOrder, $"A {stage} message from client {sender} arrived while the round is at stage {Stage}.");
+        }
+
+        if (!_alive.Contains(sender))
+        {
+            throw Reject(SecAggViolation.NotAlive, $"Client {sender} dropped out of round {_parameters.Round} before stage {stage}.");
+        }
+
+        if (_received.Contains(sender))
+        {
+            throw Reject(SecAggViolation.DuplicateMessage, $"Client {sender} already sent its {stage} message.");
+        }
+    }
+
+    private void RequireStage(RoundStage stage)
+    {
+        if (Stage != stage)
+        {
+            throw new SecAggProtocolException(
+                Stage >= RoundStage.Completed ? SecAggViolation.RoundEnded : SecAggViolation.StageOutOfOrder,
+                $"Cannot close {stage}: round {_parameters.Round} is at stage {Stage}.");
+        }
+    }
+
+    private void Advance(RoundStage next, SortedSet<int> alive)
+    {
+        Stage = next;
+        _alive = alive;
+        _received.Clear();
+    }
+
+    private static SecAggProtocolException Reject(SecAggViolation violation, string message, Exception? inner = null) =>
+        new(violation, message, inner);
+
+    private RoundAbortedException Abort(RoundStage stage, string reason)
+    {
+        if (_sum is not null)
+        {
+            Array.Clear(_sum);
+            _sum = null;
+        }
+
+        ClearShares();
+        _shareKeys.Clear();
+        Stage = RoundStage.Aborted;
+        AbortReason = reason;
+        _alive = [];
+        _received.Clear();
+        return new RoundAbortedException(stage, reason);
+    }
+
+    private void ClearShares()
+    {
+        foreach (List<ShamirShare> shares in _selfMaskShares.Values.Concat(_maskKeyShares.Values))
+        {
+            foreach (ShamirShare share in shares)
+            {
+                share.Dispose();
+            }
+        }
+
+        _selfMaskShares.Clear();
+        _maskKeyShares.Clear();
+    }
+
+    private sealed record MaskRemoval(byte[] Secret, ReadOnlyMemory<byte>? SurvivorMaskPublicKey, bool AddedByClient);
+}

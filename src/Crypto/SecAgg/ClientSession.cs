@@ -1,0 +1,548 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using PrivateFl.Crypto.Internal;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.SecAgg.Messages;
+
+namespace PrivateFl.Crypto.SecAgg;
+
+/// <summary>
+/// One client's side of one secure-aggregation round (Bonawitz et al. CCS'17, Figure 4, with the neighbour
+/// graphs of Bell et al. CCS'20): one method per stage, each taking the server's message and returning the
+/// client's reply (specs/protocol.md §2.3).
+/// </summary>
+/// <remarks>
+/// The client trusts the server with nothing. It checks every message itself, and on any violation it
+/// erases its secrets, moves to <see cref="ClientStage.Aborted"/> and throws
+/// <see cref="SecAggProtocolException"/> naming the rule. It never reveals both shares of one neighbour,
+/// because it answers one unmask request per round and chooses the share kind from one survivor list.
+/// </remarks>
+public sealed class ClientSession : IDisposable
+{
+    private readonly SecAggParameters _parameters;
+    private readonly NeighbourGraph _graph;
+    private readonly SigningKey? _identityKey;
+    private readonly IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? _identityPublicKeys;
+    private readonly Dictionary<int, AdvertisedKeys> _liveNeighbours = [];
+    private readonly SortedDictionary<int, (ShamirShare SelfMaskSeed, ShamirShare MaskKey)> _heldShares = [];
+    private KeyAgreementKey? _cipherKey;
+    private KeyAgreementKey? _maskKey;
+    private byte[]? _selfMaskSeed;
+    private int[]? _signedSurvivors;
+
+    /// <summary>Creates the client's state for a round.</summary>
+    /// <param name="parameters">The round's parameters, as announced by the server and checked by the caller.</param>
+    /// <param name="index">This client's index in the round, 1 … n.</param>
+    /// <param name="identityKey">Active mode: this client's Ed25519 identity key (not owned: the caller disposes it).</param>
+    /// <param name="identityPublicKeys">Active mode: every participant's identity public key, by index, from an authentic source (enrolment).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The index is not 1 … n.</exception>
+    /// <exception cref="ArgumentException">Active mode without identity keys, or this client's key does not match its entry.</exception>
+    public ClientSession(
+        SecAggParameters parameters,
+        int index,
+        SigningKey? identityKey = null,
+        IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(index, parameters.ParticipantCount);
+        if (parameters.Mode == SecAggMode.Active)
+        {
+            ArgumentNullException.ThrowIfNull(identityKey);
+            ArgumentNullException.ThrowIfNull(identityPublicKeys);
+            if (!identityPublicKeys.TryGetValue(index, out ReadOnlyMemory<byte> own) || !own.Span.SequenceEqual(identityKey.PublicKey))
+            {
+                throw new ArgumentException("The identity key does not match this client's entry in the identity public keys.", nameof(identityKey));
+            }
+        }
+
+        _parameters = parameters;
+        _graph = NeighbourGraph.Create(parameters);
+        _identityKey = identityKey;
+        _identityPublicKeys = identityPublicKeys;
+        Index = index;
+    }
+
+    /// <summary>Gets this client's index in the round.</summary>
+    public int Index { get; }
+
+    /// <summary>Gets where the client is in the round.</summary>
+    public ClientStage Stage { get; private set; } = ClientStage.Ready;
+
+    /// <summary>Stage 0: creates the round keys c_u and s_u and advertises their public halves.</summary>
+    /// <returns>The advertisement, signed in active mode.</returns>
+    /// <exception cref="SecAggProtocolException">Called twice or after the round ended.</exception>
+    public AdvertisedKeys AdvertiseKeys()
+    {
+        Expect(ClientStage.Ready, nameof(AdvertiseKeys));
+        _cipherKey = KeyAgreementKey.Generate();
+        _maskKey = KeyAgreementKey.Generate();
+        byte[] signature = [];
+        if (_parameters.Mode == SecAggMode.Active)
+        {
+            signature = _identityKey!.Sign(ProtocolEncoding.AdvertisePayload(_parameters.Round, Index, _cipherKey.PublicKey, _maskKey.PublicKey));
+        }
+
+        Stage = ClientStage.KeysAdvertised;
+        return new AdvertisedKeys(Index, _cipherKey.PublicKey.ToArray(), _maskKey.PublicKey.ToArray(), signature);
+    }
+
+    /// <summary>
+    /// Stage 1: checks the neighbours' keys, draws the self-mask seed b_u, Shamir-splits b_u and s_u's private
+    /// key among the live neighbours (threshold t), and encrypts each neighbour's pair of shares to it.
+    /// </summary>
+    /// <param name="directory">The live neighbours' advertisements.</param>
+    /// <returns>One encrypted share pair per live neighbour.</returns>
+    /// <exception cref="SecAggProtocolException">A rule is broken; the client has aborted.</exception>
+    public ShareKeys ShareKeys(KeyDirectory directory)
+    {
+        Expect(ClientStage.KeysAdvertised, nameof(ShareKeys));
+        ArgumentNullException.ThrowIfNull(directory);
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal)
+        {
+            Convert.ToHexString(_cipherKey!.PublicKey),
+            Convert.ToHexString(_maskKey!.PublicKey),
+        };
+        foreach (AdvertisedKeys? entry in directory.Entries ?? [])
+        {
+            if (entry is null)
+            {
+                throw Fail(SecAggViolation.MalformedMessage, "The key directory has an empty entry.");
+            }
+
+            if (!_graph.AreNeighbours(Index, entry.Sender))
+            {
+                throw Fail(SecAggViolation.NotANeighbour, $"The key directory lists client {entry.Sender}, which is not a neighbour of client {Index} in the round's graph.");
+            }
+
+            if (_liveNeighbours.ContainsKey(entry.Sender))
+            {
+                throw Fail(SecAggViolation.DuplicateMessage, $"The key directory lists client {entry.Sender} twice.");
+            }
+
+            if (entry.CipherPublicKey.Length != KeyAgreementKey.KeySize || entry.MaskPublicKey.Length != KeyAgreementKey.KeySize)
+            {
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not 32 bytes each.");
+            }
+
+            if (_parameters.Mode == SecAggMode.Active && !VerifyIdentitySignature(entry.Sender, ProtocolEncoding.AdvertisePayload(_parameters.Round, entry.Sender, entry.CipherPublicKey.Span, entry.MaskPublicKey.Span), entry.Signature.Span))
+            {
+                throw Fail(SecAggViolation.InvalidSignature, $"Client {entry.Sender}'s advertised keys are not signed by its identity key.");
+            }
+
+            if (!seenKeys.Add(Convert.ToHexString(entry.CipherPublicKey.Span)) || !seenKeys.Add(Convert.ToHexString(entry.MaskPublicKey.Span)))
+            {
+                throw Fail(SecAggViolation.DuplicatePublicKey, $"Client {entry.Sender} advertised a public key that another party also advertised.");
+            }
+
+            _liveNeighbours.Add(entry.Sender, entry);
+        }
+
+        RequireThreshold(_liveNeighbours.Count, "advertised keys");
+
+        int[] holders = [.. _liveNeighbours.Keys.Order()];
+        byte[] selfMaskSeed = RandomNumberGenerator.GetBytes(MaskGenerator.SeedSize);
+        byte[] maskPrivateKey = new byte[KeyAgreementKey.KeySize];
+        ShamirShare[] selfMaskShares = [];
+        ShamirShare[] maskKeyShares = [];
+        byte[] plaintext = new byte[ProtocolEncoding.SharePlaintextSize];
+        byte[] shareKey = new byte[Aead.KeySize];
+        try
+        {
+            _maskKey.ExportPrivateKey(maskPrivateKey);
+            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders);
+            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders);
+            var shares = new EncryptedShare[holders.Length];
+            for (int i = 0; i < holders.Length; i++)
+            {
+                int recipient = holders[i];
+                DeriveShareKey(recipient, shareKey);
+                BinaryPrimitives.WriteUInt32LittleEndian(plaintext, (uint)Index);
+                BinaryPrimitives.WriteUInt32LittleEndian(plaintext.AsSpan(sizeof(uint)), (uint)recipient);
+                selfMaskShares[i].Encode(plaintext.AsSpan(2 * sizeof(uint)));
+                maskKeyShares[i].Encode(plaintext.AsSpan((2 * sizeof(uint)) + ShamirShare.EncodedSize));
+                shares[i] = new EncryptedShare(Index, recipient, Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient)));
+            }
+
+            _selfMaskSeed = selfMaskSeed;
+            Stage = ClientStage.SharesSent;
+            return new ShareKeys(Index, shares);
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(selfMaskSeed);
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(maskPrivateKey);
+            CryptographicOperations.ZeroMemory(plaintext);
+            CryptographicOperations.ZeroMemory(shareKey);
+            DisposeAll(selfMaskShares);
+            DisposeAll(maskKeyShares);
+        }
+    }
+
+    /// <summary>
+    /// Stage 2: opens the neighbours' shares (checking that each was sealed by its sender for this client in
+    /// this round) and returns y_u = x_u + PRG(b_u) + Σ_{v&gt;u} PRG(s_uv) − Σ_{v&lt;u} PRG(s_uv) mod 2^32 over the
+    /// neighbours whose shares arrived.
+    /// </summary>
+    /// <param name="delivery">The shares addressed to this client.</param>
+    /// <param name="input">x_u: the quantized input, of length d.</param>
+    /// <returns>The masked input.</returns>
+    /// <exception cref="ArgumentException">The input's length is not d (the client stays where it is).</exception>
+    /// <exception cref="SecAggProtocolException">A rule is broken; the client has aborted.</exception>
+    public MaskedInput MaskInput(ShareDelivery delivery, ReadOnlySpan<uint> input)
+    {
+        Expect(ClientStage.SharesSent, nameof(MaskInput));
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (input.Length != _parameters.VectorLength)
+        {
+            throw new ArgumentException($"The input must have the round's vector length {_parameters.VectorLength}; got {input.Length}.", nameof(input));
+        }
+
+        byte[] plaintext = new byte[ProtocolEncoding.SharePlaintextSize];
+        byte[] shareKey = new byte[Aead.KeySize];
+        try
+        {
+            foreach (EncryptedShare? share in delivery.Shares ?? [])
+            {
+                OpenShare(share, plaintext, shareKey);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            CryptographicOperations.ZeroMemory(shareKey);
+        }
+
+        RequireThreshold(_heldShares.Count, "delivered shares");
+
+        uint[] masked = input.ToArray();
+        byte[] pairSeed = new byte[MaskGenerator.SeedSize];
+        try
+        {
+            MaskGenerator.AddMask(_selfMaskSeed, masked);
+            foreach (int neighbour in _heldShares.Keys)
+            {
+                DerivePairSeed(neighbour, pairSeed);
+                if (Index < neighbour)
+                {
+                    MaskGenerator.AddMask(pairSeed, masked);
+                }
+                else
+                {
+                    MaskGenerator.SubtractMask(pairSeed, masked);
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pairSeed);
+        }
+
+        // The client's own secrets now live only as its neighbours' shares.
+        EraseOwnSecrets();
+        Stage = ClientStage.InputMasked;
+        return new MaskedInput(Index, masked);
+    }
+
+    /// <summary>Stage 3 (active mode): checks the survivor list and signs it with the identity key.</summary>
+    /// <param name="survivors">U3, the clients whose masked inputs the server holds.</param>
+    /// <returns>The signature.</returns>
+    /// <exception cref="SecAggProtocolException">A rule is broken; the client has aborted.</exception>
+    public ConsistencySignature ConsistencyCheck(SurvivorList survivors)
+    {
+        if (_parameters.Mode != SecAggMode.Active)
+        {
+            throw Fail(SecAggViolation.StageOutOfOrder, "A semi-honest round has no consistency check.");
+        }
+
+        Expect(ClientStage.InputMasked, nameof(ConsistencyCheck));
+        ArgumentNullException.ThrowIfNull(survivors);
+        int[] list = ValidateSurvivors(survivors.Survivors);
+        byte[] signature = _identityKey!.Sign(ProtocolEncoding.ConsistencyPayload(_parameters.Round, list));
+        _signedSurvivors = list;
+        Stage = ClientStage.SurvivorsSigned;
+        return new ConsistencySignature(Index, signature);
+    }
+
+    /// <summary>Stage 4 (semi-honest mode): reveals, per neighbour held, the share of b_v if v survived, else of s_v.</summary>
+    /// <param name="survivors">U3.</param>
+    /// <returns>The revealed shares.</returns>
+    /// <exception cref="SecAggProtocolException">A rule is broken (including a second unmask request); the client has aborted.</exception>
+    public UnmaskShares Unmask(SurvivorList survivors)
+    {
+        if (_parameters.Mode != SecAggMode.SemiHonest)
+        {
+            throw Fail(SecAggViolation.StageOutOfOrder, "An active round unmasks only against a consistency proof.");
+        }
+
+        Expect(ClientStage.InputMasked, nameof(Unmask));
+        ArgumentNullException.ThrowIfNull(survivors);
+        return Reveal(ValidateSurvivors(survivors.Survivors));
+    }
+
+    /// <summary>
+    /// Stage 4 (active mode): checks that at least t survivors signed the very list this client signed, then
+    /// reveals as <see cref="Unmask(SurvivorList)"/> does.
+    /// </summary>
+    /// <param name="proof">The survivor list with the signatures.</param>
+    /// <returns>The revealed shares.</returns>
+    /// <exception cref="SecAggProtocolException">A rule is broken; the client has aborted.</exception>
+    public UnmaskShares Unmask(ConsistencyProof proof)
+    {
+        if (_parameters.Mode != SecAggMode.Active)
+        {
+            throw Fail(SecAggViolation.StageOutOfOrder, "A semi-honest round has no consistency proof.");
+        }
+
+        Expect(ClientStage.SurvivorsSigned, nameof(Unmask));
+        ArgumentNullException.ThrowIfNull(proof);
+        if (proof.Survivors is null || !proof.Survivors.SequenceEqual(_signedSurvivors!))
+        {
+            throw Fail(SecAggViolation.InconsistentSurvivorList, "The survivor list of the consistency proof differs from the one this client signed.");
+        }
+
+        byte[] payload = ProtocolEncoding.ConsistencyPayload(_parameters.Round, _signedSurvivors!);
+        var signers = new HashSet<int>();
+        foreach (ConsistencySignature? signature in proof.Signatures ?? [])
+        {
+            if (signature is null || Array.BinarySearch(_signedSurvivors!, signature.Sender) < 0)
+            {
+                throw Fail(SecAggViolation.InvalidSignature, $"The consistency proof has a signature from client {signature?.Sender}, which is not a survivor.");
+            }
+
+            if (!signers.Add(signature.Sender))
+            {
+                throw Fail(SecAggViolation.DuplicateMessage, $"The consistency proof has two signatures from client {signature.Sender}.");
+            }
+
+            if (!VerifyIdentitySignature(signature.Sender, payload, signature.Signature.Span))
+            {
+                throw Fail(SecAggViolation.InvalidSignature, $"Client {signature.Sender}'s signature on the survivor list does not verify.");
+            }
+        }
+
+        if (signers.Count < _parameters.Threshold)
+        {
+            throw Fail(SecAggViolation.TooFewSurvivors, $"The consistency proof has {signers.Count} signatures; the threshold is {_parameters.Threshold}.");
+        }
+
+        return Reveal(_signedSurvivors!);
+    }
+
+    /// <summary>Ends the round for this client (for example when the server reports an abort) and erases its secrets.</summary>
+    public void Abort()
+    {
+        EraseOwnSecrets();
+        foreach ((ShamirShare selfMaskSeed, ShamirShare maskKey) in _heldShares.Values)
+        {
+            selfMaskSeed.Dispose();
+            maskKey.Dispose();
+        }
+
+        _heldShares.Clear();
+        if (Stage != ClientStage.Completed)
+        {
+            Stage = ClientStage.Aborted;
+        }
+    }
+
+    /// <summary>Erases every secret the session still holds.</summary>
+    public void Dispose() => Abort();
+
+    private UnmaskShares Reveal(int[] survivors)
+    {
+        var revealed = new List<RevealedShare>(_heldShares.Count);
+        foreach ((int owner, (ShamirShare selfMaskSeed, ShamirShare maskKey)) in _heldShares)
+        {
+            revealed.Add(Array.BinarySearch(survivors, owner) >= 0
+                ? new RevealedShare(owner, SecretKind.SelfMaskSeed, selfMaskSeed.Encode())
+                : new RevealedShare(owner, SecretKind.MaskKey, maskKey.Encode()));
+        }
+
+        Abort();
+        Stage = ClientStage.Completed;
+        return new UnmaskShares(Index, revealed);
+    }
+
+    private int[] ValidateSurvivors(IReadOnlyList<int>? survivors)
+    {
+        if (survivors is null)
+        {
+            throw Fail(SecAggViolation.MalformedMessage, "The survivor list is missing.");
+        }
+
+        int[] list = [.. survivors];
+        for (int i = 0; i < list.Length; i++)
+        {
+            if (list[i] < 1 || list[i] > _parameters.ParticipantCount || (i > 0 && list[i] <= list[i - 1]))
+            {
+                throw Fail(SecAggViolation.MalformedMessage, "The survivor list must hold participant indices in ascending order without repeats.");
+            }
+        }
+
+        if (Array.BinarySearch(list, Index) < 0)
+        {
+            throw Fail(SecAggViolation.SelfNotInSurvivors, $"The survivor list omits client {Index}, which sent its masked input.");
+        }
+
+        int liveNeighbours = 0;
+        foreach (int survivor in list)
+        {
+            if (!_graph.AreNeighbours(Index, survivor))
+            {
+                continue;
+            }
+
+            if (!_heldShares.ContainsKey(survivor))
+            {
+                throw Fail(SecAggViolation.SurvivorsNotSubset, $"The survivor list names client {survivor}, whose shares never reached client {Index}: survivors must be a subset of the previous stage's.");
+            }
+
+            liveNeighbours++;
+        }
+
+        RequireThreshold(liveNeighbours, "surviving neighbours");
+        return list;
+    }
+
+    private void OpenShare(EncryptedShare? share, byte[] plaintext, byte[] shareKey)
+    {
+        if (share is null)
+        {
+            throw Fail(SecAggViolation.MalformedMessage, "The share delivery has an empty entry.");
+        }
+
+        if (share.Recipient != Index)
+        {
+            throw Fail(SecAggViolation.WrongRecipient, $"The share delivery holds a share for client {share.Recipient}, not for client {Index}.");
+        }
+
+        if (!_liveNeighbours.ContainsKey(share.Sender))
+        {
+            throw Fail(SecAggViolation.NotANeighbour, $"The share delivery holds a share from client {share.Sender}, which is not a live neighbour of client {Index}.");
+        }
+
+        if (_heldShares.ContainsKey(share.Sender))
+        {
+            throw Fail(SecAggViolation.DuplicateMessage, $"The share delivery holds two shares from client {share.Sender}.");
+        }
+
+        DeriveShareKey(share.Sender, shareKey);
+        try
+        {
+            Aead.Decrypt(shareKey, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(_parameters.Round, share.Sender, Index), plaintext);
+        }
+        catch (AuthenticationTagMismatchException ex)
+        {
+            throw Fail(SecAggViolation.ShareAuthenticationFailed, $"The share from client {share.Sender} does not authenticate for client {Index} in round {_parameters.Round}: forged, re-addressed or replayed.", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} has the wrong length.", ex);
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != (uint)share.Sender
+            || BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(sizeof(uint))) != (uint)Index)
+        {
+            throw Fail(SecAggViolation.ShareAuthenticationFailed, $"The share from client {share.Sender} names other parties inside than outside.");
+        }
+
+        ShamirShare selfMaskSeed;
+        ShamirShare maskKey;
+        try
+        {
+            selfMaskSeed = ShamirShare.Decode(plaintext.AsSpan(2 * sizeof(uint), ShamirShare.EncodedSize));
+            maskKey = ShamirShare.Decode(plaintext.AsSpan((2 * sizeof(uint)) + ShamirShare.EncodedSize, ShamirShare.EncodedSize));
+        }
+        catch (ArgumentException ex)
+        {
+            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} does not decode.", ex);
+        }
+
+        if (selfMaskSeed.Index != Index || maskKey.Index != Index)
+        {
+            selfMaskSeed.Dispose();
+            maskKey.Dispose();
+            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} is not evaluated at client {Index}'s point.");
+        }
+
+        _heldShares.Add(share.Sender, (selfMaskSeed, maskKey));
+    }
+
+    private void DeriveShareKey(int peer, Span<byte> shareKey)
+    {
+        try
+        {
+            _cipherKey!.DeriveSharedKey(_liveNeighbours[peer].CipherPublicKey.Span, KdfLabels.ShareKey, _parameters.Round.Context, shareKey);
+        }
+        catch (KeyAgreementException ex)
+        {
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is of small order.", ex);
+        }
+    }
+
+    private void DerivePairSeed(int peer, Span<byte> seed)
+    {
+        try
+        {
+            _maskKey!.DeriveSharedKey(_liveNeighbours[peer].MaskPublicKey.Span, KdfLabels.MaskSeed, _parameters.Round.Context, seed);
+        }
+        catch (KeyAgreementException ex)
+        {
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is of small order.", ex);
+        }
+    }
+
+    private bool VerifyIdentitySignature(int signer, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature) =>
+        _identityPublicKeys!.TryGetValue(signer, out ReadOnlyMemory<byte> publicKey) && Signatures.Verify(publicKey.Span, payload, signature);
+
+    private void RequireThreshold(int count, string what)
+    {
+        if (count < _parameters.Threshold)
+        {
+            throw Fail(SecAggViolation.TooFewSurvivors, $"Client {Index} has {count} {what} from neighbours; the threshold is {_parameters.Threshold}.");
+        }
+    }
+
+    private void Expect(ClientStage stage, string step)
+    {
+        if (Stage is ClientStage.Completed or ClientStage.Aborted)
+        {
+            throw new SecAggProtocolException(SecAggViolation.RoundEnded, $"Client {Index}'s round has ended ({Stage}); {step} is refused.");
+        }
+
+        if (Stage != stage)
+        {
+            throw Fail(SecAggViolation.StageOutOfOrder, $"{step} arrived while client {Index} is at stage {Stage}.");
+        }
+    }
+
+    private SecAggProtocolException Fail(SecAggViolation violation, string message, Exception? inner = null)
+    {
+        Abort();
+        return new SecAggProtocolException(violation, message, inner);
+    }
+
+    private void EraseOwnSecrets()
+    {
+        _cipherKey?.Dispose();
+        _maskKey?.Dispose();
+        if (_selfMaskSeed is not null)
+        {
+            CryptographicOperations.ZeroMemory(_selfMaskSeed);
+            _selfMaskSeed = null;
+        }
+    }
+
+    private static void DisposeAll(ShamirShare[] shares)
+    {
+        foreach (ShamirShare share in shares)
+        {
+            share.Dispose();
+        }
+    }
+}
