@@ -254,6 +254,7 @@ public sealed class ClientSession : IDisposable
     /// <exception cref="SecAggProtocolException">A rule is broken; the client has aborted.</exception>
     public ConsistencySignature ConsistencyCheck(SurvivorList survivors)
     {
+        ThrowIfEnded(nameof(ConsistencyCheck));
         if (_parameters.Mode != SecAggMode.Active)
         {
             throw Fail(SecAggViolation.StageOutOfOrder, "A semi-honest round has no consistency check.");
@@ -274,6 +275,7 @@ public sealed class ClientSession : IDisposable
     /// <exception cref="SecAggProtocolException">A rule is broken (including a second unmask request); the client has aborted.</exception>
     public UnmaskShares Unmask(SurvivorList survivors)
     {
+        ThrowIfEnded(nameof(Unmask));
         if (_parameters.Mode != SecAggMode.SemiHonest)
         {
             throw Fail(SecAggViolation.StageOutOfOrder, "An active round unmasks only against a consistency proof.");
@@ -293,6 +295,7 @@ public sealed class ClientSession : IDisposable
     /// <exception cref="SecAggProtocolException">A rule is broken; the client has aborted.</exception>
     public UnmaskShares Unmask(ConsistencyProof proof)
     {
+        ThrowIfEnded(nameof(Unmask));
         if (_parameters.Mode != SecAggMode.Active)
         {
             throw Fail(SecAggViolation.StageOutOfOrder, "A semi-honest round has no consistency proof.");
@@ -508,13 +511,17 @@ public sealed class ClientSession : IDisposable
         }
     }
 
-    private void Expect(ClientStage stage, string step)
+    private void ThrowIfEnded(string step)
     {
         if (Stage is ClientStage.Completed or ClientStage.Aborted)
         {
             throw new SecAggProtocolException(SecAggViolation.RoundEnded, $"Client {Index}'s round has ended ({Stage}); {step} is refused.");
         }
+    }
 
+    private void Expect(ClientStage stage, string step)
+    {
+        ThrowIfEnded(step);
         if (Stage != stage)
         {
             throw Fail(SecAggViolation.StageOutOfOrder, $"{step} arrived while client {Index} is at stage {Stage}.");
