@@ -1,0 +1,29 @@
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>A refusal by the coordinator, with a message safe to send to the caller (never secret data).</summary>
+internal sealed class CoordinatorException : Exception
+{
+    public CoordinatorException()
+        : this(CoordinatorErrorKind.FailedPrecondition, "The request was refused.")
+    {
+    }
+
+    public CoordinatorException(string message)
+        : this(CoordinatorErrorKind.FailedPrecondition, message)
+    {
+    }
+
+    public CoordinatorException(string message, Exception inner)
+        : base(message, inner)
+    {
+        Kind = CoordinatorErrorKind.FailedPrecondition;
+    }
+
+    public CoordinatorException(CoordinatorErrorKind kind, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+    }
+
+    public CoordinatorErrorKind Kind { get; }
+}

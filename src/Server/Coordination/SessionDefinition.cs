@@ -1,0 +1,51 @@
+using PrivateFl.Crypto.SecAgg;
+
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>Everything a training session fixes when it is created; immutable and public to its clients.</summary>
+internal sealed record SessionDefinition(
+    string SessionId,
+    string SchemaName,
+    string SchemaHash,
+    string ModelKind,
+    int ModelLength,
+    int TotalRounds,
+    int MinimumClients,
+    int MaximumClients,
+    SecAggSettingsData SecAgg,
+    TrainingPlanData Training,
+    PrivacySettingsData Privacy,
+    long CreatedUnixMs);
+
+/// <summary>What the session's rounds must withstand.</summary>
+internal sealed record SecAggSettingsData(SecAggMode Mode, NeighbourGraphKind Graph, double DropoutRate, double CorruptedFraction, int SecurityBits, int CorrectnessBits);
+
+/// <summary>The public training recipe of every round.</summary>
+internal sealed record TrainingPlanData(
+    AggregationRuleKind Rule,
+    int LocalEpochs,
+    double LearningRate,
+    double L2Regularisation,
+    int BatchSize,
+    double ClipNorm,
+    double QuantizationScale,
+    double ServerLearningRate,
+    double SamplingRate);
+
+/// <summary>The session's differential-privacy configuration.</summary>
+internal sealed record PrivacySettingsData(DpModeKind Mode, double EpsilonBudget, double Delta, double NoiseMultiplier);
+
+/// <summary>How the decoded sum becomes the next model.</summary>
+internal enum AggregationRuleKind
+{
+    FederatedAveraging = 1,
+    GradientSum = 2,
+}
+
+/// <summary>The differential-privacy mode of a session.</summary>
+internal enum DpModeKind
+{
+    None = 1,
+    RecordLevel = 2,
+    ClientLevel = 3,
+}

@@ -1,0 +1,28 @@
+using PrivateFl.Server.Storage;
+
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>The in-memory state of one session; every field is guarded by <see cref="Gate"/>.</summary>
+internal sealed class SessionRuntime(SessionDefinition definition, string state, ModelVersionRecord model, int completedRounds, long nextRoundNumber, double epsilonSpent)
+{
+    public Lock Gate { get; } = new();
+
+    public SessionDefinition Definition { get; } = definition;
+
+    public string State { get; set; } = state;
+
+    public ModelVersionRecord Model { get; set; } = model;
+
+    public int CompletedRounds { get; set; } = completedRounds;
+
+    public long NextRoundNumber { get; set; } = nextRoundNumber;
+
+    public double EpsilonSpent { get; set; } = epsilonSpent;
+
+    /// <summary>Clients waiting for the next round, by client id.</summary>
+    public Dictionary<string, TaskCompletionSource<RoundTicket>> Waiting { get; } = new(StringComparer.Ordinal);
+
+    public RoundRuntime? Round { get; set; }
+
+    public ITimer? GatherTimer { get; set; }
+}

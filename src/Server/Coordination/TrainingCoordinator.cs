@@ -1,0 +1,422 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Crypto.SecAgg.Messages;
+using PrivateFl.Server.Options;
+using PrivateFl.Server.Storage;
+
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>
+/// Runs training sessions: gathers waiting clients into rounds, drives every secure-aggregation stage with
+/// deadlines (a client that misses one has dropped out), turns each decoded sum into the next model version
+/// and records it. Free of ASP.NET types: the gRPC services only translate messages (DESIGN.md).
+/// </summary>
+/// <remarks>
+/// One lock per session serialises its round; sessions run independently. Stage calls are long polls: a
+/// client's submission is accepted at once and its call completes when the stage closes, with that client's
+/// part of the server's next message.
+/// </remarks>
+internal sealed partial class TrainingCoordinator : IDisposable
+{
+    private readonly IFederationStore _store;
+    private readonly RoundOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TrainingCoordinator> _logger;
+    private readonly ConcurrentDictionary<string, SessionRuntime> _sessions = new(StringComparer.Ordinal);
+
+    public TrainingCoordinator(IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Loads a session's runtime state (from the store on first use).</summary>
+    public SessionRuntime Session(string sessionId)
+    {
+        if (_sessions.TryGetValue(sessionId, out SessionRuntime? runtime))
+        {
+            return runtime;
+        }
+
+        StoredSession stored = _store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
+        IReadOnlyList<RoundRecordData> rounds = _store.ListRounds(sessionId);
+        IReadOnlyList<LedgerEntryData> ledger = _store.ListLedger(sessionId);
+        var loaded = new SessionRuntime(
+            stored.Definition,
+            stored.State,
+            _store.LatestModel(sessionId),
+            rounds.Count(r => r.Outcome == RoundRecordData.Completed),
+            rounds.Count == 0 ? 1 : rounds[^1].RoundNumber + 1,
+            ledger.Count == 0 ? 0 : ledger[^1].EpsilonSpentTotal);
+        return _sessions.GetOrAdd(sessionId, loaded);
+    }
+
+    /// <summary>Waits until a round that includes the client opens.</summary>
+    public Task<RoundTicket> WaitForRoundAsync(string sessionId, string clientId, string schemaHash, CancellationToken cancellationToken)
+    {
+        SessionRuntime session = Session(sessionId);
+        TaskCompletionSource<RoundTicket> waiter;
+        lock (session.Gate)
+        {
+            if (!string.Equals(schemaHash, session.Definition.SchemaHash, StringComparison.Ordinal))
+            {
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).");
+            }
+
+            if (session.State != StoredSession.Active)
+            {
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.");
+            }
+
+            if (session.Round is { } current && current.IndexOf.TryGetValue(clientId, out int index) && current.Round.Stage == RoundStage.AdvertiseKeys)
+            {
+                return Task.FromResult(current.Tickets[index]);
+            }
+
+            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous))
+            {
+                previous.TrySetCanceled(CancellationToken.None);
+            }
+
+            waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
+            session.Waiting[clientId] = waiter;
+            TryOpenRound(session);
+        }
+
+        cancellationToken.Register(() =>
+        {
+            lock (session.Gate)
+            {
+                if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? mine) && mine == waiter)
+                {
+                    session.Waiting.Remove(clientId);
+                }
+            }
+
+            waiter.TrySetCanceled(cancellationToken);
+        });
+        return waiter.Task;
+    }
+
+    public async Task<KeyDirectory> AdvertiseKeysAsync(string sessionId, long roundNumber, string clientId, AdvertisedKeys message, CancellationToken cancellationToken)
+    {
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(message with { Sender = i }));
+        var directories = (IReadOnlyDictionary<int, KeyDirectory>)await round.ResultOf(RoundStage.AdvertiseKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return directories.TryGetValue(index, out KeyDirectory? directory) ? directory : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
+    }
+
+    public async Task<ShareDelivery> ShareKeysAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<EncryptedShare> shares, CancellationToken cancellationToken)
+    {
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.ShareKeys, (r, i) => r.AcceptShareKeys(new ShareKeys(i, shares)));
+        var deliveries = (IReadOnlyDictionary<int, ShareDelivery>)await round.ResultOf(RoundStage.ShareKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return deliveries.TryGetValue(index, out ShareDelivery? delivery) ? delivery : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
+    }
+
+    public async Task<SurvivorList> SubmitMaskedInputAsync(string sessionId, long roundNumber, string clientId, uint[] vector, CancellationToken cancellationToken)
+    {
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector)));
+        var survivors = (SurvivorList)await round.ResultOf(RoundStage.MaskedInput).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return survivors.Survivors.Contains(index) ? survivors : throw Dropped(clientId, "its masked input missed the deadline");
+    }
+
+    public async Task<ConsistencyProof> SignSurvivorsAsync(string sessionId, long roundNumber, string clientId, ReadOnlyMemory<byte> signature, CancellationToken cancellationToken)
+    {
+        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.ConsistencyCheck, (r, i) => r.AcceptConsistencySignature(new ConsistencySignature(i, signature)));
+        return (ConsistencyProof)await round.ResultOf(RoundStage.ConsistencyCheck).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RoundOutcome> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, CancellationToken cancellationToken)
+    {
+        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares)));
+        return (RoundOutcome)await round.ResultOf(RoundStage.Unmask).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the current stage of a session's round now, as its deadline would (for tests and operators).</summary>
+    public void CloseStageNow(string sessionId)
+    {
+        SessionRuntime session = Session(sessionId);
+        lock (session.Gate)
+        {
+            if (session.Round is { } round)
+            {
+                CloseStage(session, round);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (SessionRuntime session in _sessions.Values)
+        {
+            lock (session.Gate)
+            {
+                session.GatherTimer?.Dispose();
+                session.Round?.DeadlineTimer?.Dispose();
+            }
+        }
+    }
+
+    private (RoundRuntime Round, int Index) Submit(string sessionId, long roundNumber, string clientId, RoundStage stage, Action<AggregationRound, int> accept)
+    {
+        SessionRuntime session = Session(sessionId);
+        lock (session.Gate)
+        {
+            RoundRuntime round = session.Round is { } current && current.Number == roundNumber
+                ? current
+                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.");
+            if (!round.IndexOf.TryGetValue(clientId, out int index))
+            {
+                throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {roundNumber}.");
+            }
+
+            try
+            {
+                accept(round.Round, index);
+            }
+            catch (SecAggProtocolException ex)
+            {
+                LogMessageRejected(_logger, sessionId, roundNumber, clientId, stage, ex.Violation);
+                throw;
+            }
+
+            if (round.Round.IsStageComplete)
+            {
+                CloseStage(session, round);
+            }
+
+            return (round, index);
+        }
+    }
+
+    private void TryOpenRound(SessionRuntime session)
+    {
+        if (session.Round is not null || session.State != StoredSession.Active)
+        {
+            return;
+        }
+
+        int minimum = Math.Max(_options.MinimumClients, session.Definition.MinimumClients);
+        if (session.Waiting.Count < minimum)
+        {
+            return;
+        }
+
+        if (session.Waiting.Count >= session.Definition.MaximumClients || _options.GatherWindow <= TimeSpan.Zero)
+        {
+            OpenRound(session);
+            return;
+        }
+
+        session.GatherTimer ??= _time.CreateTimer(
+            _ =>
+            {
+                lock (session.Gate)
+                {
+                    session.GatherTimer?.Dispose();
+                    session.GatherTimer = null;
+                    if (session.Round is null && session.Waiting.Count >= minimum)
+                    {
+                        OpenRound(session);
+                    }
+                }
+            },
+            null,
+            _options.GatherWindow,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void OpenRound(SessionRuntime session)
+    {
+        session.GatherTimer?.Dispose();
+        session.GatherTimer = null;
+        SessionDefinition definition = session.Definition;
+        string[] participants = [.. session.Waiting.Keys.Order(StringComparer.Ordinal).Take(definition.MaximumClients)];
+        long number = session.NextRoundNumber++;
+        byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
+        SecAggParameters parameters;
+        var identityKeys = new Dictionary<int, ReadOnlyMemory<byte>>();
+        try
+        {
+            parameters = CreateParameters(definition, participants.Length, new RoundIdentity(definition.SessionId, number, graphSeed));
+            for (int i = 0; i < participants.Length; i++)
+            {
+                EnrolledClient client = _store.FindClient(participants[i]) is { Revoked: false } enrolled
+                    ? enrolled
+                    : throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{participants[i]}' is no longer enrolled.");
+                identityKeys[i + 1] = client.IdentityPublicKey;
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
+        {
+            // The round cannot be formed; tell the waiting clients why rather than leave them hanging.
+            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}");
+            foreach (string id in participants)
+            {
+                session.Waiting[id].TrySetException(refusal);
+                session.Waiting.Remove(id);
+            }
+
+            return;
+        }
+
+        var round = new AggregationRound(parameters, parameters.Mode == SecAggMode.Active ? identityKeys : null);
+        var participantList = participants.Select((id, i) => (i + 1, id, identityKeys[i + 1].ToArray())).ToList();
+        var tickets = new Dictionary<int, RoundTicket>();
+        for (int i = 0; i < participants.Length; i++)
+        {
+            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, _options.StageDeadline, session.EpsilonSpent, 0);
+        }
+
+        var runtime = new RoundRuntime(number, round, participants, tickets, _time.GetTimestamp(), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        session.Round = runtime;
+        foreach (string id in participants)
+        {
+            session.Waiting[id].TrySetResult(tickets[runtime.IndexOf[id]]);
+            session.Waiting.Remove(id);
+        }
+
+        LogRoundOpened(_logger, definition.SessionId, number, participants.Length, parameters.Threshold, parameters.Degree);
+        ArmDeadline(session, runtime);
+    }
+
+    /// <summary>The round parameters a session's settings give for n clients; both sides derive the same.</summary>
+    internal static SecAggParameters CreateParameters(SessionDefinition definition, int clients, RoundIdentity identity)
+    {
+        SecAggSettingsData settings = definition.SecAgg;
+        return settings.Graph == NeighbourGraphKind.Harary
+            ? SecAggParameters.SecAggPlus(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: settings.SecurityBits, correctnessBits: settings.CorrectnessBits)
+            : SecAggParameters.Complete(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction);
+    }
+
+    private void ArmDeadline(SessionRuntime session, RoundRuntime round)
+    {
+        round.DeadlineTimer?.Dispose();
+        int generation = round.Generation;
+        round.DeadlineTimer = _time.CreateTimer(
+            _ =>
+            {
+                lock (session.Gate)
+                {
+                    if (session.Round == round && round.Generation == generation)
+                    {
+                        LogDeadlinePassed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, round.Round.ReceivedClients.Count, round.Round.AliveClients.Count);
+                        CloseStage(session, round);
+                    }
+                }
+            },
+            null,
+            _options.StageDeadline,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void CloseStage(SessionRuntime session, RoundRuntime round)
+    {
+        AggregationRound aggregation = round.Round;
+        RoundStage stage = aggregation.Stage;
+        round.Generation++;
+        round.DeadlineTimer?.Dispose();
+        try
+        {
+            object result = stage switch
+            {
+                RoundStage.AdvertiseKeys => aggregation.CloseAdvertiseKeys(),
+                RoundStage.ShareKeys => aggregation.CloseShareKeys(),
+                RoundStage.MaskedInput => aggregation.CloseMaskedInput(),
+                RoundStage.ConsistencyCheck => aggregation.CloseConsistencyCheck(),
+                RoundStage.Unmask => Finish(session, round, aggregation.CloseUnmask()),
+                _ => throw new InvalidOperationException($"Round {round.Number} has no open stage ({stage})."),
+            };
+            RecordTiming(round, stage, aggregation.Stage == RoundStage.Completed ? ((RoundOutcome)result).Included.Count : aggregation.AliveClients.Count);
+            round.Complete(stage, result);
+            if (aggregation.Stage < RoundStage.Completed)
+            {
+                round.StageOpenedTimestamp = _time.GetTimestamp();
+                ArmDeadline(session, round);
+            }
+        }
+        catch (RoundAbortedException ex)
+        {
+            RecordTiming(round, stage, 0);
+            Abort(session, round, ex.Message);
+        }
+        catch (Crypto.Primitives.SecretSharingException ex)
+        {
+            RecordTiming(round, stage, 0);
+            Abort(session, round, ex.Message);
+        }
+    }
+
+    private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result)
+    {
+        SessionDefinition definition = session.Definition;
+        double[] decoded = new double[definition.ModelLength];
+        UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);
+        double[] weights = ModelUpdater.Apply(session.Model.Weights, decoded, result.IncludedClients.Count, definition.Training);
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        string privacyJson = JsonSerializer.Serialize(new { mode = definition.Privacy.Mode.ToString(), definition.Privacy.NoiseMultiplier, definition.Training.ClipNorm, definition.Training.QuantizationScale });
+        var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
+        string[] included = [.. result.IncludedClients.Select(i => round.ParticipantIds[i - 1])];
+        RoundRecordData record = Record(session, round, RoundRecordData.Completed, null, included, model.Version, now);
+        var ledger = new LedgerEntryData(definition.SessionId, round.Number, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
+        bool last = session.CompletedRounds + 1 >= definition.TotalRounds;
+        _store.CommitRound(record, model, ledger, last ? StoredSession.Completed : null);
+
+        session.Model = model;
+        session.CompletedRounds++;
+        session.Round = null;
+        if (last)
+        {
+            session.State = StoredSession.Completed;
+            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.");
+            foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
+            {
+                waiter.TrySetException(done);
+            }
+
+            session.Waiting.Clear();
+        }
+
+        LogRoundCompleted(_logger, definition.SessionId, round.Number, included.Length, round.ParticipantIds.Length, model.Version);
+        TryOpenRound(session);
+        return new RoundOutcome(round.Number, model.Version, result.IncludedClients, session.EpsilonSpent);
+    }
+
+    private void Abort(SessionRuntime session, RoundRuntime round, string reason)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _store.CommitRound(Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, null);
+        session.Round = null;
+        round.DeadlineTimer?.Dispose();
+        round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
+        LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
+        TryOpenRound(session);
+    }
+
+    private static RoundRecordData Record(SessionRuntime session, RoundRuntime round, string outcome, string? reason, string[] included, long? modelVersion, long now) =>
+        new(
+            session.Definition.SessionId,
+            round.Number,
+            outcome,
+            reason,
+            round.ParticipantIds,
+            included,
+            [.. round.ParticipantIds.Except(included, StringComparer.Ordinal)],
+            round.Timings,
+            modelVersion,
+            round.StartedUnixMs,
+            now,
+            round.Round.Parameters.Threshold,
+            round.Round.Parameters.Degree);
+
+    private void RecordTiming(RoundRuntime round, RoundStage stage, int aliveAfter) =>
+        round.Timings.Add(new StageTimingData(stage.ToString(), _time.GetElapsedTime(round.StageOpenedTimestamp).TotalMilliseconds, aliveAfter));
+
+    private static CoordinatorException Dropped(string clientId, string why) =>
+        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.");
+}

@@ -1,0 +1,15 @@
+namespace PrivateFl.Server.Options;
+
+/// <summary>How the coordinator runs rounds. Bound from the <c>RoundOptions</c> configuration section.</summary>
+/// <remarks>A session may ask for more clients than <see cref="MinimumClients"/>, never fewer.</remarks>
+public sealed class RoundOptions
+{
+    /// <summary>Gets or sets the fewest waiting clients that open a round, at least 3. Default: 3.</summary>
+    public int MinimumClients { get; set; } = 3;
+
+    /// <summary>Gets or sets how long the coordinator waits for more clients once the minimum is reached. Default: 2 seconds.</summary>
+    public TimeSpan GatherWindow { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets each stage's deadline; a client that has not answered by then has dropped out. Default: 30 seconds.</summary>
+    public TimeSpan StageDeadline { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace PrivateFl.Server.Options;
+
+/// <summary>Refuses to start with impossible <see cref="RoundOptions"/>, naming the setting.</summary>
+internal sealed class RoundOptionsValidator : IValidateOptions<RoundOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RoundOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MinimumClients is < 3 or > 100_000)
+        {
+            failures.Add($"RoundOptions:MinimumClients must be 3 to 100000 (secure aggregation of fewer than 3 reveals inputs); got {options.MinimumClients}.");
+        }
+
+        if (options.GatherWindow < TimeSpan.Zero || options.GatherWindow > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"RoundOptions:GatherWindow must be 0 to 10 minutes; got {options.GatherWindow}.");
+        }
+
+        if (options.StageDeadline < TimeSpan.FromMilliseconds(100) || options.StageDeadline > TimeSpan.FromHours(1))
+        {
+            failures.Add($"RoundOptions:StageDeadline must be 100 ms to 1 hour; got {options.StageDeadline}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,24 @@
+namespace PrivateFl.Server.Options;
+
+/// <summary>How the server listens and whom it lets in. Bound from the <c>ServerOptions</c> configuration section.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>Gets or sets the address Kestrel listens on. Default: <c>http://127.0.0.1:5080</c>.</summary>
+    /// <remarks>Plain HTTP/2 is allowed only on a loopback address; any other address needs <see cref="TlsCertificatePath"/>.</remarks>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Gets or sets the PKCS#12 (.pfx) certificate for TLS. Default: none (loopback only).</summary>
+    public string TlsCertificatePath { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the certificate's password. Default: none.</summary>
+    public string TlsCertificatePassword { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the key operators present in the <c>x-privatefl-admin-key</c> header; at least 16 characters. Default: none (required).</summary>
+    public string AdminApiKey { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the largest message the server accepts or sends, in bytes. Default: 16 MiB.</summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets how far a call's signed timestamp may be from the server's clock. Default: 5 minutes.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+}

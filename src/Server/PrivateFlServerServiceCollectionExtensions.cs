@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PrivateFl.Server.Coordination;
+using PrivateFl.Server.Options;
+using PrivateFl.Server.Security;
+using PrivateFl.Server.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PrivateFl aggregation server.</summary>
+public static class PrivateFlServerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the server's options (bound from the <c>ServerOptions</c>, <c>RoundOptions</c> and <c>StorageOptions</c>
+    /// sections and validated at start-up), the SQLite store, the coordinator and the gRPC services. Idempotent.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The same collection, for chaining.</returns>
+    public static IServiceCollection AddPrivateFlServer(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(TrainingCoordinator)))
+        {
+            return services;
+        }
+
+        services.AddOptions<ServerOptions>().BindConfiguration(nameof(ServerOptions)).ValidateOnStart();
+        services.AddOptions<RoundOptions>().BindConfiguration(nameof(RoundOptions)).ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(nameof(StorageOptions)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoundOptions>, RoundOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFederationStore, SqliteFederationStore>();
+        services.TryAddSingleton<ReplayCache>();
+        services.TryAddSingleton<TrainingCoordinator>();
+        services.AddHostedService<StoreMigration>();
+        services.AddGrpc(options => options.Interceptors.Add<AuthenticationInterceptor>());
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<ServerOptions>>((grpc, server) =>
+        {
+            grpc.MaxReceiveMessageSize = server.Value.MaxMessageBytes;
+            grpc.MaxSendMessageSize = server.Value.MaxMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        return services;
+    }
+}

@@ -1,0 +1,223 @@
+using Google.Protobuf;
+using PrivateFl.Crypto.SecAgg.Messages;
+using PrivateFl.Protocol.V1;
+using PrivateFl.Server.Coordination;
+using PrivateFl.Server.Storage;
+using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
+using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
+using CryptoSecretKind = PrivateFl.Crypto.SecAgg.Messages.SecretKind;
+using ProtoSecretKind = PrivateFl.Protocol.V1.SecretKind;
+
+namespace PrivateFl.Server.Services;
+
+/// <summary>Translates between the gRPC contract and the coordinator's records; no logic beyond that.</summary>
+internal static class ProtoMapper
+{
+    public static SessionInfo ToProto(SessionRuntime session)
+    {
+        SessionDefinition d = session.Definition;
+        return new SessionInfo
+        {
+            SessionId = d.SessionId,
+            SchemaName = d.SchemaName,
+            SchemaHash = d.SchemaHash,
+            ModelKind = d.ModelKind,
+            ModelLength = (uint)d.ModelLength,
+            TotalRounds = (uint)d.TotalRounds,
+            CompletedRounds = (uint)session.CompletedRounds,
+            CurrentModelVersion = session.Model.Version,
+            State = session.State,
+            SecAgg = ToProto(d.SecAgg),
+            Training = ToProto(d.Training),
+            Privacy = ToProto(d.Privacy),
+            MinimumClients = (uint)d.MinimumClients,
+            MaximumClients = (uint)d.MaximumClients,
+            EpsilonSpent = session.EpsilonSpent,
+            CreatedUnixMs = d.CreatedUnixMs,
+            ProtocolVersion = ProtocolVersion._1,
+        };
+    }
+
+    public static SecAggSettings ToProto(SecAggSettingsData s) => new()
+    {
+        Mode = s.Mode == CryptoMode.Active ? Protocol.V1.SecAggMode.Active : Protocol.V1.SecAggMode.SemiHonest,
+        Graph = s.Graph == CryptoGraph.Harary ? Protocol.V1.NeighbourGraphKind.Harary : Protocol.V1.NeighbourGraphKind.Complete,
+        DropoutRate = s.DropoutRate,
+        CorruptedFraction = s.CorruptedFraction,
+        SecurityBits = (uint)s.SecurityBits,
+        CorrectnessBits = (uint)s.CorrectnessBits,
+    };
+
+    public static TrainingPlan ToProto(TrainingPlanData t) => new()
+    {
+        Rule = t.Rule == AggregationRuleKind.GradientSum ? AggregationRule.GradientSum : AggregationRule.FederatedAveraging,
+        LocalEpochs = (uint)t.LocalEpochs,
+        LearningRate = t.LearningRate,
+        L2Regularisation = t.L2Regularisation,
+        BatchSize = (uint)t.BatchSize,
+        ClipNorm = t.ClipNorm,
+        QuantizationScale = t.QuantizationScale,
+        ServerLearningRate = t.ServerLearningRate,
+        SamplingRate = t.SamplingRate,
+    };
+
+    public static PrivacySettings ToProto(PrivacySettingsData p) => new()
+    {
+        Mode = p.Mode switch
+        {
+            DpModeKind.RecordLevel => DpMode.RecordLevel,
+            DpModeKind.ClientLevel => DpMode.ClientLevel,
+            _ => DpMode.None,
+        },
+        EpsilonBudget = p.EpsilonBudget,
+        Delta = p.Delta,
+        NoiseMultiplier = p.NoiseMultiplier,
+    };
+
+    public static ModelVersion ToProto(ModelVersionRecord model, string schemaHash)
+    {
+        var reply = new ModelVersion
+        {
+            SessionId = model.SessionId,
+            Version = model.Version,
+            SchemaHash = schemaHash,
+            RoundNumber = model.RoundNumber,
+            CreatedUnixMs = model.CreatedUnixMs,
+            EpsilonSpent = model.EpsilonSpent,
+            Delta = model.Delta,
+            PrivacyParametersJson = model.PrivacyJson,
+            Contributors = (uint)model.Contributors,
+        };
+        reply.Weights.Add(model.Weights);
+        return reply;
+    }
+
+    public static RoundAnnouncement ToProto(RoundTicket ticket)
+    {
+        var announcement = new RoundAnnouncement
+        {
+            ProtocolVersion = ProtocolVersion._1,
+            SessionId = ticket.Session.SessionId,
+            RoundNumber = ticket.RoundNumber,
+            GraphSeed = ByteString.CopyFrom(ticket.GraphSeed),
+            YourIndex = (uint)ticket.Index,
+            SecAgg = ToProto(ticket.Session.SecAgg),
+            Threshold = (uint)ticket.Parameters.Threshold,
+            Degree = (uint)ticket.Parameters.Degree,
+            VectorLength = (uint)ticket.Parameters.VectorLength,
+            Training = ToProto(ticket.Session.Training),
+            Privacy = ToProto(ticket.Session.Privacy),
+            Model = ToProto(ticket.Model, ticket.Session.SchemaHash),
+            StageDeadlineMs = (uint)ticket.StageDeadline.TotalMilliseconds,
+            TotalRounds = (uint)ticket.Session.TotalRounds,
+            EpsilonAfterRound = ticket.EpsilonAfterRound,
+            ClientNoiseSigma = ticket.ClientNoiseSigma,
+        };
+        foreach ((int index, string clientId, byte[] key) in ticket.Participants)
+        {
+            announcement.Participants.Add(new Participant { Index = (uint)index, ClientId = clientId, IdentityPublicKey = ByteString.CopyFrom(key) });
+        }
+
+        return announcement;
+    }
+
+    public static AdvertisedKeys FromProto(AdvertiseKeysRequest request) =>
+        new(0, request.CipherPublicKey.Memory, request.MaskPublicKey.Memory, request.Signature.Memory);
+
+    public static KeyDirectoryReply ToProto(KeyDirectory directory)
+    {
+        var reply = new KeyDirectoryReply();
+        foreach (AdvertisedKeys entry in directory.Entries)
+        {
+            reply.Entries.Add(new AdvertisedKeysEntry
+            {
+                Index = (uint)entry.Sender,
+                CipherPublicKey = ByteString.CopyFrom(entry.CipherPublicKey.Span),
+                MaskPublicKey = ByteString.CopyFrom(entry.MaskPublicKey.Span),
+                Signature = ByteString.CopyFrom(entry.Signature.Span),
+            });
+        }
+
+        return reply;
+    }
+
+    public static List<EncryptedShare> FromProto(IEnumerable<EncryptedShareMessage> shares) =>
+        [.. shares.Select(s => new EncryptedShare(checked((int)s.Sender), checked((int)s.Recipient), s.Ciphertext.Memory))];
+
+    public static ShareDeliveryReply ToProto(ShareDelivery delivery)
+    {
+        var reply = new ShareDeliveryReply();
+        foreach (EncryptedShare share in delivery.Shares)
+        {
+            reply.Shares.Add(new EncryptedShareMessage { Sender = (uint)share.Sender, Recipient = (uint)share.Recipient, Ciphertext = ByteString.CopyFrom(share.Ciphertext.Span) });
+        }
+
+        return reply;
+    }
+
+    public static SurvivorListReply ToProto(SurvivorList survivors)
+    {
+        var reply = new SurvivorListReply();
+        reply.Survivors.Add(survivors.Survivors.Select(s => (uint)s));
+        return reply;
+    }
+
+    public static ConsistencyProofReply ToProto(ConsistencyProof proof)
+    {
+        var reply = new ConsistencyProofReply();
+        reply.Survivors.Add(proof.Survivors.Select(s => (uint)s));
+        foreach (ConsistencySignature signature in proof.Signatures)
+        {
+            reply.Signatures.Add(new SignatureEntry { Index = (uint)signature.Sender, Signature = ByteString.CopyFrom(signature.Signature.Span) });
+        }
+
+        return reply;
+    }
+
+    public static List<RevealedShare> FromProto(IEnumerable<RevealedShareMessage> shares) =>
+        [.. shares.Select(s => new RevealedShare(
+            checked((int)s.Owner),
+            s.Kind switch
+            {
+                ProtoSecretKind.SelfMaskSeed => CryptoSecretKind.SelfMaskSeed,
+                ProtoSecretKind.MaskKey => CryptoSecretKind.MaskKey,
+                _ => throw new ArgumentException($"Revealed share of client {s.Owner} has no kind.", nameof(shares)),
+            },
+            s.Share.Memory))];
+
+    public static RoundResultReply ToProto(RoundOutcome outcome)
+    {
+        var reply = new RoundResultReply { RoundNumber = outcome.RoundNumber, ModelVersion = outcome.ModelVersion, EpsilonSpent = outcome.EpsilonSpent };
+        reply.Included.Add(outcome.Included.Select(i => (uint)i));
+        return reply;
+    }
+
+    public static ClientInfo ToProto(EnrolledClient client) => new()
+    {
+        ClientId = client.ClientId,
+        IdentityPublicKey = ByteString.CopyFrom(client.IdentityPublicKey),
+        Revoked = client.Revoked,
+        EnrolledUnixMs = client.EnrolledUnixMs,
+    };
+
+    public static RoundRecord ToProto(RoundRecordData round)
+    {
+        var record = new RoundRecord
+        {
+            SessionId = round.SessionId,
+            RoundNumber = round.RoundNumber,
+            Outcome = round.Outcome,
+            AbortReason = round.AbortReason ?? string.Empty,
+            ModelVersion = round.ModelVersion ?? 0,
+            StartedUnixMs = round.StartedUnixMs,
+            EndedUnixMs = round.EndedUnixMs,
+            Threshold = (uint)round.Threshold,
+            Degree = (uint)round.Degree,
+        };
+        record.Participants.Add(round.Participants);
+        record.Included.Add(round.Included);
+        record.Dropped.Add(round.Dropped);
+        record.Stages.Add(round.Stages.Select(s => new StageTiming { Stage = s.Stage, Milliseconds = s.Milliseconds, AliveAfter = (uint)s.AliveAfter }));
+        return record;
+    }
+}

@@ -1,0 +1,65 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Server.Coordination;
+
+namespace PrivateFl.Server.Services;
+
+/// <summary>Maps refusals to gRPC statuses with messages that name the problem and carry no secret.</summary>
+internal static class RpcErrors
+{
+    public static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (CoordinatorException ex)
+        {
+            throw new RpcException(new Grpc.Core.Status(Map(ex.Kind), ex.Message));
+        }
+        catch (SecAggProtocolException ex)
+        {
+            throw new RpcException(new Grpc.Core.Status(Map(ex.Violation), $"{ex.Violation}: {ex.Message}"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw InvalidArgument(ex.ParamName ?? "request", ex.Message);
+        }
+    }
+
+    /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming the field.</summary>
+    public static RpcException InvalidArgument(string field, string description) =>
+        InvalidArgument([(field, description)]);
+
+    public static RpcException InvalidArgument(IReadOnlyList<(string Field, string Description)> violations)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.Add(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = string.Join(" ", violations.Select(v => $"{v.Field}: {v.Description}")),
+            Details = { Any.Pack(badRequest) },
+        };
+        return status.ToRpcException();
+    }
+
+    private static StatusCode Map(CoordinatorErrorKind kind) => kind switch
+    {
+        CoordinatorErrorKind.InvalidArgument => StatusCode.InvalidArgument,
+        CoordinatorErrorKind.NotFound => StatusCode.NotFound,
+        CoordinatorErrorKind.PermissionDenied => StatusCode.PermissionDenied,
+        CoordinatorErrorKind.Aborted => StatusCode.Aborted,
+        _ => StatusCode.FailedPrecondition,
+    };
+
+    private static StatusCode Map(SecAggViolation violation) => violation switch
+    {
+        SecAggViolation.UnknownParticipant => StatusCode.PermissionDenied,
+        SecAggViolation.StageOutOfOrder or SecAggViolation.NotAlive or SecAggViolation.DuplicateMessage or SecAggViolation.RoundEnded
+            or SecAggViolation.TooFewSurvivors => StatusCode.FailedPrecondition,
+        _ => StatusCode.InvalidArgument,
+    };
+}

@@ -1,0 +1,124 @@
+using System.Text.RegularExpressions;
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Protocol.V1;
+using PrivateFl.Server.Coordination;
+using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
+using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
+
+namespace PrivateFl.Server.Services;
+
+/// <summary>Checks a session request completely and reports every bad field at once.</summary>
+internal static partial class SessionRequestValidator
+{
+    public const int MaxModelLength = 4_000_000;
+
+    public static SessionDefinition Validate(CreateSessionRequest request, long nowUnixMs)
+    {
+        var violations = new List<(string Field, string Description)>();
+        void Check(bool ok, string field, string description)
+        {
+            if (!ok)
+            {
+                violations.Add((field, description));
+            }
+        }
+
+        string sessionId = string.IsNullOrEmpty(request.SessionId) ? Guid.NewGuid().ToString("n") : request.SessionId;
+        Check(SessionIdPattern().IsMatch(sessionId), "session_id", "must be 1–64 characters of letters, digits, '.', '_' or '-'.");
+        Check(!string.IsNullOrWhiteSpace(request.SchemaName) && request.SchemaName.Length <= 128, "schema_name", "is required (at most 128 characters).");
+        Check(HashPattern().IsMatch(request.SchemaHash), "schema_hash", "must be the schema's lowercase hex SHA-256 (64 characters).");
+        Check(request.ModelLength is >= 1 and <= MaxModelLength, "model_length", $"must be 1 to {MaxModelLength}.");
+        Check(request.TotalRounds is >= 1 and <= 100_000, "total_rounds", "must be 1 to 100000.");
+        Check(request.MinimumClients is >= 3 and <= 100_000, "minimum_clients", "must be 3 to 100000: secure aggregation of fewer than 3 clients reveals inputs.");
+        Check(request.MaximumClients >= request.MinimumClients && request.MaximumClients <= 100_000, "maximum_clients", "must be at least minimum_clients and at most 100000.");
+        Check(request.InitialWeights.Count == 0 || request.InitialWeights.Count == request.ModelLength, "initial_weights", $"must be empty or hold model_length ({request.ModelLength}) values.");
+        Check(request.InitialWeights.All(double.IsFinite), "initial_weights", "must be finite.");
+
+        SecAggSettings secAgg = request.SecAgg ?? new SecAggSettings();
+        Check(secAgg.Mode != Protocol.V1.SecAggMode.Unspecified, "sec_agg.mode", "is required: SEMI_HONEST or ACTIVE.");
+        Check(secAgg.Graph != Protocol.V1.NeighbourGraphKind.Unspecified, "sec_agg.graph", "is required: COMPLETE or HARARY.");
+        Check(secAgg.DropoutRate is >= 0 and < 1, "sec_agg.dropout_rate", "must be in [0, 1).");
+        Check(secAgg.CorruptedFraction is >= 0 and < 1, "sec_agg.corrupted_fraction", "must be in [0, 1).");
+        int securityBits = secAgg.SecurityBits == 0 ? SecAggParameters.DefaultSecurityBits : (int)secAgg.SecurityBits;
+        int correctnessBits = secAgg.CorrectnessBits == 0 ? SecAggParameters.DefaultCorrectnessBits : (int)secAgg.CorrectnessBits;
+
+        TrainingPlan training = request.Training ?? new TrainingPlan();
+        Check(training.Rule != AggregationRule.Unspecified, "training.rule", "is required: FEDERATED_AVERAGING or GRADIENT_SUM.");
+        Check(training.LocalEpochs is >= 1 and <= 1000, "training.local_epochs", "must be 1 to 1000.");
+        Check(double.IsFinite(training.LearningRate) && training.LearningRate > 0, "training.learning_rate", "must be positive and finite.");
+        Check(double.IsFinite(training.L2Regularisation) && training.L2Regularisation >= 0, "training.l2_regularisation", "must be finite and not negative.");
+        Check(training.BatchSize is >= 1 and <= 10_000_000, "training.batch_size", "must be 1 to 10000000.");
+        Check(double.IsFinite(training.ClipNorm) && training.ClipNorm > 0, "training.clip_norm", "must be positive and finite.");
+        Check(double.IsFinite(training.QuantizationScale) && training.QuantizationScale > 0, "training.quantization_scale", "must be positive and finite.");
+        Check(double.IsFinite(training.ServerLearningRate) && training.ServerLearningRate > 0, "training.server_learning_rate", "must be positive and finite.");
+        Check(training.SamplingRate is > 0 and <= 1, "training.sampling_rate", "must be in (0, 1].");
+
+        PrivacySettings privacy = request.Privacy ?? new PrivacySettings { Mode = DpMode.None };
+        Check(privacy.Mode is DpMode.None or DpMode.Unspecified, "privacy.mode", "must be NONE: differentially private sessions are not available in this version of the server.");
+
+        if (violations.Count > 0)
+        {
+            throw RpcErrors.InvalidArgument(violations);
+        }
+
+        var definition = new SessionDefinition(
+            sessionId,
+            request.SchemaName,
+            request.SchemaHash,
+            "logistic-regression",
+            (int)request.ModelLength,
+            (int)request.TotalRounds,
+            (int)request.MinimumClients,
+            (int)request.MaximumClients,
+            new SecAggSettingsData(
+                secAgg.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest,
+                secAgg.Graph == Protocol.V1.NeighbourGraphKind.Harary ? CryptoGraph.Harary : CryptoGraph.Complete,
+                secAgg.DropoutRate,
+                secAgg.CorruptedFraction,
+                securityBits,
+                correctnessBits),
+            new TrainingPlanData(
+                training.Rule == AggregationRule.GradientSum ? AggregationRuleKind.GradientSum : AggregationRuleKind.FederatedAveraging,
+                (int)training.LocalEpochs,
+                training.LearningRate,
+                training.L2Regularisation,
+                (int)training.BatchSize,
+                training.ClipNorm,
+                training.QuantizationScale,
+                training.ServerLearningRate,
+                training.SamplingRate),
+            new PrivacySettingsData(DpModeKind.None, 0, 0, 0),
+            nowUnixMs);
+
+        // The settings must give valid rounds at both ends of the client range, and sums that cannot wrap.
+        var probe = new RoundIdentity(sessionId, 1, new byte[RoundIdentity.GraphSeedSize]);
+        foreach (int clients in new[] { definition.MinimumClients, definition.MaximumClients })
+        {
+            try
+            {
+                TrainingCoordinator.CreateParameters(definition, clients, probe);
+            }
+            catch (ArgumentException ex)
+            {
+                violations.Add(("sec_agg", $"with {clients} clients: {ex.Message}"));
+            }
+        }
+
+        try
+        {
+            UpdateEncoding.Quantizer(definition.Training, definition.MaximumClients);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            violations.Add(("training.quantization_scale", ex.Message));
+        }
+
+        return violations.Count > 0 ? throw RpcErrors.InvalidArgument(violations) : definition;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex SessionIdPattern();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex HashPattern();
+}

@@ -1,0 +1,44 @@
+using PrivateFl.Server.Coordination;
+
+namespace PrivateFl.Server.Storage;
+
+/// <summary>
+/// The server's durable state: enrolled clients, sessions, immutable model versions, round records and the
+/// privacy ledger. SQLite is the embedded default; a cluster would put PostgreSQL behind the same interface.
+/// </summary>
+internal interface IFederationStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    void Migrate();
+
+    EnrolledClient? FindClient(string clientId);
+
+    IReadOnlyList<EnrolledClient> ListClients();
+
+    /// <summary>Enrols a client; false if the id is taken.</summary>
+    bool EnrollClient(EnrolledClient client);
+
+    /// <summary>Revokes a client; null if unknown.</summary>
+    EnrolledClient? RevokeClient(string clientId);
+
+    /// <summary>Creates a session with its initial model version 0; false if the id is taken.</summary>
+    bool CreateSession(SessionDefinition definition, ModelVersionRecord initialModel);
+
+    StoredSession? FindSession(string sessionId);
+
+    IReadOnlyList<StoredSession> ListSessions();
+
+    ModelVersionRecord? FindModel(string sessionId, long version);
+
+    ModelVersionRecord LatestModel(string sessionId);
+
+    /// <summary>
+    /// Records a round. For a completed round, the new model version, the round record, the ledger entry and
+    /// the session's state change are committed in one transaction: a crash leaves the old state or the new.
+    /// </summary>
+    void CommitRound(RoundRecordData round, ModelVersionRecord? newModel, LedgerEntryData? ledgerEntry, string? newSessionState);
+
+    IReadOnlyList<RoundRecordData> ListRounds(string sessionId);
+
+    IReadOnlyList<LedgerEntryData> ListLedger(string sessionId);
+}
