@@ -1,0 +1,33 @@
+namespace PrivateFl.ClientSdk;
+
+/// <summary>How a bank's client reaches the aggregation server. Bound from the <c>FederatedClientOptions</c> configuration section.</summary>
+public sealed class FederatedClientOptions
+{
+    /// <summary>Gets or sets the server's address, for example <c>https://fl.example.net</c>. Default: <c>http://127.0.0.1:5080</c>.</summary>
+    /// <remarks>Plain <c>http://</c> is accepted only for a loopback address (development).</remarks>
+    public Uri ServerAddress { get; set; } = new("http://127.0.0.1:5080");
+
+    /// <summary>Gets or sets the id this client was enrolled with. Default: none (required).</summary>
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Gets or sets the file holding the client's Ed25519 identity private key (32 bytes, raw or base64). Default: none;
+    /// required unless the key is passed to the <see cref="FederatedClient"/> constructor.
+    /// </summary>
+    public string IdentityKeyFile { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets how many times a safe call (reading the session or a model, waiting for a round) is retried. Default: 4.</summary>
+    public int MaxRetries { get; set; } = 4;
+
+    /// <summary>Gets or sets the first retry delay; each retry doubles it. Default: 200 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Gets or sets how long to wait for a round to open before giving up. Default: 10 minutes.</summary>
+    public TimeSpan RoundWaitTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets the largest message sent or received, in bytes. Default: 16 MiB.</summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets the seed of local training's shuffling, for reproducible runs; null draws one. Default: null.</summary>
+    public int? TrainingSeed { get; set; }
+}

@@ -1,0 +1,68 @@
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Protocol.V1;
+using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
+
+namespace PrivateFl.ClientSdk.Transport;
+
+/// <summary>
+/// Checks a round announcement before taking part: the client re-derives the round's parameters itself and
+/// refuses anything the server could have chosen to weaken the round.
+/// </summary>
+internal static class AnnouncementValidator
+{
+    public static (SecAggParameters Parameters, Dictionary<int, ReadOnlyMemory<byte>> IdentityKeys) Validate(
+        RoundAnnouncement announcement,
+        string sessionId,
+        string clientId,
+        ReadOnlySpan<byte> identityPublicKey,
+        int expectedLength)
+    {
+        if (announcement.ProtocolVersion != ProtocolVersion._1 || announcement.SessionId != sessionId)
+        {
+            throw new FederationException($"The server announced a round of session '{announcement.SessionId}' (protocol {(int)announcement.ProtocolVersion}); this client joined '{sessionId}' with protocol 1.");
+        }
+
+        int n = announcement.Participants.Count;
+        var identityKeys = new Dictionary<int, ReadOnlyMemory<byte>>(n);
+        foreach (Participant participant in announcement.Participants)
+        {
+            if (participant.Index < 1 || participant.Index > n || participant.IdentityPublicKey.Length != 32 || !identityKeys.TryAdd((int)participant.Index, participant.IdentityPublicKey.ToByteArray()))
+            {
+                throw new FederationException($"Round {announcement.RoundNumber}: the participant list is malformed (indices must be 1 … {n}, once each, with 32-byte identity keys).");
+            }
+        }
+
+        Participant? self = announcement.Participants.FirstOrDefault(p => p.Index == announcement.YourIndex);
+        if (self is null || self.ClientId != clientId || !self.IdentityPublicKey.Span.SequenceEqual(identityPublicKey))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber}: the announcement does not list this client ('{clientId}') with its own identity key at index {announcement.YourIndex}.");
+        }
+
+        if (announcement.VectorLength != expectedLength)
+        {
+            throw new SchemaMismatchException($"Round {announcement.RoundNumber} aggregates vectors of length {announcement.VectorLength}; this client's model has {expectedLength} parameters.");
+        }
+
+        SecAggSettings settings = announcement.SecAgg ?? throw new FederationException("The announcement has no secure-aggregation settings.");
+        var identity = new RoundIdentity(sessionId, announcement.RoundNumber, announcement.GraphSeed.Span);
+        CryptoMode mode = settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest;
+        SecAggParameters parameters;
+        try
+        {
+            parameters = settings.Graph == Protocol.V1.NeighbourGraphKind.Harary
+                ? SecAggParameters.SecAggPlus(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: (int)settings.SecurityBits, correctnessBits: (int)settings.CorrectnessBits)
+                : SecAggParameters.Complete(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber}: the announced secure-aggregation settings are unsafe: {ex.Message}", ex);
+        }
+
+        if (parameters.Threshold != announcement.Threshold || parameters.Degree != announcement.Degree)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber}: the server announced t = {announcement.Threshold}, k = {announcement.Degree}; the settings give t = {parameters.Threshold}, k = {parameters.Degree}.");
+        }
+
+        return (parameters, identityKeys);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using Google.Protobuf;
+using Grpc.Core;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Crypto.SecAgg.Messages;
+using PrivateFl.Protocol.V1;
+using CryptoSecretKind = PrivateFl.Crypto.SecAgg.Messages.SecretKind;
+using ProtoSecretKind = PrivateFl.Protocol.V1.SecretKind;
+
+namespace PrivateFl.ClientSdk.Transport;
+
+/// <summary>Takes part in one announced round: drives a <see cref="ClientSession"/> through the stage calls.</summary>
+internal sealed class RoundRunner(Federation.FederationClient client, SigningKey identityKey)
+{
+    /// <summary>Test seam: the client stops answering before this stage, as a crashed bank would.</summary>
+    public RoundStage? StopBefore { get; init; }
+
+    public async Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
+    {
+        bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
+        using var session = new ClientSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null);
+        var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = announcement.SessionId, RoundNumber = announcement.RoundNumber };
+        TimeSpan stageBudget = TimeSpan.FromMilliseconds(announcement.StageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
+        CallOptions Call() => new(deadline: DateTime.UtcNow + stageBudget, cancellationToken: cancellationToken);
+
+        try
+        {
+            Stop(RoundStage.AdvertiseKeys);
+            AdvertisedKeys keys = session.AdvertiseKeys();
+            KeyDirectoryReply directory = await client.AdvertiseKeysAsync(
+                new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span), Signature = ByteString.CopyFrom(keys.Signature.Span) },
+                Call());
+
+            Stop(RoundStage.ShareKeys);
+            ShareKeys shares = session.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory))]));
+            var shareRequest = new ShareKeysRequest { Round = round };
+            shareRequest.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage { Sender = (uint)s.Sender, Recipient = (uint)s.Recipient, Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span) }));
+            ShareDeliveryReply delivery = await client.ShareKeysAsync(shareRequest, Call());
+
+            Stop(RoundStage.MaskedInput);
+            MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory))]), encodedUpdate);
+            uint[] words = masked.Vector.ToArray();
+            if (!BitConverter.IsLittleEndian)
+            {
+                System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(words, words);
+            }
+
+            SurvivorListReply survivors = await client.SubmitMaskedInputAsync(
+                new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) },
+                Call());
+            var survivorList = new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]);
+
+            UnmaskShares revealed;
+            if (active)
+            {
+                Stop(RoundStage.ConsistencyCheck);
+                ConsistencySignature signature = session.ConsistencyCheck(survivorList);
+                ConsistencyProofReply proof = await client.SignSurvivorsAsync(new ConsistencySignatureRequest { Round = round, Signature = ByteString.CopyFrom(signature.Signature.Span) }, Call());
+                Stop(RoundStage.Unmask);
+                revealed = session.Unmask(new ConsistencyProof([.. proof.Survivors.Select(s => (int)s)], [.. proof.Signatures.Select(s => new ConsistencySignature((int)s.Index, s.Signature.Memory))]));
+            }
+            else
+            {
+                Stop(RoundStage.Unmask);
+                revealed = session.Unmask(survivorList);
+            }
+
+            var unmask = new UnmaskRequest { Round = round };
+            unmask.Shares.Add(revealed.Shares.Select(s => new RevealedShareMessage
+            {
+                Owner = (uint)s.Owner,
+                Kind = s.Kind == CryptoSecretKind.SelfMaskSeed ? ProtoSecretKind.SelfMaskSeed : ProtoSecretKind.MaskKey,
+                Share = ByteString.CopyFrom(s.Share.Span),
+            }));
+            return await client.UnmaskAsync(unmask, Call());
+        }
+        catch
+        {
+            session.Abort();
+            throw;
+        }
+    }
+
+    private void Stop(RoundStage stage)
+    {
+        if (StopBefore == stage)
+        {
+            throw new OperationCanceledException($"Test seam: the client stops before {stage}.");
+        }
+    }
+}
