@@ -1,0 +1,282 @@
+using System.Security.Cryptography;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using PrivateFl.ClientSdk.Transport;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Protocol.V1;
+
+namespace PrivateFl.ClientSdk;
+
+/// <summary>
+/// A bank's client of a PrivateFl federation: it trains on local data and takes part in secure rounds, so
+/// that the update leaves the bank only masked; it fetches the global model and predicts locally.
+/// </summary>
+/// <remarks>
+/// Thread-safe for concurrent calls. Safe calls (reading a session or a model, waiting for a round) are retried
+/// with exponential backoff when the server is unavailable; round stages are never retried, because a round
+/// cannot take the same message twice: a client that loses a stage loses the round and joins the next one.
+/// </remarks>
+public sealed partial class FederatedClient : IDisposable
+{
+    private readonly FederatedClientOptions _options;
+    private readonly SigningKey _identityKey;
+    private readonly bool _ownsIdentityKey;
+    private readonly GrpcChannel _channel;
+    private readonly Federation.FederationClient _federation;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="options">Where the server is and who this client is.</param>
+    /// <param name="identityKey">The client's Ed25519 identity key (not disposed by the client); null reads <see cref="FederatedClientOptions.IdentityKeyFile"/>.</param>
+    /// <param name="logger">Where to log; never receives data, keys or updates.</param>
+    /// <param name="timeProvider">The clock that timestamps calls.</param>
+    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    public FederatedClient(FederatedClientOptions options, SigningKey? identityKey = null, ILogger<FederatedClient>? logger = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string? problem = FederatedClientOptionsValidator.Check(options, identityKey is not null);
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
+        _options = options;
+        _ownsIdentityKey = identityKey is null;
+        _identityKey = identityKey ?? LoadIdentityKey(options.IdentityKeyFile);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _channel = GrpcChannel.ForAddress(options.ServerAddress, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = options.MaxMessageBytes,
+            MaxSendMessageSize = options.MaxMessageBytes,
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+        });
+        CallInvoker invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(_channel.CreateCallInvoker(), new CallSigningInterceptor(options.ClientId, _identityKey, timeProvider ?? TimeProvider.System));
+        _federation = new Federation.FederationClient(invoker);
+    }
+
+    /// <summary>Creates a client from dependency injection.</summary>
+    /// <param name="options">The bound options.</param>
+    /// <param name="logger">Where to log.</param>
+    public FederatedClient(IOptions<FederatedClientOptions> options, ILogger<FederatedClient> logger)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, null, logger)
+    {
+    }
+
+    /// <summary>Gets the id this client was enrolled with.</summary>
+    public string ClientId => _options.ClientId;
+
+    /// <summary>Gets the client's identity public key, for enrolment.</summary>
+    public ReadOnlySpan<byte> IdentityPublicKey => _identityKey.PublicKey;
+
+    /// <summary>Test seam: the client stops answering before this stage of every round, as a crashed bank would.</summary>
+    internal RoundStage? StopBeforeStage { get; set; }
+
+    /// <summary>Reads a session's public configuration and state.</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The session.</returns>
+    /// <exception cref="SessionEndedException">The session does not exist.</exception>
+    /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    public async Task<TrainingSessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        SessionInfo info = await RetryAsync(() => _federation.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0);
+    }
+
+    /// <summary>
+    /// Joins a session and trains with local data until the session has run all its rounds (or
+    /// <paramref name="maxRounds"/> of this client's rounds are done). The data never leaves this process: only
+    /// the clipped, quantized, masked update does.
+    /// </summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="data">The bank's training data; its schema must be the session's.</param>
+    /// <param name="progress">Receives a report after every round.</param>
+    /// <param name="maxRounds">Stop after this many rounds taken part in; null runs to the end of the session.</param>
+    /// <param name="cancellationToken">Stops training; the current round is abandoned.</param>
+    /// <returns>What the training achieved.</returns>
+    /// <exception cref="SchemaMismatchException">The data's schema differs from the session's.</exception>
+    /// <exception cref="SessionEndedException">The session does not exist or has ended.</exception>
+    /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="FederationException">The server refused this client (not enrolled, revoked) or announced an unsafe round.</exception>
+    public async Task<TrainingReport> TrainAsync(string sessionId, CreditDataset data, IProgress<TrainingProgress>? progress = null, int? maxRounds = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentNullException.ThrowIfNull(data);
+        TrainingSessionInfo session = await GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(session.SchemaHash, data.Schema.Hash, StringComparison.Ordinal) || session.ModelLength != data.Schema.EncodedLength + 1)
+        {
+            throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({data.Schema.EncodedLength + 1} parameters).");
+        }
+
+        int participated = 0;
+        int lost = 0;
+        long modelVersion = session.CurrentModelVersion;
+        double epsilon = session.EpsilonSpent;
+        int seed = _options.TrainingSeed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
+        while (session.IsActive && (maxRounds is null || participated < maxRounds))
+        {
+            RoundAnnouncement? announcement = await WaitForRoundAsync(sessionId, data.Schema.Hash, cancellationToken).ConfigureAwait(false);
+            if (announcement is null)
+            {
+                break;
+            }
+
+            try
+            {
+                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, data.Schema.EncodedLength + 1);
+                uint[] update = UpdateEncoder.Compute(announcement, data, unchecked(seed + (int)announcement.RoundNumber));
+                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage };
+                RoundResultReply result = await runner.RunAsync(announcement, parameters, identityKeys, update, cancellationToken).ConfigureAwait(false);
+                participated++;
+                modelVersion = result.ModelVersion;
+                epsilon = result.EpsilonSpent;
+                LogRoundCompleted(_logger, sessionId, announcement.RoundNumber, result.ModelVersion, result.Included.Count);
+                progress?.Report(new TrainingProgress(sessionId, announcement.RoundNumber, participated + lost, (int)announcement.TotalRounds, result.ModelVersion, true, result.EpsilonSpent, $"Round {announcement.RoundNumber} completed with {result.Included.Count} of {announcement.Participants.Count} banks; model version {result.ModelVersion}."));
+            }
+            catch (Exception ex) when (IsRoundLoss(ex, cancellationToken))
+            {
+                lost++;
+                LogRoundLost(_logger, sessionId, announcement.RoundNumber, ex.Message);
+                progress?.Report(new TrainingProgress(sessionId, announcement.RoundNumber, participated + lost, (int)announcement.TotalRounds, modelVersion, false, epsilon, $"Round {announcement.RoundNumber} lost: {ex.Message}"));
+                if (StopBeforeStage is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        GlobalModel model = await GetGlobalModelAsync(sessionId, 0, cancellationToken).ConfigureAwait(false);
+        double[] probabilities = LogisticRegression.PredictProbabilities([.. model.Weights], data);
+        return new TrainingReport(sessionId, participated, lost, model.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), model.EpsilonSpent, model.Delta);
+    }
+
+    /// <summary>Fetches a version of the global model (0 = the current one).</summary>
+    /// <param name="sessionId">The session.</param>
+    /// <param name="version">The version, or 0 for the current one.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="SessionEndedException">The session or version does not exist.</exception>
+    /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    public async Task<GlobalModel> GetGlobalModelAsync(string sessionId, long version = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        ModelVersion model = await RetryAsync(() => _federation.GetModelAsync(new GetModelRequest { SessionId = sessionId, Version = version }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
+        return new GlobalModel(model.SessionId, model.Version, [.. model.Weights], model.SchemaHash, model.RoundNumber, (int)model.Contributors, model.EpsilonSpent, model.Delta, model.PrivacyParametersJson);
+    }
+
+    /// <summary>Closes the connection and erases the identity key if this client loaded it.</summary>
+    public void Dispose()
+    {
+        _channel.Dispose();
+        if (_ownsIdentityKey)
+        {
+            _identityKey.Dispose();
+        }
+    }
+
+    private async Task<RoundAnnouncement?> WaitForRoundAsync(string sessionId, string schemaHash, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RetryAsync(
+                () => _federation.WaitForRoundAsync(
+                    new WaitForRoundRequest { ProtocolVersion = ProtocolVersion._1, SessionId = sessionId, SchemaHash = schemaHash },
+                    deadline: DateTime.UtcNow + _options.RoundWaitTimeout,
+                    cancellationToken: cancellationToken).ResponseAsync,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (FederationException ex) when (ex is not ServerUnavailableException && ex.InnerException is RpcException { StatusCode: StatusCode.FailedPrecondition } rpc && rpc.Status.Detail.Contains("rounds", StringComparison.Ordinal))
+        {
+            // The session completed while this client waited.
+            return null;
+        }
+    }
+
+    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        TimeSpan delay = _options.RetryDelay;
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < _options.MaxRetries)
+            {
+                LogRetrying(_logger, attempt + 1, delay.TotalMilliseconds, ex.Status.Detail);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay *= 2;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("The caller cancelled the call.", ex, cancellationToken);
+            }
+            catch (RpcException ex)
+            {
+                throw Translate(ex);
+            }
+        }
+    }
+
+    private FederationException Translate(RpcException ex) => ex.StatusCode switch
+    {
+        StatusCode.Unavailable or StatusCode.ResourceExhausted => new ServerUnavailableException($"The aggregation server at {_options.ServerAddress} is unreachable after {_options.MaxRetries} retries: {ex.Status.Detail}", ex),
+        StatusCode.DeadlineExceeded => new ServerUnavailableException($"The aggregation server at {_options.ServerAddress} did not answer in time: {ex.Status.Detail}", ex),
+        StatusCode.NotFound => new SessionEndedException(ex.Status.Detail, ex),
+        StatusCode.Unauthenticated => new FederationException($"The server did not accept client '{ClientId}': {ex.Status.Detail}", ex),
+        StatusCode.FailedPrecondition when ex.Status.Detail.Contains("schema", StringComparison.OrdinalIgnoreCase) => new SchemaMismatchException(ex.Status.Detail, ex),
+        _ => new FederationException(ex.Status.Detail, ex),
+    };
+
+    private static bool IsRoundLoss(Exception ex, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested
+        && ex is OperationCanceledException or SecAggProtocolException
+            or RpcException { StatusCode: StatusCode.Aborted or StatusCode.FailedPrecondition or StatusCode.DeadlineExceeded or StatusCode.Cancelled };
+
+    private static SigningKey LoadIdentityKey(string path)
+    {
+        byte[] content = File.ReadAllBytes(path);
+        try
+        {
+            if (content.Length == SigningKey.KeySize)
+            {
+                return SigningKey.Import(content);
+            }
+
+            byte[] decoded = Convert.FromBase64String(System.Text.Encoding.ASCII.GetString(content).Trim());
+            try
+            {
+                return decoded.Length == SigningKey.KeySize
+                    ? SigningKey.Import(decoded)
+                    : throw new ArgumentException($"FederatedClientOptions:IdentityKeyFile '{path}' must hold a 32-byte Ed25519 private key, raw or base64.", nameof(path));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(decoded);
+            }
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"FederatedClientOptions:IdentityKeyFile '{path}' must hold a 32-byte Ed25519 private key, raw or base64.", nameof(path));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, EventName = "RoundCompleted", Message = "Session {SessionId} round {RoundNumber} completed: model version {ModelVersion} with {Included} banks.")]
+    private static partial void LogRoundCompleted(ILogger logger, string sessionId, long roundNumber, long modelVersion, int included);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, EventName = "RoundLost", Message = "Session {SessionId} round {RoundNumber} lost: {Reason}")]
+    private static partial void LogRoundLost(ILogger logger, string sessionId, long roundNumber, string reason);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, EventName = "Retrying", Message = "Server unavailable; retry {Attempt} in {DelayMs} ms: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, int attempt, double delayMs, string reason);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace PrivateFl.ClientSdk;
+
+/// <summary>Checks <see cref="FederatedClientOptions"/>, naming the setting that is wrong.</summary>
+internal sealed class FederatedClientOptionsValidator : IValidateOptions<FederatedClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FederatedClientOptions options)
+    {
+        string? problem = Check(options, keyGiven: false);
+        return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problem);
+    }
+
+    public static string? Check(FederatedClientOptions options, bool keyGiven)
+    {
+        if (options.ServerAddress is null || !options.ServerAddress.IsAbsoluteUri || (options.ServerAddress.Scheme != Uri.UriSchemeHttps && options.ServerAddress.Scheme != Uri.UriSchemeHttp))
+        {
+            return "FederatedClientOptions:ServerAddress must be an absolute http:// or https:// address.";
+        }
+
+        if (options.ServerAddress.Scheme == Uri.UriSchemeHttp && !IsLoopback(options.ServerAddress))
+        {
+            return $"FederatedClientOptions:ServerAddress '{options.ServerAddress}' must use https://: plain HTTP is allowed only on loopback.";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            return "FederatedClientOptions:ClientId must be set to the id this client was enrolled with.";
+        }
+
+        if (!keyGiven && (string.IsNullOrWhiteSpace(options.IdentityKeyFile) || !File.Exists(options.IdentityKeyFile)))
+        {
+            return $"FederatedClientOptions:IdentityKeyFile must name an existing file holding the identity key; got '{options.IdentityKeyFile}'.";
+        }
+
+        if (options.MaxRetries is < 0 or > 20)
+        {
+            return "FederatedClientOptions:MaxRetries must be 0 to 20.";
+        }
+
+        if (options.RetryDelay <= TimeSpan.Zero || options.RoundWaitTimeout <= TimeSpan.Zero)
+        {
+            return "FederatedClientOptions:RetryDelay and RoundWaitTimeout must be positive.";
+        }
+
+        return options.MaxMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024
+            ? "FederatedClientOptions:MaxMessageBytes must be 64 KiB to 256 MiB."
+            : null;
+    }
+
+    private static bool IsLoopback(Uri address) =>
+        address.IsLoopback || (IPAddress.TryParse(address.Host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip));
+}

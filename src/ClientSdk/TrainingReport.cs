@@ -1,0 +1,12 @@
+namespace PrivateFl.ClientSdk;
+
+/// <summary>What <see cref="FederatedClient.TrainAsync"/> achieved.</summary>
+/// <param name="SessionId">The session.</param>
+/// <param name="RoundsParticipated">Rounds whose model includes this client's update.</param>
+/// <param name="RoundsLost">Rounds this client joined that aborted or dropped it.</param>
+/// <param name="ModelVersion">The latest global model version.</param>
+/// <param name="LocalRocAuc">ROC AUC of that model on this client's own data (never sent anywhere).</param>
+/// <param name="LocalLogLoss">Log loss of that model on this client's own data.</param>
+/// <param name="EpsilonSpent">The session's ε after the last round.</param>
+/// <param name="Delta">The session's δ.</param>
+public sealed record TrainingReport(string SessionId, int RoundsParticipated, int RoundsLost, long ModelVersion, double LocalRocAuc, double LocalLogLoss, double EpsilonSpent, double Delta);

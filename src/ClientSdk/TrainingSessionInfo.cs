@@ -1,0 +1,15 @@
+namespace PrivateFl.ClientSdk;
+
+/// <summary>The public configuration and state of a training session.</summary>
+/// <param name="SessionId">The session.</param>
+/// <param name="SchemaName">The feature schema's name.</param>
+/// <param name="SchemaHash">The feature schema's hash; the local data must have the same.</param>
+/// <param name="ModelLength">The model's parameter count.</param>
+/// <param name="TotalRounds">Rounds planned.</param>
+/// <param name="CompletedRounds">Rounds completed.</param>
+/// <param name="CurrentModelVersion">The current global model version.</param>
+/// <param name="IsActive">Whether the session still takes training.</param>
+/// <param name="EpsilonSpent">ε spent so far.</param>
+/// <param name="EpsilonBudget">The session's ε budget (0 without differential privacy).</param>
+/// <param name="Delta">The session's δ.</param>
+public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta);

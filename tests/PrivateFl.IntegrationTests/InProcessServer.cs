@@ -1,0 +1,130 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using PrivateFl.ClientSdk;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Protocol.V1;
+using PrivateFl.Server;
+
+namespace PrivateFl.IntegrationTests;
+
+/// <summary>The real aggregation server on 127.0.0.1 with a random port and a temporary SQLite file.</summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    public const string AdminKey = "integration-test-admin-key-0123456789";
+    private readonly string _databasePath;
+    private readonly TimeSpan _stageDeadline;
+    private readonly Dictionary<string, SigningKey> _identities = [];
+    private WebApplication? _app;
+    private GrpcChannel? _adminChannel;
+
+    private InProcessServer(string databasePath, TimeSpan stageDeadline)
+    {
+        _databasePath = databasePath;
+        _stageDeadline = stageDeadline;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    public Admin.AdminClient Admin { get; private set; } = null!;
+
+    public static async Task<InProcessServer> StartAsync(TimeSpan? stageDeadline = null, string? databasePath = null)
+    {
+        var server = new InProcessServer(databasePath ?? Path.Combine(Path.GetTempPath(), $"privatefl-it-{Guid.NewGuid():n}.db"), stageDeadline ?? TimeSpan.FromSeconds(3));
+        await server.StartAppAsync();
+        return server;
+    }
+
+    public static CallOptions AdminCall() => new(new Metadata { { "x-privatefl-admin-key", AdminKey } });
+
+    /// <summary>Stops the server and starts a new one on the same database (a restart).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAppAsync();
+        await StartAppAsync();
+    }
+
+    public async Task<SigningKey> EnrollAsync(string clientId)
+    {
+        var key = SigningKey.Generate();
+        _identities[clientId] = key;
+        await Admin.EnrollClientAsync(new EnrollClientRequest { ClientId = clientId, IdentityPublicKey = Google.Protobuf.ByteString.CopyFrom(key.PublicKey) }, AdminCall());
+        return key;
+    }
+
+    public FederatedClient Client(string clientId) =>
+        new(new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2 }, _identities[clientId]);
+
+    public async Task<SessionInfo> CreateCreditSessionAsync(string sessionId, int clients, int rounds, SecAggMode mode = SecAggMode.SemiHonest, int? minimumClients = null)
+    {
+        FeatureSchema schema = CreditSchemas.GermanCredit;
+        var request = new CreateSessionRequest
+        {
+            SessionId = sessionId,
+            SchemaName = schema.Name,
+            SchemaHash = schema.Hash,
+            ModelLength = (uint)(schema.EncodedLength + 1),
+            TotalRounds = (uint)rounds,
+            MinimumClients = (uint)(minimumClients ?? clients),
+            MaximumClients = (uint)clients,
+            SecAgg = new SecAggSettings { Mode = mode, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
+            Training = new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 20, LearningRate = 0.5, L2Regularisation = 0.001, BatchSize = 10_000, ClipNorm = 5, QuantizationScale = 1 << 16, ServerLearningRate = 1, SamplingRate = 1 },
+            Privacy = new PrivacySettings { Mode = DpMode.None },
+        };
+        return await Admin.CreateSessionAsync(request, AdminCall());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAppAsync();
+        foreach (SigningKey key in _identities.Values)
+        {
+            key.Dispose();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (string file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task StartAppAsync()
+    {
+        _app = PrivateFlServerApplication.Build(
+            [],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ServerOptions:Urls"] = "http://127.0.0.1:0",
+                    ["ServerOptions:AdminApiKey"] = AdminKey,
+                    ["StorageOptions:DatabasePath"] = _databasePath,
+                    ["RoundOptions:MinimumClients"] = "3",
+                    ["RoundOptions:GatherWindow"] = "00:00:00.500",
+                    ["RoundOptions:StageDeadline"] = _stageDeadline.ToString(),
+                    ["Logging:LogLevel:Default"] = "Warning",
+                });
+            });
+        await _app.StartAsync();
+        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = new Uri(address);
+        _adminChannel = GrpcChannel.ForAddress(Address);
+        Admin = new Admin.AdminClient(_adminChannel);
+    }
+
+    private async Task StopAppAsync()
+    {
+        _adminChannel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+}
