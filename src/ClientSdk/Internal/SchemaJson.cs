@@ -1,0 +1,307 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace PrivateFl.ClientSdk.Internal;
+
+/// <summary>
+/// The JSON form of a <see cref="FeatureSchema"/>. Writing is canonical: a fixed property order, aliases
+/// sorted by ordinal key, absent optional members left out, numbers in their shortest round-trip form and no
+/// indentation, so the same schema always gives the same bytes (and so the same hash). Reading is strict:
+/// unknown, duplicate or missing properties and wrong types are refused, each naming its JSON path.
+/// </summary>
+internal static class SchemaJson
+{
+    private const string Numeric = "numeric";
+    private const string Categorical = "categorical";
+
+    private static readonly string[] RootProperties = ["name", "version", "columns", "label"];
+    private static readonly string[] NumericProperties = ["name", "kind", "min", "max"];
+    private static readonly string[] CategoricalProperties = ["name", "kind", "vocabulary", "aliases", "missingAs"];
+    private static readonly string[] CategoricalRequired = ["name", "kind", "vocabulary"];
+    private static readonly string[] LabelProperties = ["column", "positive", "negative"];
+
+    public static string Write(FeatureSchema schema, bool indented)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, NewLine = "\n" }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", schema.Name);
+            writer.WriteNumber("version", schema.Version);
+            writer.WriteStartArray("columns");
+            foreach (FeatureColumn column in schema.Columns)
+            {
+                WriteColumn(writer, column);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartObject("label");
+            writer.WriteString("column", schema.LabelColumn);
+            writer.WriteString("positive", schema.PositiveLabel);
+            writer.WriteString("negative", schema.NegativeLabel);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public static FeatureSchema Read(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException exception)
+        {
+            throw new FormatException($"The schema is not valid JSON: {exception.Message}", exception);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            CheckObject(root, "$", RootProperties, RootProperties);
+            string name = GetString(root, "name", "$");
+            JsonElement versionElement = root.GetProperty("version");
+            if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out int version) || version < 1)
+            {
+                throw Fail("$.version", "must be an integer from 1.");
+            }
+
+            JsonElement columnsElement = root.GetProperty("columns");
+            if (columnsElement.ValueKind != JsonValueKind.Array)
+            {
+                throw Fail("$.columns", "must be an array of columns.");
+            }
+
+            var columns = new List<FeatureColumn>();
+            int index = 0;
+            foreach (JsonElement columnElement in columnsElement.EnumerateArray())
+            {
+                columns.Add(ReadColumn(columnElement, $"$.columns[{index}]"));
+                index++;
+            }
+
+            JsonElement label = root.GetProperty("label");
+            CheckObject(label, "$.label", LabelProperties, LabelProperties);
+            string labelColumn = GetString(label, "column", "$.label");
+            string positive = GetString(label, "positive", "$.label");
+            string negative = GetString(label, "negative", "$.label");
+
+            SchemaError? error = FeatureSchema.Validate(name, columns, labelColumn, positive, negative);
+            if (error is not null)
+            {
+                string path = error.ParameterName switch
+                {
+                    "name" => "$.name",
+                    "labelColumn" => "$.label.column",
+                    "positiveLabel" => "$.label.positive",
+                    "negativeLabel" => "$.label.negative",
+                    _ => "$.columns",
+                };
+                throw Fail(path, error.Message);
+            }
+
+            return new FeatureSchema(name, version, columns, labelColumn, positive, negative);
+        }
+    }
+
+    private static void WriteColumn(Utf8JsonWriter writer, FeatureColumn column)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", column.Name);
+        if (column.Kind == FeatureKind.Numeric)
+        {
+            writer.WriteString("kind", Numeric);
+            writer.WriteNumber("min", column.Minimum!.Value);
+            writer.WriteNumber("max", column.Maximum!.Value);
+        }
+        else
+        {
+            writer.WriteString("kind", Categorical);
+            writer.WriteStartArray("vocabulary");
+            foreach (string category in column.Vocabulary)
+            {
+                writer.WriteStringValue(category);
+            }
+
+            writer.WriteEndArray();
+            if (column.Aliases.Count > 0)
+            {
+                writer.WriteStartObject("aliases");
+                foreach (KeyValuePair<string, string> alias in column.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal))
+                {
+                    writer.WriteString(alias.Key, alias.Value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            if (column.MissingAs is not null)
+            {
+                writer.WriteString("missingAs", column.MissingAs);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static FeatureColumn ReadColumn(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail(path, "must be an object.");
+        }
+
+        string kind = element.TryGetProperty("kind", out JsonElement kindElement) && kindElement.ValueKind == JsonValueKind.String
+            ? kindElement.GetString()!
+            : throw Fail($"{path}.kind", $"is required and must be \"{Numeric}\" or \"{Categorical}\".");
+        FeatureColumn? column;
+        SchemaError? error;
+        switch (kind)
+        {
+            case Numeric:
+                CheckObject(element, path, NumericProperties, NumericProperties);
+                FeatureColumn.TryCreateNumeric(
+                    GetString(element, "name", path),
+                    GetNumber(element, "min", path),
+                    GetNumber(element, "max", path),
+                    out column,
+                    out error);
+                break;
+            case Categorical:
+                CheckObject(element, path, CategoricalProperties, CategoricalRequired);
+                FeatureColumn.TryCreateCategorical(
+                    GetString(element, "name", path),
+                    GetStringArray(element, "vocabulary", path),
+                    GetStringMap(element, "aliases", path),
+                    GetOptionalString(element, "missingAs", path),
+                    out column,
+                    out error);
+                break;
+            default:
+                throw Fail($"{path}.kind", $"must be \"{Numeric}\" or \"{Categorical}\"; got \"{kind}\".");
+        }
+
+        if (error is not null)
+        {
+            string member = error.ParameterName switch
+            {
+                "maximum" => ".max",
+                "vocabulary" => ".vocabulary",
+                "aliases" => ".aliases",
+                "missingAs" => ".missingAs",
+                _ => ".name",
+            };
+            throw Fail(path + member, error.Message);
+        }
+
+        return column!;
+    }
+
+    private static void CheckObject(JsonElement element, string path, string[] allowed, string[] required)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail(path, "must be an object.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw Fail($"{path}.{property.Name}", $"is not a known property; expected {string.Join(", ", allowed)}.");
+            }
+
+            if (!seen.Add(property.Name))
+            {
+                throw Fail($"{path}.{property.Name}", "appears twice.");
+            }
+        }
+
+        foreach (string name in required)
+        {
+            if (!seen.Contains(name))
+            {
+                throw Fail($"{path}.{name}", "is required.");
+            }
+        }
+    }
+
+    private static string GetString(JsonElement element, string name, string path)
+    {
+        JsonElement value = element.GetProperty(name);
+        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Fail($"{path}.{name}", "must be a string.");
+    }
+
+    private static string? GetOptionalString(JsonElement element, string name, string path)
+    {
+        if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Fail($"{path}.{name}", "must be a string.");
+    }
+
+    private static double GetNumber(JsonElement element, string name, string path)
+    {
+        JsonElement value = element.GetProperty(name);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number) && double.IsFinite(number)
+            ? number
+            : throw Fail($"{path}.{name}", "must be a finite number.");
+    }
+
+    private static string?[] GetStringArray(JsonElement element, string name, string path)
+    {
+        JsonElement value = element.GetProperty(name);
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw Fail($"{path}.{name}", "must be an array of strings.");
+        }
+
+        var items = new List<string?>();
+        int index = 0;
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            items.Add(item.ValueKind == JsonValueKind.String ? item.GetString() : throw Fail($"{path}.{name}[{index}]", "must be a string."));
+            index++;
+        }
+
+        return [.. items];
+    }
+
+    private static Dictionary<string, string> GetStringMap(JsonElement element, string name, string path)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return map;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail($"{path}.{name}", "must be an object mapping each alias to a category.");
+        }
+
+        foreach (JsonProperty property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Fail($"{path}.{name}.{property.Name}", "must be a string (the category the alias stands for).");
+            }
+
+            if (!map.TryAdd(property.Name, property.Value.GetString()!))
+            {
+                throw Fail($"{path}.{name}.{property.Name}", "appears twice.");
+            }
+        }
+
+        return map;
+    }
+
+    private static FormatException Fail(string path, string message) => new($"Schema JSON, {path}: {message}");
+}
