@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Math.EC.Rfc7748;
+using PrivateFl.Crypto.Internal;
 
 namespace PrivateFl.Crypto.Primitives;
 
@@ -14,14 +15,22 @@ public sealed class KeyAgreementKey : IDisposable
 
     private readonly byte[] _privateKey;
     private readonly byte[] _publicKey;
+    private readonly OpenSslX25519.PrivateKeyHandle? _native;
     private bool _disposed;
 
     private KeyAgreementKey(byte[] privateKey)
     {
         _privateKey = privateKey;
         _publicKey = new byte[KeySize];
-        X25519.GeneratePublicKey(_privateKey, 0, _publicKey, 0);
+        _native = UseOpenSsl ? OpenSslX25519.Import(privateKey) : null;
+        if (_native is null || !OpenSslX25519.TryGetPublicKey(_native, _publicKey))
+        {
+            X25519.GeneratePublicKey(_privateKey, 0, _publicKey, 0);
+        }
     }
+
+    /// <summary>Gets or sets whether new keys use OpenSSL's X25519; tests turn it off to check that both implementations agree.</summary>
+    internal static bool UseOpenSsl { get; set; } = OpenSslX25519.IsAvailable;
 
     /// <summary>Gets the 32-byte public key (the u-coordinate, little-endian, RFC 7748 §5).</summary>
     public ReadOnlySpan<byte> PublicKey => _publicKey;
@@ -88,6 +97,13 @@ public sealed class KeyAgreementKey : IDisposable
             throw new ArgumentException($"An X25519 public key is {KeySize} bytes; got {peerPublicKey.Length}.", nameof(peerPublicKey));
         }
 
+        // OpenSSL is the fast path; BouncyCastle decides whenever OpenSSL fails, so that every refusal
+        // (a small-order peer key) is the reference implementation's.
+        if (_native is not null && OpenSslX25519.TryAgree(_native, peerPublicKey, sharedSecret) && sharedSecret.IndexOfAnyExcept((byte)0) >= 0)
+        {
+            return;
+        }
+
         if (!X25519.CalculateAgreement(_privateKey, peerPublicKey, sharedSecret))
         {
             CryptographicOperations.ZeroMemory(sharedSecret);
@@ -99,6 +115,7 @@ public sealed class KeyAgreementKey : IDisposable
     public void Dispose()
     {
         CryptographicOperations.ZeroMemory(_privateKey);
+        _native?.Dispose();
         _disposed = true;
     }
 

@@ -25,6 +25,9 @@ public sealed class ClientSession : IDisposable
     private readonly IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? _identityPublicKeys;
     private readonly Dictionary<int, AdvertisedKeys> _liveNeighbours = [];
     private readonly SortedDictionary<int, (ShamirShare SelfMaskSeed, ShamirShare MaskKey)> _heldShares = [];
+
+    // The share key of each pair serves both directions; kept from ShareKeys to open the peer's shares.
+    private readonly Dictionary<int, byte[]> _shareKeys = [];
     private KeyAgreementKey? _cipherKey;
     private KeyAgreementKey? _maskKey;
     private byte[]? _selfMaskSeed;
@@ -146,7 +149,6 @@ public sealed class ClientSession : IDisposable
         ShamirShare[] selfMaskShares = [];
         ShamirShare[] maskKeyShares = [];
         byte[] plaintext = new byte[ProtocolEncoding.SharePlaintextSize];
-        byte[] shareKey = new byte[Aead.KeySize];
         try
         {
             _maskKey.ExportPrivateKey(maskPrivateKey);
@@ -156,7 +158,9 @@ public sealed class ClientSession : IDisposable
             for (int i = 0; i < holders.Length; i++)
             {
                 int recipient = holders[i];
+                byte[] shareKey = new byte[Aead.KeySize];
                 DeriveShareKey(recipient, shareKey);
+                _shareKeys[recipient] = shareKey;
                 BinaryPrimitives.WriteUInt32LittleEndian(plaintext, (uint)Index);
                 BinaryPrimitives.WriteUInt32LittleEndian(plaintext.AsSpan(sizeof(uint)), (uint)recipient);
                 selfMaskShares[i].Encode(plaintext.AsSpan(2 * sizeof(uint)));
@@ -177,7 +181,6 @@ public sealed class ClientSession : IDisposable
         {
             CryptographicOperations.ZeroMemory(maskPrivateKey);
             CryptographicOperations.ZeroMemory(plaintext);
-            CryptographicOperations.ZeroMemory(shareKey);
             DisposeAll(selfMaskShares);
             DisposeAll(maskKeyShares);
         }
@@ -434,7 +437,15 @@ public sealed class ClientSession : IDisposable
             throw Fail(SecAggViolation.DuplicateMessage, $"The share delivery holds two shares from client {share.Sender}.");
         }
 
-        DeriveShareKey(share.Sender, shareKey);
+        if (_shareKeys.TryGetValue(share.Sender, out byte[]? cached))
+        {
+            cached.CopyTo(shareKey, 0);
+        }
+        else
+        {
+            DeriveShareKey(share.Sender, shareKey);
+        }
+
         try
         {
             Aead.Decrypt(shareKey, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(_parameters.Round, share.Sender, Index), plaintext);
@@ -536,6 +547,12 @@ public sealed class ClientSession : IDisposable
 
     private void EraseOwnSecrets()
     {
+        foreach (byte[] shareKey in _shareKeys.Values)
+        {
+            CryptographicOperations.ZeroMemory(shareKey);
+        }
+
+        _shareKeys.Clear();
         _cipherKey?.Dispose();
         _maskKey?.Dispose();
         if (_selfMaskSeed is not null)

@@ -332,7 +332,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 RoundStage.Unmask => Finish(session, round, aggregation.CloseUnmask()),
                 _ => throw new InvalidOperationException($"Round {round.Number} has no open stage ({stage})."),
             };
-            RecordTiming(round, stage, aggregation.Stage == RoundStage.Completed ? ((RoundOutcome)result).Included.Count : aggregation.AliveClients.Count);
+            if (stage != RoundStage.Unmask)
+            {
+                RecordTiming(round, stage, aggregation.AliveClients.Count);
+            }
+
             round.Complete(stage, result);
             if (aggregation.Stage < RoundStage.Completed)
             {
@@ -354,6 +358,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
     private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result)
     {
+        RecordTiming(round, RoundStage.Unmask, result.IncludedClients.Count);
         SessionDefinition definition = session.Definition;
         double[] decoded = new double[definition.ModelLength];
         UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.Tests.Support;
 
 namespace PrivateFl.Crypto.Tests.Primitives;
 
@@ -25,11 +26,38 @@ public sealed class KeyAgreementKeyTests
     public void Agree_Rfc7748Vector_GivesExpectedSharedSecret(string scalar, string u, string expected)
     {
         using var key = KeyAgreementKey.Import(Convert.FromHexString(scalar));
+        using var portable = KeyAgreementPaths.ImportPortable(Convert.FromHexString(scalar));
         byte[] shared = new byte[32];
+        byte[] portableShared = new byte[32];
 
         key.Agree(Convert.FromHexString(u), shared);
+        portable.Agree(Convert.FromHexString(u), portableShared);
 
         Assert.Equal(expected, Convert.ToHexStringLower(shared));
+        Assert.Equal(expected, Convert.ToHexStringLower(portableShared));
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Agree_OpenSslAndBouncyCastle_GiveTheSamePublicKeysAndSecrets(int seed)
+    {
+        byte[] privateKey = new DeterministicRandom(seed).NextBytes(32);
+        byte[] peerPrivate = new DeterministicRandom(seed ^ 0x5A5A5A5A).NextBytes(32);
+        using var fast = KeyAgreementKey.Import(privateKey);
+        using var portable = KeyAgreementPaths.ImportPortable(privateKey);
+        using var peer = KeyAgreementPaths.ImportPortable(peerPrivate);
+        byte[] fromFast = new byte[32];
+        byte[] fromPortable = new byte[32];
+
+        fast.Agree(peer.PublicKey, fromFast);
+        portable.Agree(peer.PublicKey, fromPortable);
+
+        return fast.PublicKey.SequenceEqual(portable.PublicKey) && fromFast.AsSpan().SequenceEqual(fromPortable);
+    }
+
+    [Fact]
+    public void UseOpenSsl_OnLinux_IsOnSoTheFastPathIsWhatTheTestsCheck()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), PrivateFl.Crypto.Internal.OpenSslX25519.IsAvailable && KeyAgreementKey.UseOpenSsl);
     }
 
     [Theory]
@@ -62,9 +90,11 @@ public sealed class KeyAgreementKeyTests
     public void DeriveSharedKey_SmallOrderPeerKey_ThrowsKeyAgreementException(string peerPublicKey)
     {
         using var key = KeyAgreementKey.Generate();
+        using var portable = KeyAgreementPaths.ImportPortable(new DeterministicRandom(3).NextBytes(32));
         byte[] output = new byte[32];
 
         Assert.Throws<KeyAgreementException>(() => key.DeriveSharedKey(Convert.FromHexString(peerPublicKey), KdfLabels.MaskSeed, default, output));
+        Assert.Throws<KeyAgreementException>(() => portable.DeriveSharedKey(Convert.FromHexString(peerPublicKey), KdfLabels.MaskSeed, default, output));
     }
 
     [Fact]
