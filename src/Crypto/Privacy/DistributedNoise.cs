@@ -1,0 +1,57 @@
+namespace PrivateFl.Crypto.Privacy;
+
+/// <summary>
+/// The distributed discrete Gaussian mechanism (Kairouz, Liu and Steinke, ICML 2021) as PrivateFl runs it: every
+/// client adds discrete Gaussian noise to its quantized update before masking, so that any t survivors together
+/// add variance at least (σ·Δ)², and no party ever sees a noise-free sum (specs/privacy.md, "Mechanisms").
+/// </summary>
+public static class DistributedNoise
+{
+    /// <summary>The smallest per-client σ (quantized units) allowed: the sum of discrete Gaussians is then a discrete Gaussian to within e^−150 (KLS21 Thm. 1).</summary>
+    public const double MinimumClientSigma = 4;
+
+    /// <summary>How many standard deviations of noise the quantizer's headroom allows for (a tail of 10^−32 per coordinate).</summary>
+    public const double NoiseTailBound = 12;
+
+    /// <summary>
+    /// The L2 sensitivity, in quantized units, of one client's quantized update when one record (record level) or the
+    /// whole client (client level) changes: s·C plus the stochastic rounding, which moves each of the d coordinates by
+    /// less than one unit, so two roundings differ by less than 2 per coordinate (record level) and one rounding by less
+    /// than 1 (client level, where the neighbour sends nothing).
+    /// </summary>
+    /// <param name="clipNorm">C, the L2 bound of one record's (or one client's) contribution.</param>
+    /// <param name="scale">s, quantization units per unit.</param>
+    /// <param name="dimension">d.</param>
+    /// <param name="recordLevel">Whether neighbouring data sets differ in one record (true) or one client (false).</param>
+    /// <returns>Δ in quantized units.</returns>
+    public static double Sensitivity(double clipNorm, double scale, int dimension, bool recordLevel) =>
+        (clipNorm * scale) + ((recordLevel ? 2 : 1) * Math.Sqrt(dimension));
+
+    /// <summary>Each client's noise: σ_client = σ·Δ/√t, so that any t clients together add variance (σ·Δ)².</summary>
+    /// <param name="noiseMultiplier">σ.</param>
+    /// <param name="sensitivity">Δ in quantized units.</param>
+    /// <param name="threshold">t, the fewest survivors a round can complete with.</param>
+    /// <returns>σ_client in quantized units.</returns>
+    public static double ClientSigma(double noiseMultiplier, double sensitivity, int threshold) =>
+        noiseMultiplier * sensitivity / Math.Sqrt(threshold);
+
+    /// <summary>τ of KLS21 Theorem 1: how far a sum of n discrete Gaussians of σ_client is from one discrete Gaussian.</summary>
+    /// <param name="clientSigma">σ_client.</param>
+    /// <param name="clients">n.</param>
+    /// <returns>τ = 10 Σ_{k=1}^{n−1} exp(−2π²σ²·k/(k+1)).</returns>
+    public static double DiscretenessTau(double clientSigma, int clients)
+    {
+        double tau = 0;
+        for (int k = 1; k < clients; k++)
+        {
+            tau += 10 * Math.Exp(-2 * Math.PI * Math.PI * clientSigma * clientSigma * k / (k + 1));
+        }
+
+        return tau;
+    }
+
+    /// <summary>The per-coordinate noise bound the quantizer's headroom must allow for: ⌈12·σ_client⌉.</summary>
+    /// <param name="clientSigma">σ_client.</param>
+    /// <returns>The bound in quantized units.</returns>
+    public static long NoiseBound(double clientSigma) => (long)Math.Ceiling(NoiseTailBound * clientSigma);
+}
