@@ -113,6 +113,8 @@ public sealed partial class FederatedClient : IDisposable
             throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({data.Schema.EncodedLength + 1} parameters).");
         }
 
+        var ledger = new LocalPrivacyLedger(_options.LedgerDirectory, sessionId);
+        string stopReason = "The session has run all its rounds.";
         int participated = 0;
         int lost = 0;
         long modelVersion = session.CurrentModelVersion;
@@ -120,9 +122,18 @@ public sealed partial class FederatedClient : IDisposable
         int seed = _options.TrainingSeed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         while (session.IsActive && (maxRounds is null || participated < maxRounds))
         {
-            RoundAnnouncement? announcement = await WaitForRoundAsync(sessionId, data.Schema.Hash, cancellationToken).ConfigureAwait(false);
+            (RoundAnnouncement? announcement, string? endReason) = await WaitForRoundAsync(sessionId, data.Schema.Hash, cancellationToken).ConfigureAwait(false);
             if (announcement is null)
             {
+                stopReason = endReason ?? stopReason;
+                break;
+            }
+
+            string? refusal = CheckPrivacy(announcement, ledger);
+            if (refusal is not null)
+            {
+                stopReason = refusal;
+                LogBudgetRefusal(_logger, sessionId, announcement.RoundNumber, refusal);
                 break;
             }
 
@@ -130,6 +141,12 @@ public sealed partial class FederatedClient : IDisposable
             {
                 (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, data.Schema.EncodedLength + 1);
                 uint[] update = UpdateEncoder.Compute(announcement, data, unchecked(seed + (int)announcement.RoundNumber));
+                if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
+                {
+                    // Recorded before the update leaves the bank: a round that later aborts is counted, never missed.
+                    ledger.Record(new LocalPrivacyLedger.Entry(announcement.RoundNumber, UpdateEncoder.SamplingRate(announcement), privacy.NoiseMultiplier, privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                }
+
                 var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage };
                 RoundResultReply result = await runner.RunAsync(announcement, parameters, identityKeys, update, cancellationToken).ConfigureAwait(false);
                 participated++;
@@ -150,9 +167,15 @@ public sealed partial class FederatedClient : IDisposable
             }
         }
 
+        if (maxRounds is not null && participated >= maxRounds)
+        {
+            stopReason = $"This client took part in the {maxRounds} rounds asked for.";
+        }
+
         GlobalModel model = await GetGlobalModelAsync(sessionId, 0, cancellationToken).ConfigureAwait(false);
         double[] probabilities = LogisticRegression.PredictProbabilities([.. model.Weights], data);
-        return new TrainingReport(sessionId, participated, lost, model.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), model.EpsilonSpent, model.Delta);
+        double localEpsilon = ledger.Entries.Count == 0 ? 0 : ledger.EpsilonWith(null, ledger.Entries.Max(e => e.Delta));
+        return new TrainingReport(sessionId, participated, lost, model.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), model.EpsilonSpent, model.Delta, localEpsilon, stopReason);
     }
 
     /// <summary>Fetches a version of the global model (0 = the current one).</summary>
@@ -180,21 +203,43 @@ public sealed partial class FederatedClient : IDisposable
         }
     }
 
-    private async Task<RoundAnnouncement?> WaitForRoundAsync(string sessionId, string schemaHash, CancellationToken cancellationToken)
+    /// <summary>The bank's own privacy checks of a round, made without trusting the server; null when it may take part.</summary>
+    private string? CheckPrivacy(RoundAnnouncement announcement, LocalPrivacyLedger ledger)
+    {
+        PrivacySettings? privacy = announcement.Privacy;
+        if (privacy is null || privacy.Mode is DpMode.None or DpMode.Unspecified)
+        {
+            return _options.RequireDifferentialPrivacy
+                ? $"Round {announcement.RoundNumber} has no differential privacy, and this client requires it."
+                : null;
+        }
+
+        if (!(privacy.Delta > 0 && privacy.Delta <= _options.MaxDelta) || !double.IsFinite(privacy.NoiseMultiplier) || privacy.NoiseMultiplier <= 0)
+        {
+            return $"Round {announcement.RoundNumber} announces δ = {privacy.Delta:G3} and σ = {privacy.NoiseMultiplier:G3}; this client accepts δ ≤ {_options.MaxDelta:G3} and σ > 0.";
+        }
+
+        double epsilonAfter = ledger.EpsilonWith((UpdateEncoder.SamplingRate(announcement), privacy.NoiseMultiplier), privacy.Delta);
+        return epsilonAfter > _options.MaxEpsilon
+            ? $"This client's own privacy budget is spent: round {announcement.RoundNumber} would bring its ε to {epsilonAfter:G4} > {_options.MaxEpsilon:G4} (δ = {privacy.Delta:G3}), whatever the server's budget."
+            : null;
+    }
+
+    private async Task<(RoundAnnouncement? Announcement, string? EndReason)> WaitForRoundAsync(string sessionId, string schemaHash, CancellationToken cancellationToken)
     {
         try
         {
-            return await RetryAsync(
+            return (await RetryAsync(
                 () => _federation.WaitForRoundAsync(
                     new WaitForRoundRequest { ProtocolVersion = ProtocolVersion._1, SessionId = sessionId, SchemaHash = schemaHash },
                     deadline: DateTime.UtcNow + _options.RoundWaitTimeout,
                     cancellationToken: cancellationToken).ResponseAsync,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(false), null);
         }
         catch (FederationException ex) when (ex is not ServerUnavailableException && ex.InnerException is RpcException { StatusCode: StatusCode.FailedPrecondition } rpc && rpc.Status.Detail.Contains("rounds", StringComparison.Ordinal))
         {
-            // The session completed while this client waited.
-            return null;
+            // The session completed, or spent its privacy budget, while this client waited.
+            return (null, rpc.Status.Detail);
         }
     }
 
@@ -276,6 +321,9 @@ public sealed partial class FederatedClient : IDisposable
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, EventName = "RoundLost", Message = "Session {SessionId} round {RoundNumber} lost: {Reason}")]
     private static partial void LogRoundLost(ILogger logger, string sessionId, long roundNumber, string reason);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, EventName = "PrivacyRefusal", Message = "Session {SessionId}: this client declines round {RoundNumber}: {Reason}")]
+    private static partial void LogBudgetRefusal(ILogger logger, string sessionId, long roundNumber, string reason);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, EventName = "Retrying", Message = "Server unavailable; retry {Attempt} in {DelayMs} ms: {Reason}")]
     private static partial void LogRetrying(ILogger logger, int attempt, double delayMs, string reason);

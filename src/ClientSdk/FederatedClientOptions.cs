@@ -28,6 +28,24 @@ public sealed class FederatedClientOptions
     /// <summary>Gets or sets the largest message sent or received, in bytes. Default: 16 MiB.</summary>
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the folder of this bank's own privacy ledger (one file per session), which survives restarts.
+    /// Default: <c>PrivateFl/privacy-ledger</c> under the user's local application data.
+    /// </summary>
+    public string LedgerDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "PrivateFl", "privacy-ledger");
+
+    /// <summary>
+    /// Gets or sets the most ε this bank spends in one session, by its own accounting: it refuses any round that would
+    /// exceed it, whatever the server's budget. Default: 4.
+    /// </summary>
+    public double MaxEpsilon { get; set; } = 4;
+
+    /// <summary>Gets or sets the largest δ this bank accepts. Default: 10^−5.</summary>
+    public double MaxDelta { get; set; } = 1e-5;
+
+    /// <summary>Gets or sets whether this bank refuses sessions without differential privacy. Default: false.</summary>
+    public bool RequireDifferentialPrivacy { get; set; }
+
     /// <summary>Gets or sets the seed of local training's shuffling, for reproducible runs; null draws one. Default: null.</summary>
     public int? TrainingSeed { get; set; }
 }

@@ -44,6 +44,21 @@ internal sealed class FederatedClientOptionsValidator : IValidateOptions<Federat
             return "FederatedClientOptions:RetryDelay and RoundWaitTimeout must be positive.";
         }
 
+        if (!double.IsFinite(options.MaxEpsilon) || options.MaxEpsilon <= 0)
+        {
+            return "FederatedClientOptions:MaxEpsilon must be positive and finite.";
+        }
+
+        if (!(options.MaxDelta > 0 && options.MaxDelta < 1))
+        {
+            return "FederatedClientOptions:MaxDelta must be in (0, 1).";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.LedgerDirectory))
+        {
+            return "FederatedClientOptions:LedgerDirectory must be set.";
+        }
+
         return options.MaxMessageBytes is < 64 * 1024 or > 256 * 1024 * 1024
             ? "FederatedClientOptions:MaxMessageBytes must be 64 KiB to 256 MiB."
             : null;

@@ -9,4 +9,6 @@ namespace PrivateFl.ClientSdk;
 /// <param name="LocalLogLoss">Log loss of that model on this client's own data.</param>
 /// <param name="EpsilonSpent">The session's ε after the last round.</param>
 /// <param name="Delta">The session's δ.</param>
-public sealed record TrainingReport(string SessionId, int RoundsParticipated, int RoundsLost, long ModelVersion, double LocalRocAuc, double LocalLogLoss, double EpsilonSpent, double Delta);
+/// <param name="LocalEpsilonSpent">ε this bank has spent in the session by its own ledger (0 without DP).</param>
+/// <param name="StopReason">Why training stopped: the session ended, the round limit, or this bank's own privacy budget.</param>
+public sealed record TrainingReport(string SessionId, int RoundsParticipated, int RoundsLost, long ModelVersion, double LocalRocAuc, double LocalLogLoss, double EpsilonSpent, double Delta, double LocalEpsilonSpent, string StopReason);

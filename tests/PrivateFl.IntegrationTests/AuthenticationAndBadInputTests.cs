@@ -104,7 +104,7 @@ public sealed class AuthenticationAndBadInputTests
 
         SigningKey rogueKey = await server.EnrollAsync("bank-4");
         SessionInfo session = await server.CreateCreditSessionAsync("s", clients: 4, rounds: 1);
-        var clients = honest.Select(server.Client).ToList();
+        var clients = honest.Select(id => server.Client(id)).ToList();
         Task<TrainingReport[]> training = Task.WhenAll(clients.Select((c, i) => c.TrainAsync("s", banks[i])));
 
         // The fourth bank speaks raw gRPC so that it can send what an honest SDK never would.

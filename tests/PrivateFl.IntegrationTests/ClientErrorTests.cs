@@ -80,7 +80,7 @@ public sealed class ClientErrorTests
 
         await server.CreateCreditSessionAsync("done", clients: 3, rounds: 1);
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(3);
-        var clients = ids.Select(server.Client).ToList();
+        var clients = ids.Select(id => server.Client(id)).ToList();
         await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("done", banks[i])));
 
         TrainingReport late = await clients[0].TrainAsync("done", banks[0]);

@@ -21,7 +21,7 @@ public sealed class FederatedTrainingTests
         }
 
         await server.CreateCreditSessionAsync("credit", clients: 5, rounds: 3);
-        var clients = ids.Select(server.Client).ToList();
+        var clients = ids.Select(id => server.Client(id)).ToList();
 
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("credit", banks[i]))).WaitAsync(Limit);
 
@@ -55,7 +55,7 @@ public sealed class FederatedTrainingTests
         }
 
         await server.CreateCreditSessionAsync("dropout", clients: 5, rounds: 1);
-        var clients = ids.Select(server.Client).ToList();
+        var clients = ids.Select(id => server.Client(id)).ToList();
         clients[4].StopBeforeStage = RoundStage.MaskedInput;
 
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("dropout", banks[i]))).WaitAsync(Limit);
@@ -87,7 +87,7 @@ public sealed class FederatedTrainingTests
         }
 
         await server.CreateCreditSessionAsync("abort", clients: 4, rounds: 1);
-        var clients = ids.Select(server.Client).ToList();
+        var clients = ids.Select(id => server.Client(id)).ToList();
         foreach (FederatedClient quitter in clients.Skip(1))
         {
             quitter.StopBeforeStage = RoundStage.MaskedInput;
@@ -123,7 +123,7 @@ public sealed class FederatedTrainingTests
         }
 
         await server.CreateCreditSessionAsync("durable", clients: 3, rounds: 2);
-        var clients = ids.Select(server.Client).ToList();
+        var clients = ids.Select(id => server.Client(id)).ToList();
         await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("durable", banks[i], maxRounds: 1))).WaitAsync(Limit);
         GlobalModel before = await clients[0].GetGlobalModelAsync("durable");
         foreach (FederatedClient client in clients)
@@ -144,7 +144,7 @@ public sealed class FederatedTrainingTests
         Assert.Equal(before.Weights, after.Weights);
 
         // The session picks up where it stopped: the second round runs after the restart.
-        var resumed = ids.Select(server.Client).ToList();
+        var resumed = ids.Select(id => server.Client(id)).ToList();
         TrainingReport[] reports = await Task.WhenAll(resumed.Select((c, i) => c.TrainAsync("durable", banks[i]))).WaitAsync(Limit);
         Assert.All(reports, r => Assert.Equal(2, r.ModelVersion));
         foreach (FederatedClient client in resumed)
@@ -165,7 +165,7 @@ public sealed class FederatedTrainingTests
         }
 
         await server.CreateCreditSessionAsync("active", clients: 4, rounds: 1, mode: Protocol.V1.SecAggMode.Active);
-        var clients = ids.Select(server.Client).ToList();
+        var clients = ids.Select(id => server.Client(id)).ToList();
 
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("active", banks[i]))).WaitAsync(Limit);
 

@@ -56,8 +56,32 @@ internal sealed class InProcessServer : IAsyncDisposable
         return key;
     }
 
-    public FederatedClient Client(string clientId) =>
-        new(new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2 }, _identities[clientId]);
+    /// <summary>A folder for the banks' own privacy ledgers, deleted with the server.</summary>
+    public string LedgerDirectory { get; } = Path.Combine(Path.GetTempPath(), $"privatefl-ledger-{Guid.NewGuid():n}");
+
+    public FederatedClient Client(string clientId, double maxEpsilon = 4) =>
+        new(new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(LedgerDirectory, clientId), MaxEpsilon = maxEpsilon }, _identities[clientId]);
+
+    /// <summary>A record-level DP session on the credit schema (gradient sums of Poisson-sampled rows).</summary>
+    public async Task<SessionInfo> CreateDpSessionAsync(string sessionId, int clients, int rounds, double epsilonBudget, double noiseMultiplier, double delta = 1e-5)
+    {
+        FeatureSchema schema = CreditSchemas.GermanCredit;
+        return await Admin.CreateSessionAsync(
+            new CreateSessionRequest
+            {
+                SessionId = sessionId,
+                SchemaName = schema.Name,
+                SchemaHash = schema.Hash,
+                ModelLength = (uint)(schema.EncodedLength + 1),
+                TotalRounds = (uint)rounds,
+                MinimumClients = (uint)clients,
+                MaximumClients = (uint)clients,
+                SecAgg = new SecAggSettings { Mode = SecAggMode.SemiHonest, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
+                Training = new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 0.1, BatchSize = 100, ClipNorm = 1, QuantizationScale = 1 << 12, ServerLearningRate = 2, SamplingRate = 1 },
+                Privacy = new PrivacySettings { Mode = DpMode.RecordLevel, EpsilonBudget = epsilonBudget, Delta = delta, NoiseMultiplier = noiseMultiplier },
+            },
+            AdminCall());
+    }
 
     public async Task<SessionInfo> CreateCreditSessionAsync(string sessionId, int clients, int rounds, SecAggMode mode = SecAggMode.SemiHonest, int? minimumClients = null)
     {
@@ -87,6 +111,11 @@ internal sealed class InProcessServer : IAsyncDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(LedgerDirectory))
+        {
+            Directory.Delete(LedgerDirectory, recursive: true);
+        }
+
         foreach (string file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
         {
             File.Delete(file);

@@ -1,4 +1,5 @@
 using PrivateFl.Crypto.Encoding;
+using PrivateFl.Crypto.Privacy;
 using PrivateFl.Protocol.V1;
 
 namespace PrivateFl.ClientSdk.Transport;
@@ -12,6 +13,23 @@ internal static class UpdateEncoder
     /// </summary>
     public static double UpdateNorm(TrainingPlan plan) =>
         plan.Rule == AggregationRule.GradientSum ? plan.ClipNorm * plan.BatchSize : plan.ClipNorm;
+
+    /// <summary>q: the rate at which one of this bank's records enters a round (record level), else 1.</summary>
+    public static double SamplingRate(RoundAnnouncement announcement) =>
+        announcement.Privacy?.Mode == DpMode.RecordLevel ? announcement.Training.SamplingRate : 1;
+
+    /// <summary>The noise each client adds, derived by the client itself from the announced public parameters.</summary>
+    public static double ClientSigma(RoundAnnouncement announcement)
+    {
+        PrivacySettings? privacy = announcement.Privacy;
+        if (privacy is null || privacy.Mode is DpMode.None or DpMode.Unspecified)
+        {
+            return 0;
+        }
+
+        double sensitivity = DistributedNoise.Sensitivity(announcement.Training.ClipNorm, announcement.Training.QuantizationScale, (int)announcement.VectorLength, privacy.Mode == DpMode.RecordLevel);
+        return DistributedNoise.ClientSigma(privacy.NoiseMultiplier, sensitivity, (int)announcement.Threshold);
+    }
 
     public static uint[] Compute(RoundAnnouncement announcement, CreditDataset data, int seed)
     {
@@ -41,19 +59,37 @@ internal static class UpdateEncoder
         }
 
         uint[] encoded = new uint[update.Length];
-        new FixedPointQuantizer(UpdateNorm(plan), plan.QuantizationScale, announcement.Participants.Count).Encode(update, encoded);
+        double clientSigma = ClientSigma(announcement);
+        FixedPointQuantizer quantizer;
+        try
+        {
+            quantizer = new FixedPointQuantizer(UpdateNorm(plan), plan.QuantizationScale, announcement.Participants.Count, clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma));
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber}: the announced encoding cannot be summed without wrapping: {ex.Message}", ex);
+        }
+
+        quantizer.Encode(update, encoded);
+        if (clientSigma > 0)
+        {
+            // This bank's share of the noise, in quantized units, added before masking: no party sees a noise-free sum.
+            new DiscreteGaussian(clientSigma).AddTo(encoded);
+        }
+
         return encoded;
     }
 
     /// <summary>
-    /// Poisson sampling of rows with the plan's rate (CSPRNG: which rows are used is private), capped at the
-    /// plan's batch size.
+    /// Poisson sampling of rows with the plan's rate (CSPRNG: which rows are used is private). The sum of their clipped
+    /// gradients is then clipped to batch size × C by the quantizer, a 1-Lipschitz map that keeps one record's
+    /// influence within C.
     /// </summary>
     private static List<int> SampleRows(int rowCount, TrainingPlan plan)
     {
         var rows = new List<int>();
         Span<byte> bits = stackalloc byte[sizeof(ulong)];
-        for (int row = 0; row < rowCount && rows.Count < plan.BatchSize; row++)
+        for (int row = 0; row < rowCount; row++)
         {
             System.Security.Cryptography.RandomNumberGenerator.Fill(bits);
             double uniform = (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bits) >> 11) * (1.0 / (1UL << 53));

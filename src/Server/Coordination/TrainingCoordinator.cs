@@ -69,6 +69,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).");
             }
 
+            if (session.State == StoredSession.BudgetExhausted)
+            {
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' has spent its privacy budget (ε = {session.EpsilonSpent:G4} of {session.Definition.Privacy.EpsilonBudget:G4}); no more rounds.");
+            }
+
             if (session.State != StoredSession.Active)
             {
                 throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.");
@@ -236,6 +241,23 @@ internal sealed partial class TrainingCoordinator : IDisposable
         session.GatherTimer?.Dispose();
         session.GatherTimer = null;
         SessionDefinition definition = session.Definition;
+        double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
+        if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
+        {
+            // The server refuses a round whose release would overspend the session's budget.
+            session.State = StoredSession.BudgetExhausted;
+            _store.SetSessionState(definition.SessionId, StoredSession.BudgetExhausted);
+            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.");
+            foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
+            {
+                waiter.TrySetException(exhausted);
+            }
+
+            session.Waiting.Clear();
+            LogBudgetExhausted(_logger, definition.SessionId, session.CompletedRounds, epsilonAfter, definition.Privacy.EpsilonBudget);
+            return;
+        }
+
         string[] participants = [.. session.Waiting.Keys.Order(StringComparer.Ordinal).Take(definition.MaximumClients)];
         long number = session.NextRoundNumber++;
         byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
@@ -270,7 +292,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         var tickets = new Dictionary<int, RoundTicket>();
         for (int i = 0; i < participants.Length; i++)
         {
-            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, _options.StageDeadline, session.EpsilonSpent, 0);
+            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, _options.StageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, parameters.Threshold));
         }
 
         var runtime = new RoundRuntime(number, round, participants, tickets, _time.GetTimestamp(), _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -364,8 +386,26 @@ internal sealed partial class TrainingCoordinator : IDisposable
         UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);
         double[] weights = ModelUpdater.Apply(session.Model.Weights, decoded, result.IncludedClients.Count, definition.Training);
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        string privacyJson = JsonSerializer.Serialize(new { mode = definition.Privacy.Mode.ToString(), definition.Privacy.NoiseMultiplier, definition.Training.ClipNorm, definition.Training.QuantizationScale });
-        var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
+        double epsilon = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
+        int threshold = round.Round.Parameters.Threshold;
+        string privacyJson = JsonSerializer.Serialize(new
+        {
+            mode = definition.Privacy.Mode.ToString(),
+            epsilon,
+            delta = definition.Privacy.Delta,
+            epsilonBudget = definition.Privacy.EpsilonBudget,
+            noiseMultiplier = definition.Privacy.NoiseMultiplier,
+            samplingRate = PrivacyPlan.SamplingRate(definition),
+            releasedRounds = session.CompletedRounds + 1,
+            clipNorm = definition.Training.ClipNorm,
+            quantizationScale = definition.Training.QuantizationScale,
+            sensitivity = PrivacyPlan.Sensitivity(definition),
+            threshold,
+            clientNoiseSigma = PrivacyPlan.ClientSigma(definition, threshold),
+            accountant = "RDP of the Poisson-subsampled Gaussian (Mironov, Talwar, Zhang 2019), Balle et al. 2020 conversion",
+        });
+        session.EpsilonSpent = epsilon;
+        var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);
         string[] included = [.. result.IncludedClients.Select(i => round.ParticipantIds[i - 1])];
         RoundRecordData record = Record(session, round, RoundRecordData.Completed, null, included, model.Version, now);
         var ledger = new LedgerEntryData(definition.SessionId, round.Number, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
@@ -391,6 +431,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
         TryOpenRound(session);
         return new RoundOutcome(round.Number, model.Version, result.IncludedClients, session.EpsilonSpent);
     }
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
+    private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
 
     private void Abort(SessionRuntime session, RoundRuntime round, string reason)
     {

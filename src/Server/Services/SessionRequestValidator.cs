@@ -54,7 +54,22 @@ internal static partial class SessionRequestValidator
         Check(training.SamplingRate is > 0 and <= 1, "training.sampling_rate", "must be in (0, 1].");
 
         PrivacySettings privacy = request.Privacy ?? new PrivacySettings { Mode = DpMode.None };
-        Check(privacy.Mode is DpMode.None or DpMode.Unspecified, "privacy.mode", "must be NONE: differentially private sessions are not available in this version of the server.");
+        DpModeKind dpMode = privacy.Mode switch
+        {
+            DpMode.RecordLevel => DpModeKind.RecordLevel,
+            DpMode.ClientLevel => DpModeKind.ClientLevel,
+            _ => DpModeKind.None,
+        };
+        double expectedRecords = dpMode == DpModeKind.RecordLevel ? (double)request.MaximumClients * Math.Max(1u, training.BatchSize) : request.MaximumClients;
+        if (dpMode != DpModeKind.None)
+        {
+            Check(double.IsFinite(privacy.EpsilonBudget) && privacy.EpsilonBudget > 0, "privacy.epsilon_budget", "must be positive and finite.");
+            Check(privacy.Delta > 0 && privacy.Delta < 1 / Math.Max(1, expectedRecords), "privacy.delta", $"must be in (0, 1/n) with n = {expectedRecords:0} the {(dpMode == DpModeKind.RecordLevel ? "records the session expects (maximum_clients × batch_size)" : "clients")}.");
+            Check(privacy.NoiseMultiplier == 0 || (double.IsFinite(privacy.NoiseMultiplier) && privacy.NoiseMultiplier > 0 && privacy.NoiseMultiplier <= 1e6), "privacy.noise_multiplier", "must be 0 (calibrate from the budget) or positive and finite, at most 10^6.");
+            Check(dpMode != DpModeKind.RecordLevel || training.Rule == AggregationRule.GradientSum, "training.rule", "must be GRADIENT_SUM for record-level DP (each record's gradient is clipped).");
+            Check(dpMode != DpModeKind.ClientLevel || training.Rule == AggregationRule.FederatedAveraging, "training.rule", "must be FEDERATED_AVERAGING for client-level DP (each client's delta is clipped).");
+            Check(dpMode != DpModeKind.ClientLevel || training.SamplingRate == 1, "training.sampling_rate", "must be 1 for client-level DP: who takes part in a round is visible to the server, so client sampling gives it no amplification.");
+        }
 
         if (violations.Count > 0)
         {
@@ -87,8 +102,21 @@ internal static partial class SessionRequestValidator
                 training.QuantizationScale,
                 training.ServerLearningRate,
                 training.SamplingRate),
-            new PrivacySettingsData(DpModeKind.None, 0, 0, 0),
+            new PrivacySettingsData(dpMode, privacy.EpsilonBudget, privacy.Delta, privacy.NoiseMultiplier),
             nowUnixMs);
+
+        if (dpMode != DpModeKind.None && privacy.NoiseMultiplier == 0)
+        {
+            try
+            {
+                double sigma = PrivacyPlan.SamplingRate(definition) == 0 ? 0 : Crypto.Privacy.RdpAccountant.CalibrateNoise(PrivacyPlan.SamplingRate(definition), definition.TotalRounds, privacy.EpsilonBudget, privacy.Delta);
+                definition = definition with { Privacy = definition.Privacy with { NoiseMultiplier = sigma } };
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                violations.Add(("privacy.epsilon_budget", ex.Message));
+            }
+        }
 
         // The settings must give valid rounds at both ends of the client range, and sums that cannot wrap.
         var probe = new RoundIdentity(sessionId, 1, new byte[RoundIdentity.GraphSeedSize]);
@@ -104,13 +132,28 @@ internal static partial class SessionRequestValidator
             }
         }
 
-        try
+        foreach (int clients in new[] { definition.MinimumClients, definition.MaximumClients })
         {
-            UpdateEncoding.Quantizer(definition.Training, definition.MaximumClients);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            violations.Add(("training.quantization_scale", ex.Message));
+            if (violations.Count > 0)
+            {
+                break;
+            }
+
+            try
+            {
+                int threshold = TrainingCoordinator.CreateParameters(definition, clients, probe).Threshold;
+                double clientSigma = PrivacyPlan.ClientSigma(definition, threshold);
+                if (definition.Privacy.Mode != DpModeKind.None && clientSigma is < Crypto.Privacy.DistributedNoise.MinimumClientSigma or > Crypto.Privacy.DiscreteGaussian.MaxSigma)
+                {
+                    violations.Add(("training.quantization_scale", $"with {clients} clients each adds noise of σ = {clientSigma:G4} quantized units; it must be {Crypto.Privacy.DistributedNoise.MinimumClientSigma} to {Crypto.Privacy.DiscreteGaussian.MaxSigma}: change the scale or the noise multiplier."));
+                }
+
+                UpdateEncoding.Quantizer(definition.Training, clients, PrivacyPlan.NoiseBound(clientSigma));
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                violations.Add(("training.quantization_scale", $"with {clients} clients: {ex.Message}"));
+            }
         }
 
         return violations.Count > 0 ? throw RpcErrors.InvalidArgument(violations) : definition;

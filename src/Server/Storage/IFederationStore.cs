@@ -26,6 +26,9 @@ internal interface IFederationStore
 
     StoredSession? FindSession(string sessionId);
 
+    /// <summary>Changes a session's state (for example when its privacy budget is spent).</summary>
+    void SetSessionState(string sessionId, string state);
+
     IReadOnlyList<StoredSession> ListSessions();
 
     ModelVersionRecord? FindModel(string sessionId, long version);

@@ -135,6 +135,12 @@ internal sealed class SqliteFederationStore : IFederationStore
         return Query(connection, "SELECT definition_json, state FROM sessions WHERE session_id = $id;", ReadSession, ("$id", sessionId)).FirstOrDefault();
     }
 
+    public void SetSessionState(string sessionId, string state)
+    {
+        using SqliteConnection connection = Open();
+        Execute(connection, null, "UPDATE sessions SET state = $s WHERE session_id = $id;", ("$s", state), ("$id", sessionId));
+    }
+
     public IReadOnlyList<StoredSession> ListSessions()
     {
         using SqliteConnection connection = Open();

@@ -46,4 +46,5 @@ internal sealed record StoredSession(Coordination.SessionDefinition Definition, 
 {
     public const string Active = "ACTIVE";
     public const string Completed = "COMPLETED";
+    public const string BudgetExhausted = "BUDGET_EXHAUSTED";
 }

@@ -1,0 +1,27 @@
+using PrivateFl.Crypto.Privacy;
+
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>The public privacy arithmetic of a session (specs/privacy.md); the SDK derives the same.</summary>
+internal static class PrivacyPlan
+{
+    /// <summary>q: the rate at which a record (record level) or a client (client level, always 1) enters a round.</summary>
+    public static double SamplingRate(SessionDefinition definition) =>
+        definition.Privacy.Mode == DpModeKind.RecordLevel ? definition.Training.SamplingRate : 1;
+
+    /// <summary>Δ in quantized units.</summary>
+    public static double Sensitivity(SessionDefinition definition) =>
+        DistributedNoise.Sensitivity(definition.Training.ClipNorm, definition.Training.QuantizationScale, definition.ModelLength, definition.Privacy.Mode == DpModeKind.RecordLevel);
+
+    /// <summary>Each client's noise σ for a round of threshold t; 0 without DP.</summary>
+    public static double ClientSigma(SessionDefinition definition, int threshold) =>
+        definition.Privacy.Mode == DpModeKind.None ? 0 : DistributedNoise.ClientSigma(definition.Privacy.NoiseMultiplier, Sensitivity(definition), threshold);
+
+    public static long NoiseBound(double clientSigma) => clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma);
+
+    /// <summary>ε after <paramref name="completedRounds"/> released models; 0 without DP.</summary>
+    public static double EpsilonAfter(SessionDefinition definition, int completedRounds) =>
+        definition.Privacy.Mode == DpModeKind.None || completedRounds == 0
+            ? 0
+            : RdpAccountant.Epsilon(SamplingRate(definition), definition.Privacy.NoiseMultiplier, completedRounds, definition.Privacy.Delta);
+}
