@@ -4,7 +4,7 @@ using PrivateFl.ClientSdk.Internal;
 namespace PrivateFl.ClientSdk;
 
 /// <summary>
-/// A bank's encoded training data: one row of <see cref="FeatureCount"/> features in [0, 1] and one label
+/// A bank's encoded training data: one row of <see cref="FeatureCount"/> features in [−1, 1] and one label
 /// (1 = positive class, for credit a default; 0 = negative) per record, under a <see cref="FeatureSchema"/>.
 /// Immutable; load it with <see cref="DatasetLoader"/>.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class CreditDataset
 
     /// <summary>Gets the encoded features of one row.</summary>
     /// <param name="row">The 0-based row index.</param>
-    /// <returns>The F features, each in [0, 1].</returns>
+    /// <returns>The F features, each in [−1, 1].</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is not a row index.</exception>
     public ReadOnlySpan<double> GetFeatures(int row)
     {

@@ -4,7 +4,7 @@ namespace PrivateFl.ClientSdk;
 public enum FeatureKind
 {
     /// <summary>
-    /// A number scaled by its declared public range: (clamp(x, min, max) − min) / (max − min), one feature in [0, 1].
+    /// A number scaled by its declared public range: 2·(clamp(x, min, max) − min) / (max − min) − 1, one feature in [−1, 1].
     /// </summary>
     Numeric,
 

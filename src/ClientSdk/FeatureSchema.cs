@@ -11,7 +11,7 @@ namespace PrivateFl.ClientSdk;
 /// </summary>
 /// <remarks>
 /// <para>The encoded features of one row are the columns' features in column order: a numeric column gives
-/// (clamp(x, min, max) − min) / (max − min) ∈ [0, 1]; a categorical column gives a one-hot block over its
+/// 2·(clamp(x, min, max) − min) / (max − min) − 1 ∈ [−1, 1]; a categorical column gives a one-hot block over its
 /// vocabulary plus an "unknown" bucket. So every encoded row x has ‖x‖₂ ≤ √(number of columns)
 /// (<see cref="MaxEncodedNorm"/>), the bound that per-example gradient clipping relies on.</para>
 /// <para>The JSON form (see <see cref="ToJson"/>):

@@ -88,10 +88,10 @@ public sealed class CreditPredictorTests
     public void Predict_KnownContributions_ListsReasonsLargestFirstWithTheirPoints()
     {
         double[] weights = BiasOnly(-3);
-        weights[1 + Feature("Duration")] = 2.0;                        // x = (48 − 1) / 71
+        weights[1 + Feature("Duration")] = 2.0;                        // x = 2·(48 − 1)/71 − 1 > 0
         weights[1 + Feature("Checking account=moderate")] = 0.5;
         weights[1 + Feature("Purpose=radio/TV")] = -1.0;                // pulls towards good: no reason
-        weights[1 + Feature("Credit amount")] = 4.0;                    // x = 5951 / 20000
+        weights[1 + Feature("Credit amount")] = 4.0;                    // x = 2·5951/20000 − 1 < 0: pulls towards good
         weights[1 + Feature("Sex=female")] = 0.1;
         var predictor = new CreditPredictor(Schema, weights);
 
@@ -99,11 +99,11 @@ public sealed class CreditPredictorTests
 
         double factor = 20 / Math.Log(2);
         Assert.Equal(
-            [("Duration", "48"), ("Credit amount", "5951"), ("Checking account", "moderate")],
+            [("Duration", "48"), ("Checking account", "moderate"), ("Sex", "female")],
             prediction.Reasons.Select(r => (r.Column, r.Value)));
-        Assert.Equal(factor * 2.0 * 47 / 71, prediction.Reasons[0].PointsLost, 9);
-        Assert.Equal(factor * 4.0 * 5951 / 20000, prediction.Reasons[1].PointsLost, 9);
-        Assert.Equal(factor * 0.5, prediction.Reasons[2].PointsLost, 9);
+        Assert.Equal(factor * 2.0 * ((2.0 * 47 / 71) - 1), prediction.Reasons[0].PointsLost, 9);
+        Assert.Equal(factor * 0.5, prediction.Reasons[1].PointsLost, 9);
+        Assert.Equal(factor * 0.1, prediction.Reasons[2].PointsLost, 9);
     }
 
     [Fact]

@@ -43,9 +43,9 @@ public sealed class DatasetLoaderTests
         double[] features = data.GetFeatures(0).ToArray();
         double Feature(string name) => features[IndexOf(names, name)];
 
-        Assert.Equal((67.0 - 18) / 82, Feature("Age"), 15);
-        Assert.Equal(1169.0 / 20000, Feature("Credit amount"), 15);
-        Assert.Equal(5.0 / 71, Feature("Duration"), 15);
+        Assert.Equal((2 * (67.0 - 18) / 82) - 1, Feature("Age"), 15);
+        Assert.Equal((2 * 1169.0 / 20000) - 1, Feature("Credit amount"), 15);
+        Assert.Equal((2 * 5.0 / 71) - 1, Feature("Duration"), 15);
         Assert.Equal(1.0, Feature("Sex=male"));
         Assert.Equal(1.0, Feature("Job=2"));
         Assert.Equal(1.0, Feature("Housing=own"));
@@ -58,7 +58,7 @@ public sealed class DatasetLoaderTests
     }
 
     [Fact]
-    public void LoadCsv_EveryRealRow_HasFeaturesInUnitRangeAndOneHotBlocks()
+    public void LoadCsv_EveryRealRow_HasNumericFeaturesInMinusOneToOneAndOneHotBlocks()
     {
         CreditDataset data = CreditFiles.GermanCredit;
 
@@ -71,7 +71,7 @@ public sealed class DatasetLoaderTests
                 ReadOnlySpan<double> block = x.Slice(offset, column.EncodedLength);
                 if (column.Kind == FeatureKind.Numeric)
                 {
-                    Assert.InRange(block[0], 0.0, 1.0);
+                    Assert.InRange(block[0], -1.0, 1.0);
                 }
                 else
                 {
@@ -99,10 +99,10 @@ public sealed class DatasetLoaderTests
         Assert.Equal(2, data.RowCount);
         Assert.Equal([1, 0], data.Labels.ToArray());
         IReadOnlyList<string> names = data.Schema.FeatureNames;
-        Assert.Equal((22.0 - 18) / 82, data.GetFeatures(0)[IndexOf(names, "Age")], 15);
+        Assert.Equal((2 * (22.0 - 18) / 82) - 1, data.GetFeatures(0)[IndexOf(names, "Age")], 15);
         Assert.Equal(1.0, data.GetFeatures(0)[IndexOf(names, "Purpose=radio/TV")]);
-        Assert.Equal(1.0 / 82, data.GetFeatures(1)[IndexOf(names, "Age")], 15);
-        Assert.Equal(1000.5 / 20000, data.GetFeatures(1)[IndexOf(names, "Credit amount")], 15);
+        Assert.Equal((2 * 1.0 / 82) - 1, data.GetFeatures(1)[IndexOf(names, "Age")], 15);
+        Assert.Equal((2 * 1000.5 / 20000) - 1, data.GetFeatures(1)[IndexOf(names, "Credit amount")], 15);
         Assert.Equal(1.0, data.GetFeatures(1)[IndexOf(names, "Purpose=domestic appliances")]);
         Assert.Equal(1.0, data.GetFeatures(1)[IndexOf(names, "Saving accounts=none")]);
         Assert.Equal(1.0, data.GetFeatures(1)[IndexOf(names, "Checking account=none")]);

@@ -8,22 +8,22 @@ namespace PrivateFl.ClientSdk.Tests;
 public sealed class FeatureEncoderTests
 {
     [Property(MaxTest = 300)]
-    public bool Scale_AnyFiniteValue_IsInUnitInterval(NormalFloat value, NormalFloat minimum, PositiveInt width)
+    public bool Scale_AnyFiniteValue_IsInMinusOneToOne(NormalFloat value, NormalFloat minimum, PositiveInt width)
     {
         double min = Math.Clamp(minimum.Get, -1e6, 1e6);
         double max = min + width.Get;
 
         double scaled = FeatureEncoder.Scale(value.Get, min, max);
 
-        return scaled is >= 0 and <= 1;
+        return scaled is >= -1 and <= 1;
     }
 
     [Fact]
-    public void Scale_RangeEnds_MapToZeroAndOne()
+    public void Scale_RangeEndsAndMiddle_MapToMinusOneOneAndZero()
     {
-        Assert.Equal(0.0, FeatureEncoder.Scale(18, 18, 100));
+        Assert.Equal(-1.0, FeatureEncoder.Scale(18, 18, 100));
         Assert.Equal(1.0, FeatureEncoder.Scale(100, 18, 100));
-        Assert.Equal(0.5, FeatureEncoder.Scale(59, 18, 100));
+        Assert.Equal(0.0, FeatureEncoder.Scale(59, 18, 100));
         Assert.Equal(1.0, FeatureEncoder.Scale(150, 18, 100));
     }
 
