@@ -6,11 +6,30 @@ internal static class Program
 {
     // Micro-benchmarks: dotnet run -c Release --project bench/PrivateFl.Benchmarks -- --filter '*'
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
+    // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "round")
         {
             RoundBenchmark.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "utility")
+        {
+            UtilityBenchmark.RunAsync().GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "tune")
+        {
+            UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "e2e")
+        {
+            EndToEndBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 

@@ -49,9 +49,10 @@ internal static class AnnouncementValidator
         SecAggParameters parameters;
         try
         {
+            bool maximize = announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel };
             parameters = settings.Graph == Protocol.V1.NeighbourGraphKind.Harary
-                ? SecAggParameters.SecAggPlus(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: (int)settings.SecurityBits, correctnessBits: (int)settings.CorrectnessBits)
-                : SecAggParameters.Complete(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction);
+                ? SecAggParameters.SecAggPlus(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: (int)settings.SecurityBits, correctnessBits: (int)settings.CorrectnessBits, maximizeThreshold: maximize)
+                : SecAggParameters.Complete(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, maximizeThreshold: maximize);
         }
         catch (ArgumentException ex)
         {

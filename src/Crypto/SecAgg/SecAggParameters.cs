@@ -88,6 +88,7 @@ public sealed class SecAggParameters
     /// <param name="dropoutRate">δ in [0, 1).</param>
     /// <param name="corruptedFraction">γ in [0, 1).</param>
     /// <param name="threshold">t; by default the smallest safe value that is also a majority of the neighbours.</param>
+    /// <param name="maximizeThreshold">Take the largest t the expected dropouts allow instead (distributed DP: the noise is sized for t survivors, so a larger t wastes less of it).</param>
     /// <returns>The validated parameters.</returns>
     /// <exception cref="ArgumentException">A rule of specs/protocol.md §2.2 is broken; the message names it.</exception>
     public static SecAggParameters Complete(
@@ -97,14 +98,15 @@ public sealed class SecAggParameters
         SecAggMode mode = SecAggMode.SemiHonest,
         double dropoutRate = 0.1,
         double corruptedFraction = 0.05,
-        int? threshold = null)
+        int? threshold = null,
+        bool maximizeThreshold = false)
     {
         ValidateCommon(participantCount, vectorLength, round, mode, dropoutRate, corruptedFraction);
         int n = participantCount;
         int k = n - 1;
         int minimum = CompleteMinimumThreshold(n, corruptedFraction, mode);
         int maximum = CompleteMaximumThreshold(n, dropoutRate);
-        int t = threshold ?? Math.Min(Math.Max(minimum, (k / 2) + 1), maximum);
+        int t = threshold ?? (maximizeThreshold ? Math.Max(minimum, Math.Min(maximum, k)) : Math.Min(Math.Max(minimum, (k / 2) + 1), maximum));
         ValidateThreshold(t, k, minimum, maximum, "complete graph");
         return new SecAggParameters(n, vectorLength, round, mode, NeighbourGraphKind.Complete, k, t, dropoutRate, corruptedFraction, DefaultSecurityBits, DefaultCorrectnessBits);
     }
@@ -123,6 +125,7 @@ public sealed class SecAggParameters
     /// <param name="threshold">An override for t, within the range the analysis allows for k.</param>
     /// <param name="securityBits">σ, from 20 to 128.</param>
     /// <param name="correctnessBits">η, from 5 to 64.</param>
+    /// <param name="maximizeThreshold">Take the largest t the analysis allows instead of the smallest (distributed DP).</param>
     /// <returns>The validated parameters.</returns>
     /// <exception cref="ArgumentException">A rule of specs/protocol.md §2.2 is broken; the message names it.</exception>
     public static SecAggParameters SecAggPlus(
@@ -135,7 +138,8 @@ public sealed class SecAggParameters
         int? degree = null,
         int? threshold = null,
         int securityBits = DefaultSecurityBits,
-        int correctnessBits = DefaultCorrectnessBits)
+        int correctnessBits = DefaultCorrectnessBits,
+        bool maximizeThreshold = false)
     {
         ValidateCommon(participantCount, vectorLength, round, mode, dropoutRate, corruptedFraction);
         if (securityBits is < 20 or > 128)
@@ -164,7 +168,7 @@ public sealed class SecAggParameters
         if (derived is null || (degree is int wanted && wanted >= n - 1))
         {
             // No sparse graph is safe for this n (or the caller asked for all n − 1 neighbours).
-            return Complete(n, vectorLength, round, mode, dropoutRate, corruptedFraction, threshold);
+            return Complete(n, vectorLength, round, mode, dropoutRate, corruptedFraction, threshold, maximizeThreshold);
         }
 
         int k = degree ?? derived.Value.Degree;
@@ -191,7 +195,7 @@ public sealed class SecAggParameters
                 $"Rule P6: no threshold is both secure and correct for degree k = {k}: it needs t ≥ {minimum} and t ≤ {maximum}; use the derived degree {derived.Value.Degree} or more.");
         }
 
-        int t = threshold ?? minimum;
+        int t = threshold ?? (maximizeThreshold ? maximum : minimum);
         ValidateThreshold(t, k, minimum, maximum, $"Harary graph of degree {k}");
         return new SecAggParameters(n, vectorLength, round, mode, NeighbourGraphKind.Harary, k, t, dropoutRate, corruptedFraction, securityBits, correctnessBits);
     }

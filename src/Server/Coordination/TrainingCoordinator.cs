@@ -311,9 +311,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
     internal static SecAggParameters CreateParameters(SessionDefinition definition, int clients, RoundIdentity identity)
     {
         SecAggSettingsData settings = definition.SecAgg;
+        bool maximize = definition.Privacy.Mode != DpModeKind.None;
         return settings.Graph == NeighbourGraphKind.Harary
-            ? SecAggParameters.SecAggPlus(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: settings.SecurityBits, correctnessBits: settings.CorrectnessBits)
-            : SecAggParameters.Complete(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction);
+            ? SecAggParameters.SecAggPlus(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: settings.SecurityBits, correctnessBits: settings.CorrectnessBits, maximizeThreshold: maximize)
+            : SecAggParameters.Complete(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction, maximizeThreshold: maximize);
     }
 
     private void ArmDeadline(SessionRuntime session, RoundRuntime round)
