@@ -75,6 +75,9 @@ public sealed partial class FederatedClient : IDisposable
     /// <summary>Test seam: the client stops answering before this stage of every round, as a crashed bank would.</summary>
     internal RoundStage? StopBeforeStage { get; set; }
 
+    /// <summary>Demo seam: per round number, the stage before which this client goes silent for that round only (then rejoins).</summary>
+    internal Func<long, RoundStage?>? DropoutSchedule { get; set; }
+
     /// <summary>Reads a session's public configuration and state.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -147,7 +150,7 @@ public sealed partial class FederatedClient : IDisposable
                     ledger.Record(new LocalPrivacyLedger.Entry(announcement.RoundNumber, UpdateEncoder.SamplingRate(announcement), privacy.NoiseMultiplier, privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
                 }
 
-                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage };
+                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber) };
                 RoundResultReply result = await runner.RunAsync(announcement, parameters, identityKeys, update, cancellationToken).ConfigureAwait(false);
                 participated++;
                 modelVersion = result.ModelVersion;

@@ -50,6 +50,12 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) },
                 Call());
             var survivorList = new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]);
+            int minimumSurvivors = UpdateEncoder.MinimumSurvivors(announcement);
+            if (survivorList.Survivors.Count < minimumSurvivors)
+            {
+                // The noise was sized for m survivors: unmasking a sum of fewer would release it under-noised.
+                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {announcement.RoundNumber}: the server reports {survivorList.Survivors.Count} survivors; this client unmasks only with at least {minimumSurvivors}.");
+            }
 
             UnmaskShares revealed;
             if (active)

@@ -28,7 +28,16 @@ internal static class UpdateEncoder
         }
 
         double sensitivity = DistributedNoise.Sensitivity(announcement.Training.ClipNorm, announcement.Training.QuantizationScale, (int)announcement.VectorLength, privacy.Mode == DpMode.RecordLevel);
-        return DistributedNoise.ClientSigma(privacy.NoiseMultiplier, sensitivity, (int)announcement.Threshold);
+        return DistributedNoise.ClientSigma(privacy.NoiseMultiplier, sensitivity, MinimumSurvivors(announcement));
+    }
+
+    /// <summary>m: the fewest survivors this client lets a DP round release a sum from (0 without DP).</summary>
+    public static int MinimumSurvivors(RoundAnnouncement announcement)
+    {
+        PrivacySettings? privacy = announcement.Privacy;
+        return privacy is null || privacy.Mode is DpMode.None or DpMode.Unspecified
+            ? 0
+            : DistributedNoise.MinimumSurvivors(announcement.Participants.Count, (int)announcement.Threshold, announcement.SecAgg.DropoutRate);
     }
 
     public static uint[] Compute(RoundAnnouncement announcement, CreditDataset data, int seed)

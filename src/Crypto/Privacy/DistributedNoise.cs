@@ -27,10 +27,22 @@ public static class DistributedNoise
     public static double Sensitivity(double clipNorm, double scale, int dimension, bool recordLevel) =>
         (clipNorm * scale) + ((recordLevel ? 2 : 1) * Math.Sqrt(dimension));
 
-    /// <summary>Each client's noise: σ_client = σ·Δ/√t, so that any t clients together add variance (σ·Δ)².</summary>
+    /// <summary>
+    /// m = max(t, ⌊(1 − δ_dropout)·n⌋): the fewest survivors a differentially private round may release a sum from. The
+    /// server aborts a round with fewer and every client refuses to unmask one, so each client's noise can be sized for
+    /// m survivors instead of t (which, in a sparse SecAgg+ graph, is far below n).
+    /// </summary>
+    /// <param name="participants">n.</param>
+    /// <param name="threshold">t.</param>
+    /// <param name="dropoutRate">δ_dropout, the expected dropout rate of the session.</param>
+    /// <returns>m.</returns>
+    public static int MinimumSurvivors(int participants, int threshold, double dropoutRate) =>
+        Math.Max(threshold, (int)Math.Floor((1 - dropoutRate) * participants));
+
+    /// <summary>Each client's noise: σ_client = σ·Δ/√m, so that any m clients together add variance (σ·Δ)².</summary>
     /// <param name="noiseMultiplier">σ.</param>
     /// <param name="sensitivity">Δ in quantized units.</param>
-    /// <param name="threshold">t, the fewest survivors a round can complete with.</param>
+    /// <param name="threshold">m, the fewest survivors a round can release a sum from.</param>
     /// <returns>σ_client in quantized units.</returns>
     public static double ClientSigma(double noiseMultiplier, double sensitivity, int threshold) =>
         noiseMultiplier * sensitivity / Math.Sqrt(threshold);

@@ -13,9 +13,16 @@ internal static class PrivacyPlan
     public static double Sensitivity(SessionDefinition definition) =>
         DistributedNoise.Sensitivity(definition.Training.ClipNorm, definition.Training.QuantizationScale, definition.ModelLength, definition.Privacy.Mode == DpModeKind.RecordLevel);
 
-    /// <summary>Each client's noise σ for a round of threshold t; 0 without DP.</summary>
-    public static double ClientSigma(SessionDefinition definition, int threshold) =>
-        definition.Privacy.Mode == DpModeKind.None ? 0 : DistributedNoise.ClientSigma(definition.Privacy.NoiseMultiplier, Sensitivity(definition), threshold);
+    /// <summary>
+    /// m: the fewest survivors a DP round may release a sum from, max(t, ⌊(1 − δ_dropout)·n⌋). The server aborts a
+    /// round with fewer, and each client refuses to unmask one, so the noise can be sized for m rather than t.
+    /// </summary>
+    public static int MinimumSurvivors(SessionDefinition definition, int participants, int threshold) =>
+        DistributedNoise.MinimumSurvivors(participants, threshold, definition.SecAgg.DropoutRate);
+
+    /// <summary>Each client's noise σ for a round of n participants and threshold t; 0 without DP.</summary>
+    public static double ClientSigma(SessionDefinition definition, int participants, int threshold) =>
+        definition.Privacy.Mode == DpModeKind.None ? 0 : DistributedNoise.ClientSigma(definition.Privacy.NoiseMultiplier, Sensitivity(definition), MinimumSurvivors(definition, participants, threshold));
 
     public static long NoiseBound(double clientSigma) => clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma);
 

@@ -292,7 +292,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         var tickets = new Dictionary<int, RoundTicket>();
         for (int i = 0; i < participants.Length; i++)
         {
-            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, _options.StageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, parameters.Threshold));
+            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, _options.StageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, participants.Length, parameters.Threshold));
         }
 
         var runtime = new RoundRuntime(number, round, participants, tickets, _time.GetTimestamp(), _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -350,7 +350,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             {
                 RoundStage.AdvertiseKeys => aggregation.CloseAdvertiseKeys(),
                 RoundStage.ShareKeys => aggregation.CloseShareKeys(),
-                RoundStage.MaskedInput => aggregation.CloseMaskedInput(),
+                RoundStage.MaskedInput => RequireMinimumSurvivors(session, round, aggregation.CloseMaskedInput()),
                 RoundStage.ConsistencyCheck => aggregation.CloseConsistencyCheck(),
                 RoundStage.Unmask => Finish(session, round, aggregation.CloseUnmask()),
                 _ => throw new InvalidOperationException($"Round {round.Number} has no open stage ({stage})."),
@@ -379,6 +379,19 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
     }
 
+    /// <summary>A DP round releases nothing from fewer than m survivors: their noise would fall short of (σΔ)².</summary>
+    private static SurvivorList RequireMinimumSurvivors(SessionRuntime session, RoundRuntime round, SurvivorList survivors)
+    {
+        int minimum = session.Definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(session.Definition, round.ParticipantIds.Length, round.Round.Parameters.Threshold);
+        if (survivors.Survivors.Count < minimum)
+        {
+            round.Round.Abort("too few survivors for the noise");
+            throw new RoundAbortedException(RoundStage.MaskedInput, $"After MaskedInput {survivors.Survivors.Count} clients survive; a differentially private round needs at least m = {minimum} (the noise is sized for m).");
+        }
+
+        return survivors;
+    }
+
     private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result)
     {
         RecordTiming(round, RoundStage.Unmask, result.IncludedClients.Count);
@@ -402,7 +415,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
             quantizationScale = definition.Training.QuantizationScale,
             sensitivity = PrivacyPlan.Sensitivity(definition),
             threshold,
-            clientNoiseSigma = PrivacyPlan.ClientSigma(definition, threshold),
+            minimumSurvivors = PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, threshold),
+            clientNoiseSigma = PrivacyPlan.ClientSigma(definition, round.ParticipantIds.Length, threshold),
             accountant = "RDP of the Poisson-subsampled Gaussian (Mironov, Talwar, Zhang 2019), Balle et al. 2020 conversion",
         });
         session.EpsilonSpent = epsilon;

@@ -142,7 +142,7 @@ internal static partial class SessionRequestValidator
             try
             {
                 int threshold = TrainingCoordinator.CreateParameters(definition, clients, probe).Threshold;
-                double clientSigma = PrivacyPlan.ClientSigma(definition, threshold);
+                double clientSigma = PrivacyPlan.ClientSigma(definition, clients, threshold);
                 if (definition.Privacy.Mode != DpModeKind.None && clientSigma is < Crypto.Privacy.DistributedNoise.MinimumClientSigma or > Crypto.Privacy.DiscreteGaussian.MaxSigma)
                 {
                     violations.Add(("training.quantization_scale", $"with {clients} clients each adds noise of σ = {clientSigma:G4} quantized units; it must be {Crypto.Privacy.DistributedNoise.MinimumClientSigma} to {Crypto.Privacy.DiscreteGaussian.MaxSigma}: change the scale or the noise multiplier."));

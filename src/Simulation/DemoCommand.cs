@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PrivateFl.ClientSdk;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Protocol.V1;
+using PrivateFl.Server;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace PrivateFl.Simulation;
+
+/// <summary>
+/// The whole system on this machine: the aggregation server in process on loopback with SQLite, N banks as real SDK
+/// clients on shards of the real data, SecAgg+ with dropouts, distributed DP; a live table per round, a summary
+/// against the non-private baselines, results.json and a chart.
+/// </summary>
+internal sealed class DemoCommand : AsyncCommand<DemoSettings>
+{
+    private const string AdminKey = "privatefl-demo-admin-key-not-for-production";
+    private const string SessionId = "german-credit-demo";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        string output = Path.GetFullPath(settings.Output);
+        Directory.CreateDirectory(output);
+        string database = Path.Combine(output, "privatefl-demo.db");
+        foreach (string file in new[] { database, database + "-wal", database + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        // The data: a stratified 25% test set, the rest shared by the banks.
+        CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
+        (CreditDataset train, CreditDataset test) = all.StratifiedSplit(0.25, settings.Seed);
+        IReadOnlyList<CreditDataset> shards = train.StratifiedShards(settings.Clients, settings.Seed);
+        var baselineOptions = new LocalTrainingOptions { Epochs = 200, LearningRate = 0.5, L2Regularization = 0.001, Seed = settings.Seed };
+        double centralised = Auc(LocalTrainer.Train(LogisticRegression.CreateWeights(all.Schema), train, baselineOptions), test);
+        double[] alone = [.. shards.Select(s => Auc(LocalTrainer.Train(LogisticRegression.CreateWeights(all.Schema), s, baselineOptions), test))];
+
+        AnsiConsole.Write(new Rule("[bold]PrivateFl demo[/]: banks train one credit model; the server sees only masked, noised sums").LeftJustified());
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Data: {all.RowCount} applicants (Hofmann 1994, UCI, CC BY 4.0); test set {test.RowCount}; {settings.Clients} banks with {string.Join("/", shards.Select(s => s.RowCount))} rows.");
+
+        await using WebApplication server = await StartServerAsync(database).ConfigureAwait(false);
+        Uri address = new(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        using GrpcChannel adminChannel = GrpcChannel.ForAddress(address);
+        var admin = new Admin.AdminClient(adminChannel);
+        var headers = new Metadata { { "x-privatefl-admin-key", AdminKey } };
+        var keys = new List<SigningKey>();
+        for (int b = 0; b < settings.Clients; b++)
+        {
+            var key = SigningKey.Generate();
+            keys.Add(key);
+            await admin.EnrollClientAsync(new EnrollClientRequest { ClientId = BankId(b), IdentityPublicKey = ByteString.CopyFrom(key.PublicKey) }, headers, cancellationToken: cancellationToken);
+        }
+
+        SessionInfo session = await admin.CreateSessionAsync(SessionRequest(settings, train.RowCount), headers, cancellationToken: cancellationToken);
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Session [bold]{SessionId}[/]: {DescribePrivacy(session)}; SecAgg+ (semi-honest), {settings.Rounds} rounds; server on {address}.");
+
+        // Which banks drop out, and when: in every third round, a fraction of them goes silent before MaskedInput.
+        var random = new Random(settings.Seed);
+        int droppers = (int)Math.Round(settings.Clients * settings.Dropout);
+        var schedule = Enumerable.Range(1, settings.Rounds).Where(r => r % 3 == 2 && droppers > 0)
+            .ToDictionary(r => (long)r, _ => Enumerable.Range(0, settings.Clients).OrderBy(_ => random.Next()).Take(droppers).ToHashSet());
+        string ledgers = Path.Combine(output, "bank-ledgers");
+        var clients = Enumerable.Range(0, settings.Clients).Select(b => new FederatedClient(
+            new FederatedClientOptions { ServerAddress = address, ClientId = BankId(b), LedgerDirectory = Path.Combine(ledgers, BankId(b)), MaxEpsilon = Math.Max(4, double.IsInfinity(settings.EpsilonValue) ? 4 : settings.EpsilonValue * 1.01), TrainingSeed = settings.Seed + b },
+            keys[b])
+        {
+            DropoutSchedule = round => schedule.TryGetValue(round, out HashSet<int>? banks) && banks.Contains(b) ? RoundStage.MaskedInput : null,
+        }).ToList();
+
+        var rows = new List<RoundRow>();
+        var table = new Table().Border(TableBorder.Rounded).Title("Rounds (test set: log loss and ROC AUC of each released model)")
+            .AddColumns("Round", "Banks", "Dropped", "In sum", "Log loss", "AUC", "ε spent", "Time");
+        var training = Task.WhenAll(clients.Select((c, b) => c.TrainAsync(SessionId, shards[b], cancellationToken: cancellationToken)));
+        await AnsiConsole.Live(new Rows(table, new Markup(Bar(0, settings.Rounds))))
+            .StartAsync(async live =>
+            {
+                while (true)
+                {
+                    bool done = training.IsCompleted;
+                    ListRoundsReply rounds = await admin.ListRoundsAsync(new ListRoundsRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
+                    foreach (RoundRecord record in rounds.Rounds.Skip(rows.Count))
+                    {
+                        RoundRow row = await Describe(record, admin, headers, test, clients[0], cancellationToken).ConfigureAwait(false);
+                        rows.Add(row);
+                        table.AddRow(
+                            row.Round.ToString(CultureInfo.InvariantCulture),
+                            row.Participants.ToString(CultureInfo.InvariantCulture),
+                            row.Dropped == 0 ? "0" : $"[yellow]{row.Dropped}[/]",
+                            row.Outcome == "COMPLETED" ? row.Included.ToString(CultureInfo.InvariantCulture) : $"[red]aborted[/]",
+                            row.LogLoss.ToString("F4", CultureInfo.InvariantCulture),
+                            row.Auc.ToString("F3", CultureInfo.InvariantCulture),
+                            double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture),
+                            $"{row.Milliseconds / 1000:F2} s");
+                    }
+
+                    live.UpdateTarget(new Rows(table, new Markup(Bar(rows.Count(r => r.Outcome == "COMPLETED"), settings.Rounds))));
+                    if (done)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+
+        TrainingReport[] reports = await training.ConfigureAwait(false);
+        GlobalModel final = await clients[0].GetGlobalModelAsync(SessionId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        double federated = Auc([.. final.Weights], test);
+        var summary = new Table().Border(TableBorder.Rounded).Title("Summary (test ROC AUC)")
+            .AddColumns("Model", "Test ROC AUC", "Privacy")
+            .AddRow("Centralised logistic regression (all rows in one place)", centralised.ToString("F3", CultureInfo.InvariantCulture), "none: every bank's data pooled")
+            .AddRow("Each bank alone (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
+            .AddRow($"[bold]PrivateFl federated, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
+        AnsiConsole.Write(summary);
+
+        string resultsPath = Path.Combine(output, "results.json");
+        string chartPath = Path.Combine(output, "auc-and-epsilon.png");
+        await File.WriteAllTextAsync(resultsPath, JsonSerializer.Serialize(new
+        {
+            settings = new { settings.Clients, settings.Rounds, epsilon = settings.Epsilon, settings.Dropout, settings.DpMode, settings.Seed },
+            session = new { SessionId, final.Version, final.EpsilonSpent, final.Delta, privacy = JsonDocument.Parse(string.IsNullOrEmpty(final.PrivacyParametersJson) ? "{}" : final.PrivacyParametersJson).RootElement },
+            baselines = new { centralised, bankAloneMean = alone.Average(), bankAlone = alone },
+            federatedTestAuc = federated,
+            rounds = rows.Select(r => new { r.Round, r.Outcome, r.Participants, r.Dropped, r.Included, r.Auc, r.LogLoss, epsilon = double.IsInfinity(r.Epsilon) ? (double?)null : r.Epsilon, r.Milliseconds }),
+            banks = reports.Select(r => new { r.RoundsParticipated, r.RoundsLost, r.LocalRocAuc, r.LocalEpsilonSpent, r.StopReason }),
+            wallSeconds = clock.Elapsed.TotalSeconds,
+        }, Indented), cancellationToken).ConfigureAwait(false);
+        ResultsChart.Save(chartPath, rows, centralised);
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Wrote [bold]{resultsPath}[/] and [bold]{chartPath}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
+        foreach (FederatedClient client in clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (SigningKey key in keys)
+        {
+            key.Dispose();
+        }
+
+        await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<WebApplication> StartServerAsync(string database)
+    {
+        WebApplication app = PrivateFlServerApplication.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ServerOptions:Urls"] = "http://127.0.0.1:0",
+                ["ServerOptions:AdminApiKey"] = AdminKey,
+                ["StorageOptions:DatabasePath"] = database,
+                ["RoundOptions:MinimumClients"] = "3",
+                ["RoundOptions:GatherWindow"] = "00:00:00.200",
+                ["RoundOptions:StageDeadline"] = "00:00:02",
+            });
+            builder.Logging.ClearProviders();
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        return app;
+    }
+
+    private static CreateSessionRequest SessionRequest(DemoSettings settings, int trainRows)
+    {
+        FeatureSchema schema = CreditSchemas.GermanCredit;
+        bool clientLevel = settings.DpMode == "client";
+        int expectedRows = (int)Math.Ceiling((double)trainRows / settings.Clients);
+        return new CreateSessionRequest
+        {
+            SessionId = SessionId,
+            SchemaName = schema.Name,
+            SchemaHash = schema.Hash,
+            ModelLength = (uint)(schema.EncodedLength + 1),
+            TotalRounds = (uint)settings.Rounds,
+            MinimumClients = (uint)settings.Clients,
+            MaximumClients = (uint)settings.Clients,
+            SecAgg = new SecAggSettings { Mode = Protocol.V1.SecAggMode.SemiHonest, Graph = Protocol.V1.NeighbourGraphKind.Harary, DropoutRate = Math.Max(0.05, settings.Dropout), CorruptedFraction = 0 },
+            Training = clientLevel
+                ? new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 20, LearningRate = 0.5, L2Regularisation = 0.001, BatchSize = (uint)expectedRows, ClipNorm = 2, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 1 }
+                : new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 1, BatchSize = (uint)expectedRows, ClipNorm = 1, QuantizationScale = 1 << 12, ServerLearningRate = 3, SamplingRate = 1 },
+            Privacy = settings.DpMode == "none"
+                ? new PrivacySettings { Mode = DpMode.None }
+                : new PrivacySettings { Mode = clientLevel ? DpMode.ClientLevel : DpMode.RecordLevel, EpsilonBudget = settings.EpsilonValue, Delta = clientLevel ? 1.0 / (10 * settings.Clients) : 1e-5 },
+        };
+    }
+
+    private static async Task<RoundRow> Describe(RoundRecord record, Admin.AdminClient admin, Metadata headers, CreditDataset test, FederatedClient reader, CancellationToken cancellationToken)
+    {
+        double auc = double.NaN;
+        double logLoss = double.NaN;
+        double epsilon = double.NaN;
+        if (record.Outcome == "COMPLETED")
+        {
+            SessionInfo info = await admin.GetSessionAsync(new GetSessionRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
+            PrivacyLedgerReply ledger = await admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
+            epsilon = info.Privacy.Mode == DpMode.None ? double.PositiveInfinity : ledger.Entries.First(e => e.RoundNumber == record.RoundNumber).EpsilonSpentTotal;
+            double[] weights = [.. (await reader.GetGlobalModelAsync(SessionId, record.ModelVersion, cancellationToken).ConfigureAwait(false)).Weights];
+            double[] probabilities = LogisticRegression.PredictProbabilities(weights, test);
+            auc = ModelMetrics.RocAuc(probabilities, test.Labels);
+            logLoss = ModelMetrics.LogLoss(probabilities, test.Labels);
+        }
+
+        double milliseconds = record.EndedUnixMs - record.StartedUnixMs;
+        return new RoundRow(record.RoundNumber, record.Outcome, record.Participants.Count, record.Dropped.Count, record.Included.Count, auc, logLoss, epsilon, milliseconds);
+    }
+
+    private static string Bar(int done, int total)
+    {
+        const int Width = 40;
+        int filled = total == 0 ? Width : done * Width / total;
+        return $"[green]{new string('━', filled)}[/][grey]{new string('━', Width - filled)}[/] {done}/{total} rounds";
+    }
+
+    private static string DescribePrivacy(SessionInfo session) => session.Privacy.Mode switch
+    {
+        DpMode.RecordLevel => string.Create(CultureInfo.InvariantCulture, $"record-level DP, ε = {session.Privacy.EpsilonBudget:G3}, δ = {session.Privacy.Delta:G2}, noise multiplier σ = {session.Privacy.NoiseMultiplier:F2}"),
+        DpMode.ClientLevel => string.Create(CultureInfo.InvariantCulture, $"client-level DP, ε = {session.Privacy.EpsilonBudget:G3}, δ = {session.Privacy.Delta:G2}, σ = {session.Privacy.NoiseMultiplier:F2}"),
+        _ => "no differential privacy (secure aggregation only)",
+    };
+
+    private static string DescribeModel(GlobalModel model, DemoSettings settings) =>
+        settings.DpMode == "none"
+            ? "secure aggregation; no DP"
+            : string.Create(CultureInfo.InvariantCulture, $"secure aggregation + {settings.DpMode}-level DP: ε = {model.EpsilonSpent:F3}, δ = {model.Delta:G2}");
+
+    private static double Auc(double[] weights, CreditDataset test) =>
+        ModelMetrics.RocAuc(LogisticRegression.PredictProbabilities(weights, test), test.Labels);
+
+    private static string BankId(int bank) => $"bank-{bank + 1:D2}";
+}

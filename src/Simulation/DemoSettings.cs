@@ -1,0 +1,85 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace PrivateFl.Simulation;
+
+/// <summary>The demo's options; every one has a default, so the demo runs with none.</summary>
+internal sealed class DemoSettings : CommandSettings
+{
+    [CommandOption("--clients <N>")]
+    [Description("Number of banks (3 to 50). Default: 10.")]
+    [DefaultValue(10)]
+    public int Clients { get; init; } = 10;
+
+    [CommandOption("--rounds <N>")]
+    [Description("Training rounds (1 to 100). Default: 10.")]
+    [DefaultValue(10)]
+    public int Rounds { get; init; } = 10;
+
+    [CommandOption("--epsilon <E>")]
+    [Description("Total privacy budget ε for the whole training (0.05 to 100), or 'inf' for no DP. Default: 1.")]
+    [DefaultValue("1")]
+    public string Epsilon { get; init; } = "1";
+
+    [CommandOption("--dropout <F>")]
+    [Description("Fraction of banks that drop out in every third round (0 to 0.3). Default: 0.1.")]
+    [DefaultValue(0.1)]
+    public double Dropout { get; init; } = 0.1;
+
+    [CommandOption("--dp-mode <MODE>")]
+    [Description("record (record-level DP, default), client (client-level DP-FedAvg) or none.")]
+    [DefaultValue("record")]
+    public string DpMode { get; init; } = "record";
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the data split and the dropouts. Default: 1.")]
+    [DefaultValue(1)]
+    public int Seed { get; init; } = 1;
+
+    [CommandOption("--output <DIR>")]
+    [Description("Folder for results.json and the chart. Default: ./privatefl-demo-output.")]
+    [DefaultValue("privatefl-demo-output")]
+    public string Output { get; init; } = "privatefl-demo-output";
+
+    public double EpsilonValue => string.Equals(Epsilon, "inf", StringComparison.OrdinalIgnoreCase)
+        ? double.PositiveInfinity
+        : double.Parse(Epsilon, CultureInfo.InvariantCulture);
+
+    public override ValidationResult Validate()
+    {
+        if (Clients is < 3 or > 50)
+        {
+            return ValidationResult.Error($"--clients must be 3 to 50; got {Clients}.");
+        }
+
+        if (Rounds is < 1 or > 100)
+        {
+            return ValidationResult.Error($"--rounds must be 1 to 100; got {Rounds}.");
+        }
+
+        if (!string.Equals(Epsilon, "inf", StringComparison.OrdinalIgnoreCase)
+            && (!double.TryParse(Epsilon, NumberStyles.Float, CultureInfo.InvariantCulture, out double epsilon) || epsilon is < 0.05 or > 100))
+        {
+            return ValidationResult.Error($"--epsilon must be a number from 0.05 to 100, or 'inf'; got '{Epsilon}'.");
+        }
+
+        if (Dropout is < 0 or > 0.3)
+        {
+            return ValidationResult.Error($"--dropout must be 0 to 0.3; got {Dropout}.");
+        }
+
+        if (DpMode is not ("record" or "client" or "none"))
+        {
+            return ValidationResult.Error($"--dp-mode must be record, client or none; got '{DpMode}'.");
+        }
+
+        if (DpMode != "none" && double.IsInfinity(EpsilonValue))
+        {
+            return ValidationResult.Error("--epsilon inf means no differential privacy: use it with --dp-mode none.");
+        }
+
+        return string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--output must name a folder.") : ValidationResult.Success();
+    }
+}

@@ -1,0 +1,36 @@
+using Spectre.Console.Cli;
+
+namespace PrivateFl.Simulation;
+
+/// <summary>The demo's entry point: <c>dotnet run --project src/Simulation [-- options]</c>.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var app = new CommandApp<DemoCommand>();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("dotnet run --project src/Simulation --");
+            config.PropagateExceptions();
+        });
+        return RunAsync(app, args);
+    }
+
+    private static async Task<int> RunAsync(CommandApp<DemoCommand> app, string[] args)
+    {
+        try
+        {
+            return await app.RunAsync(args).ConfigureAwait(false);
+        }
+        catch (CommandParseException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (CommandRuntimeException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+}
