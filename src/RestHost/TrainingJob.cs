@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using PrivateFl.ClientSdk;
+
+namespace PrivateFl.RestHost;
+
+/// <summary>A background training run started by <c>POST /fl_train</c>, as <c>GET /fl_train/{id}</c> shows it.</summary>
+internal sealed class TrainingJob
+{
+    private readonly Lock _gate = new();
+
+    public TrainingJob(Guid id, string dataset, int rows)
+    {
+        Id = id;
+        Dataset = dataset;
+        Rows = rows;
+    }
+
+    [JsonPropertyName("id")]
+    public Guid Id { get; }
+
+    [JsonPropertyName("dataset")]
+    public string Dataset { get; }
+
+    [JsonPropertyName("rows")]
+    public int Rows { get; }
+
+    /// <summary>queued, running, succeeded or failed.</summary>
+    [JsonPropertyName("status")]
+    public string Status { get; private set; } = "queued";
+
+    [JsonPropertyName("round")]
+    public long Round { get; private set; }
+
+    [JsonPropertyName("rounds_completed")]
+    public int RoundsCompleted { get; private set; }
+
+    [JsonPropertyName("total_rounds")]
+    public int TotalRounds { get; private set; }
+
+    [JsonPropertyName("epsilon_spent")]
+    public double EpsilonSpent { get; private set; }
+
+    [JsonPropertyName("message")]
+    public string? Message { get; private set; }
+
+    [JsonPropertyName("report")]
+    public TrainingReportView? Report { get; private set; }
+
+    [JsonIgnore]
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    public void Started()
+    {
+        lock (_gate)
+        {
+            Status = "running";
+        }
+    }
+
+    public void Update(TrainingProgress progress)
+    {
+        lock (_gate)
+        {
+            Round = progress.RoundNumber;
+            RoundsCompleted = progress.RoundsCompleted;
+            TotalRounds = progress.TotalRounds;
+            EpsilonSpent = progress.EpsilonSpent;
+            Message = progress.Message;
+        }
+    }
+
+    public void Succeeded(TrainingReport report)
+    {
+        lock (_gate)
+        {
+            Status = "succeeded";
+            EpsilonSpent = report.EpsilonSpent;
+            Report = TrainingReportView.From(report);
+            Message = report.StopReason;
+        }
+    }
+
+    public void Failed(string message)
+    {
+        lock (_gate)
+        {
+            Status = "failed";
+            Message = message;
+        }
+    }
+}
