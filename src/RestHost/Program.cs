@@ -10,6 +10,7 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).Validate(o => !string.IsNullOrWhiteSpace(o.DataRoot) && !string.IsNullOrWhiteSpace(o.SessionId), "RestHostOptions:DataRoot and RestHostOptions:SessionId must be set.").ValidateOnStart();
 builder.Services.AddOptions<CreditPredictorOptions>().BindConfiguration(nameof(CreditPredictorOptions));
 builder.Services.AddPrivateFlClient();
+builder.Services.AddOptions<FederatedClientOptions>().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddSingleton<TrainingJobs>();
