@@ -86,37 +86,68 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var table = new Table().Border(TableBorder.Rounded).Title("Rounds (test set: log loss and ROC AUC of each released model)")
             .AddColumns("Round", "Banks", "Dropped", "In sum", "Log loss", "AUC", "ε spent", "Time");
         var training = Task.WhenAll(clients.Select((c, b) => c.TrainAsync(SessionId, shards[b], cancellationToken: cancellationToken)));
-        await AnsiConsole.Live(new Rows(table, new Markup(Bar(0, settings.Rounds))))
-            .StartAsync(async live =>
+        bool interactive = AnsiConsole.Profile.Capabilities.Interactive;
+        async Task<bool> PollAsync()
+        {
+            bool added = false;
+            ListRoundsReply rounds = await admin.ListRoundsAsync(new ListRoundsRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
+            foreach (RoundRecord record in rounds.Rounds.Skip(rows.Count))
             {
-                while (true)
+                RoundRow row = await Describe(record, admin, headers, test, clients[0], cancellationToken).ConfigureAwait(false);
+                rows.Add(row);
+                string[] cells = Cells(row);
+                table.AddRow(cells);
+                if (!interactive)
                 {
-                    bool done = training.IsCompleted;
-                    ListRoundsReply rounds = await admin.ListRoundsAsync(new ListRoundsRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
-                    foreach (RoundRecord record in rounds.Rounds.Skip(rows.Count))
-                    {
-                        RoundRow row = await Describe(record, admin, headers, test, clients[0], cancellationToken).ConfigureAwait(false);
-                        rows.Add(row);
-                        table.AddRow(
-                            row.Round.ToString(CultureInfo.InvariantCulture),
-                            row.Participants.ToString(CultureInfo.InvariantCulture),
-                            row.Dropped == 0 ? "0" : $"[yellow]{row.Dropped}[/]",
-                            row.Outcome == "COMPLETED" ? row.Included.ToString(CultureInfo.InvariantCulture) : $"[red]aborted[/]",
-                            row.LogLoss.ToString("F4", CultureInfo.InvariantCulture),
-                            row.Auc.ToString("F3", CultureInfo.InvariantCulture),
-                            double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture),
-                            $"{row.Milliseconds / 1000:F2} s");
-                    }
-
-                    live.UpdateTarget(new Rows(table, new Markup(Bar(rows.Count(r => r.Outcome == "COMPLETED"), settings.Rounds))));
-                    if (done)
-                    {
-                        break;
-                    }
-
-                    await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                    // Logs and pipes get one line per round instead of a redrawn table.
+                    AnsiConsole.MarkupLine($"round {string.Join(" | ", cells)}");
                 }
-            }).ConfigureAwait(false);
+
+                added = true;
+            }
+
+            return added;
+        }
+
+        if (interactive)
+        {
+            await AnsiConsole.Live(new Rows(table, new Markup(Bar(0, settings.Rounds))))
+                .StartAsync(async live =>
+                {
+                    while (true)
+                    {
+                        bool done = training.IsCompleted;
+                        if (await PollAsync().ConfigureAwait(false))
+                        {
+                            live.UpdateTarget(new Rows(table, new Markup(Bar(rows.Count(r => r.Outcome == "COMPLETED"), settings.Rounds))));
+                        }
+
+                        if (done)
+                        {
+                            break;
+                        }
+
+                        await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+        }
+        else
+        {
+            AnsiConsole.MarkupLine("round Round | Banks | Dropped | In sum | Log loss | AUC | ε spent | Time");
+            while (true)
+            {
+                bool done = training.IsCompleted;
+                await PollAsync().ConfigureAwait(false);
+                if (done)
+                {
+                    break;
+                }
+
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+
+            AnsiConsole.Write(table);
+        }
 
         TrainingReport[] reports = await training.ConfigureAwait(false);
         GlobalModel final = await clients[0].GetGlobalModelAsync(SessionId, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -218,6 +249,18 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         double milliseconds = record.EndedUnixMs - record.StartedUnixMs;
         return new RoundRow(record.RoundNumber, record.Outcome, record.Participants.Count, record.Dropped.Count, record.Included.Count, auc, logLoss, epsilon, milliseconds);
     }
+
+    private static string[] Cells(RoundRow row) =>
+    [
+        row.Round.ToString(CultureInfo.InvariantCulture),
+        row.Participants.ToString(CultureInfo.InvariantCulture),
+        row.Dropped == 0 ? "0" : $"[yellow]{row.Dropped}[/]",
+        row.Outcome == "COMPLETED" ? row.Included.ToString(CultureInfo.InvariantCulture) : "[red]aborted[/]",
+        row.LogLoss.ToString("F4", CultureInfo.InvariantCulture),
+        row.Auc.ToString("F3", CultureInfo.InvariantCulture),
+        double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture),
+        string.Create(CultureInfo.InvariantCulture, $"{row.Milliseconds / 1000:F2} s"),
+    ];
 
     private static string Bar(int done, int total)
     {

@@ -12,6 +12,7 @@ internal static class Program
         {
             config.SetApplicationName("dotnet run --project src/Simulation --");
             config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
             config.AddCommand<FederationCommand>("federation")
                 .WithDescription("Prepare a running server for the REST host walkthrough: enrol three banks, create a session, train as two of them.");
         });
