@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Primitives;
 using PrivateFl.Server.Options;
 using PrivateFl.Server.Storage;

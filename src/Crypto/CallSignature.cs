@@ -1,24 +1,43 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace PrivateFl.Server.Security;
+namespace PrivateFl.Crypto;
 
 /// <summary>
-/// The per-call authentication of enrolled clients (specs/api.md, "Authentication"): each call carries the
-/// client id, a timestamp, a fresh nonce and an Ed25519 signature over them, the method and the request body.
+/// The per-call authentication of enrolled clients (specs/api.md, "Authentication"): each gRPC call carries the client
+/// id, a timestamp, a fresh nonce and an Ed25519 signature over them, the method and the request body. The SDK signs
+/// and the server verifies this same byte string.
 /// </summary>
-internal static class CallSignature
+public static class CallSignature
 {
+    /// <summary>The metadata entry holding the client id.</summary>
     public const string ClientHeader = "x-privatefl-client";
+
+    /// <summary>The metadata entry holding the Unix time in milliseconds.</summary>
     public const string TimestampHeader = "x-privatefl-timestamp";
+
+    /// <summary>The metadata entry holding the nonce, lowercase hex.</summary>
     public const string NonceHeader = "x-privatefl-nonce";
+
+    /// <summary>The metadata entry holding the base64 signature.</summary>
     public const string SignatureHeader = "x-privatefl-signature";
+
+    /// <summary>The size of a nonce, in bytes.</summary>
     public const int NonceSize = 16;
+
     private const string Domain = "privatefl/v1/call";
 
-    /// <summary>ASCII(domain) || 0 || UTF8(method) || 0 || UTF8(client) || 0 || int64_le(ms) || nonce || SHA-256(body).</summary>
+    /// <summary>The signed byte string: ASCII(domain) ‖ 0 ‖ UTF8(method) ‖ 0 ‖ UTF8(client) ‖ 0 ‖ int64_le(ms) ‖ nonce ‖ SHA-256(body).</summary>
+    /// <param name="method">The full gRPC method path, for example <c>/privatefl.v1.Federation/AdvertiseKeys</c>.</param>
+    /// <param name="clientId">The enrolled client id.</param>
+    /// <param name="timestampMs">Unix time in milliseconds.</param>
+    /// <param name="nonce">The call's nonce.</param>
+    /// <param name="body">The request's protobuf bytes.</param>
+    /// <returns>The payload to sign or verify.</returns>
     public static byte[] Payload(string method, string clientId, long timestampMs, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> body)
     {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(clientId);
         byte[] methodBytes = System.Text.Encoding.UTF8.GetBytes(method);
         byte[] clientBytes = System.Text.Encoding.UTF8.GetBytes(clientId);
         byte[] payload = new byte[Domain.Length + 1 + methodBytes.Length + 1 + clientBytes.Length + 1 + sizeof(long) + nonce.Length + SHA256.HashSizeInBytes];
