@@ -176,6 +176,33 @@ public sealed class FederatedTrainingTests
         }
     }
 
+    [Fact]
+    public async Task Sessions_TwoAtOnce_RunIndependently()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(6);
+        string[] ids = [.. Enumerable.Range(1, 6).Select(i => $"bank-{i}")];
+        foreach (string id in ids)
+        {
+            await server.EnrollAsync(id);
+        }
+
+        await server.CreateCreditSessionAsync("north", clients: 3, rounds: 2);
+        await server.CreateCreditSessionAsync("south", clients: 3, rounds: 2);
+        var clients = ids.Select(id => server.Client(id)).ToList();
+
+        TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync(i < 3 ? "north" : "south", banks[i]))).WaitAsync(Limit);
+
+        Assert.All(reports, r => Assert.Equal(2, r.RoundsParticipated));
+        Assert.Equal(2, (await clients[0].GetGlobalModelAsync("north")).Version);
+        Assert.Equal(2, (await clients[5].GetGlobalModelAsync("south")).Version);
+        Assert.NotEqual((await clients[0].GetGlobalModelAsync("north")).Weights, (await clients[5].GetGlobalModelAsync("south")).Weights);
+        foreach (FederatedClient client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         for (int i = 0; i < 300 && !await condition(); i++)
