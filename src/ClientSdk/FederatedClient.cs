@@ -142,7 +142,7 @@ public sealed partial class FederatedClient : IDisposable
 
             try
             {
-                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, data.Schema.EncodedLength + 1);
+                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, data.Schema.EncodedLength + 1, _options.MinimumSecAggMode);
                 uint[] update = UpdateEncoder.Compute(announcement, data, unchecked(seed + (int)announcement.RoundNumber));
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
                 {
@@ -157,6 +157,13 @@ public sealed partial class FederatedClient : IDisposable
                 epsilon = result.EpsilonSpent;
                 LogRoundCompleted(_logger, sessionId, announcement.RoundNumber, result.ModelVersion, result.Included.Count);
                 progress?.Report(new TrainingProgress(sessionId, announcement.RoundNumber, participated + lost, (int)announcement.TotalRounds, result.ModelVersion, true, result.EpsilonSpent, $"Round {announcement.RoundNumber} completed with {result.Included.Count} of {announcement.Participants.Count} banks; model version {result.ModelVersion}."));
+            }
+            catch (FederationException ex) when (ex is not ServerUnavailableException and not SchemaMismatchException && !cancellationToken.IsCancellationRequested)
+            {
+                // The announced round is unsafe for this bank: it declines and stops, since the session's settings will not change.
+                stopReason = $"This client refused round {announcement.RoundNumber}: {ex.Message}";
+                LogBudgetRefusal(_logger, sessionId, announcement.RoundNumber, ex.Message);
+                break;
             }
             catch (Exception ex) when (IsRoundLoss(ex, cancellationToken))
             {

@@ -43,6 +43,12 @@ public sealed class FederatedClientOptions
     /// <summary>Gets or sets the largest δ this bank accepts. Default: 10^−5.</summary>
     public double MaxDelta { get; set; } = 1e-5;
 
+    /// <summary>
+    /// Gets or sets the weakest secure-aggregation mode this bank accepts. <c>Active</c> refuses rounds without signed keys
+    /// and the consistency check, which a malicious server could otherwise announce to downgrade the round. Default: <c>SemiHonest</c>.
+    /// </summary>
+    public PrivateFl.Crypto.SecAgg.SecAggMode MinimumSecAggMode { get; set; } = PrivateFl.Crypto.SecAgg.SecAggMode.SemiHonest;
+
     /// <summary>Gets or sets whether this bank refuses sessions without differential privacy. Default: false.</summary>
     public bool RequireDifferentialPrivacy { get; set; }
 

@@ -44,6 +44,18 @@ internal static class DatasetPathResolver
 
         // A link (or a link in a parent folder) that leads out of the root is refused as well.
         string resolved = ResolveLinks(candidate);
+        for (int hop = 0; hop < 40; hop++)
+        {
+            // A link's target may itself pass through links (a folder link inside the target path): resolve until stable.
+            string again = ResolveLinks(resolved);
+            if (again == resolved)
+            {
+                break;
+            }
+
+            resolved = again;
+        }
+
         string resolvedRoot = ResolveLinks(root);
         string resolvedRootWithSeparator = resolvedRoot.EndsWith(Path.DirectorySeparatorChar) ? resolvedRoot : resolvedRoot + Path.DirectorySeparatorChar;
         return resolved.StartsWith(resolvedRootWithSeparator, StringComparison.Ordinal)

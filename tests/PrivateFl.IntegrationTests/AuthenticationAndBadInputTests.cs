@@ -118,9 +118,12 @@ public sealed class AuthenticationAndBadInputTests
         var advertise = new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span) };
         KeyDirectoryReply directory = await rogue.AdvertiseKeysAsync(advertise);
 
-        // A verbatim replay of the captured call (same nonce and signature) is refused before the handler.
+        // A verbatim replay of the captured call (same nonce and signature) is refused before the handler, and so is
+        // the same nonce written in upper case.
         var replay = await Assert.ThrowsAsync<RpcException>(() => capture.Replay(channel, advertise));
         Assert.Equal(StatusCode.Unauthenticated, replay.StatusCode);
+        var upperCase = await Assert.ThrowsAsync<RpcException>(() => capture.Replay(channel, advertise, upperCaseNonce: true));
+        Assert.Equal(StatusCode.Unauthenticated, upperCase.StatusCode);
 
         // The same stage message sent again with a fresh signature is refused by the round: as a duplicate, or
         // (once every client has answered and the stage has closed) as out of order.
@@ -184,7 +187,15 @@ public sealed class AuthenticationAndBadInputTests
             return continuation(request, context);
         }
 
-        public Task<KeyDirectoryReply> Replay(GrpcChannel channel, AdvertiseKeysRequest request) =>
-            new Federation.FederationClient(channel).AdvertiseKeysAsync(request, _headers).ResponseAsync;
+        public Task<KeyDirectoryReply> Replay(GrpcChannel channel, AdvertiseKeysRequest request, bool upperCaseNonce = false)
+        {
+            var headers = new Metadata();
+            foreach (Metadata.Entry entry in _headers!)
+            {
+                headers.Add(entry.Key, upperCaseNonce && entry.Key == "x-privatefl-nonce" ? entry.Value.ToUpperInvariant() : entry.Value);
+            }
+
+            return new Federation.FederationClient(channel).AdvertiseKeysAsync(request, headers).ResponseAsync;
+        }
     }
 }

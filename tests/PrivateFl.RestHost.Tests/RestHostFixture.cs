@@ -92,6 +92,13 @@ internal sealed class RestHostFixture : IAsyncDisposable
         await File.WriteAllLinesAsync(outside, lines.Take(20));
         File.CreateSymbolicLink(Path.Combine(DataRoot, "link.csv"), outside);
 
+        // Two links that only lead out together: a folder link, and a file link whose target passes through it.
+        string outsideFolder = Path.Combine(_folder, "elsewhere");
+        Directory.CreateDirectory(outsideFolder);
+        await File.WriteAllLinesAsync(Path.Combine(outsideFolder, "rows.csv"), lines.Take(20));
+        Directory.CreateSymbolicLink(Path.Combine(DataRoot, "sub"), outsideFolder);
+        File.CreateSymbolicLink(Path.Combine(DataRoot, "chain.csv"), Path.Combine(DataRoot, "sub", "rows.csv"));
+
         _server = PrivateFlServerApplication.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

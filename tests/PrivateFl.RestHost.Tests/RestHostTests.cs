@@ -79,6 +79,8 @@ public sealed class RestHostTests
     [InlineData("http://example.com/german.csv", "URLs")]
     [InlineData("missing.csv", "does not exist")]
     [InlineData("link.csv", "link")]
+    [InlineData("chain.csv", "link")]
+    [InlineData("sub/rows.csv", "link")]
     public async Task Train_BadAddr_400NamingAddrAndTheReason(string addr, string reason)
     {
         await using RestHostFixture fixture = await RestHostFixture.StartAsync();

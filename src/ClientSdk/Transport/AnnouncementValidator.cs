@@ -15,7 +15,8 @@ internal static class AnnouncementValidator
         string sessionId,
         string clientId,
         ReadOnlySpan<byte> identityPublicKey,
-        int expectedLength)
+        int expectedLength,
+        Crypto.SecAgg.SecAggMode minimumMode = Crypto.SecAgg.SecAggMode.SemiHonest)
     {
         if (announcement.ProtocolVersion != ProtocolVersion._1 || announcement.SessionId != sessionId)
         {
@@ -44,6 +45,12 @@ internal static class AnnouncementValidator
         }
 
         SecAggSettings settings = announcement.SecAgg ?? throw new FederationException("The announcement has no secure-aggregation settings.");
+        if (minimumMode == Crypto.SecAgg.SecAggMode.Active && settings.Mode != Protocol.V1.SecAggMode.Active)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} is {settings.Mode}; this client requires the active (malicious-server) mode.");
+        }
+
+        CheckPrivacyPlan(announcement);
         var identity = new RoundIdentity(sessionId, announcement.RoundNumber, announcement.GraphSeed.Span);
         CryptoMode mode = settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest;
         SecAggParameters parameters;
@@ -65,5 +72,26 @@ internal static class AnnouncementValidator
         }
 
         return (parameters, identityKeys);
+    }
+
+    /// <summary>
+    /// The DP mode and the training rule must be one of the pairs the privacy analysis covers (specs/privacy.md §1):
+    /// otherwise the client's own noise and ledger would rest on the server's word.
+    /// </summary>
+    private static void CheckPrivacyPlan(RoundAnnouncement announcement)
+    {
+        TrainingPlan plan = announcement.Training ?? throw new FederationException("The announcement has no training plan.");
+        DpMode mode = announcement.Privacy?.Mode ?? DpMode.None;
+        bool rateValid = plan.SamplingRate is > 0 and <= 1;
+        bool consistent = mode switch
+        {
+            DpMode.RecordLevel => plan.Rule == AggregationRule.GradientSum && rateValid,
+            DpMode.ClientLevel => plan.Rule == AggregationRule.FederatedAveraging && plan.SamplingRate == 1,
+            _ => plan.Rule is AggregationRule.GradientSum or AggregationRule.FederatedAveraging && rateValid,
+        };
+        if (!consistent)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} announces {mode} privacy with rule {plan.Rule} and sampling rate {plan.SamplingRate}; record-level DP needs GRADIENT_SUM, client-level DP needs FEDERATED_AVERAGING with sampling rate 1.");
+        }
     }
 }

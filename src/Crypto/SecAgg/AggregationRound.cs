@@ -104,6 +104,11 @@ public sealed class AggregationRound
             throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s advertised keys are not signed by its identity key.");
         }
 
+        if (IsSmallOrder(message.CipherPublicKey.Span) || IsSmallOrder(message.MaskPublicKey.Span))
+        {
+            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a small-order public key.");
+        }
+
         string cipherKey = Convert.ToHexString(message.CipherPublicKey.Span);
         string maskKey = Convert.ToHexString(message.MaskPublicKey.Span);
         if (cipherKey == maskKey || _advertisedKeys.Contains(cipherKey) || _advertisedKeys.Contains(maskKey))
@@ -559,6 +564,26 @@ public sealed class AggregationRound
         Stage = next;
         _alive = alive;
         _received.Clear();
+    }
+
+    /// <summary>A key every agreement with which is all-zero (RFC 7748 §6.1); caught here so that no later stage trips on it.</summary>
+    private static bool IsSmallOrder(ReadOnlySpan<byte> publicKey)
+    {
+        using var probe = KeyAgreementKey.Generate();
+        Span<byte> shared = stackalloc byte[KeyAgreementKey.KeySize];
+        try
+        {
+            probe.Agree(publicKey, shared);
+            return false;
+        }
+        catch (KeyAgreementException)
+        {
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(shared);
+        }
     }
 
     private static SecAggProtocolException Reject(SecAggViolation violation, string message, Exception? inner = null) =>

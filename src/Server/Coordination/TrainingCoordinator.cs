@@ -372,10 +372,15 @@ internal sealed partial class TrainingCoordinator : IDisposable
             RecordTiming(round, stage, 0);
             Abort(session, round, ex.Message);
         }
-        catch (Crypto.Primitives.SecretSharingException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever failed (inconsistent shares, a key that defeats agreement, the store), the round must end:
+            // erase its state, release the waiting clients and let the session open the next one.
             RecordTiming(round, stage, 0);
-            Abort(session, round, ex.Message);
+            aggregation.Abort("internal failure");
+            string reason = ex is Crypto.Primitives.SecretSharingException ? ex.Message : $"the {stage} stage could not be closed ({ex.GetType().Name}).";
+            LogStageFailed(_logger, session.Definition.SessionId, round.Number, stage, ex);
+            Abort(session, round, reason);
         }
     }
 
@@ -450,11 +455,23 @@ internal sealed partial class TrainingCoordinator : IDisposable
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
     private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, EventName = "StageCloseFailed", Message = "Session {SessionId} round {RoundNumber}: closing {Stage} failed; the round is aborted.")]
+    private static partial void LogStageFailed(ILogger logger, string sessionId, long roundNumber, RoundStage stage, Exception exception);
+
     private void Abort(SessionRuntime session, RoundRuntime round, string reason)
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        _store.CommitRound(Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, null);
         session.Round = null;
+        try
+        {
+            _store.CommitRound(Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The abort stands even if it cannot be recorded: nothing was released.
+            LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
+        }
+
         round.DeadlineTimer?.Dispose();
         round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);

@@ -97,7 +97,8 @@ internal sealed partial class AuthenticationInterceptor(IFederationStore store, 
             throw Unauthenticated(context, clientId, $"The call's signature does not verify under client '{clientId}''s identity key.");
         }
 
-        if (!replays.TryUse(clientId, nonceText, options.Value.ClockSkew))
+        // Keyed on the decoded bytes: hex in another letter case is the same nonce.
+        if (!replays.TryUse(clientId, Convert.ToHexStringLower(nonce), options.Value.ClockSkew))
         {
             throw Unauthenticated(context, clientId, "The call was already received (replayed nonce).");
         }

@@ -98,6 +98,18 @@ public sealed class AggregationRoundTests
     }
 
     [Fact]
+    public void AcceptAdvertiseKeys_SmallOrderKey_RejectedSoNoLaterStageTripsOnIt()
+    {
+        using RoundHarness harness = Harness(SecAggMode.SemiHonest);
+        AdvertisedKeys keys = harness.Client(1).AdvertiseKeys();
+
+        var ex = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(keys with { MaskPublicKey = new byte[32] }));
+
+        Assert.Equal(SecAggViolation.InvalidPublicKey, ex.Violation);
+        harness.Server.AcceptAdvertiseKeys(keys);
+    }
+
+    [Fact]
     public void AcceptAdvertiseKeys_BadSignatureInActiveMode_Rejected()
     {
         using RoundHarness harness = Harness(SecAggMode.Active);

@@ -1,0 +1,74 @@
+using Google.Protobuf;
+using PrivateFl.ClientSdk.Transport;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Protocol.V1;
+using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
+
+namespace PrivateFl.ClientSdk.Tests;
+
+/// <summary>The client re-checks what the server announces and refuses what the privacy analysis does not cover.</summary>
+public sealed class AnnouncementValidatorTests
+{
+    [Theory]
+    [InlineData((int)DpMode.ClientLevel, (int)AggregationRule.GradientSum, 1.0)]
+    [InlineData((int)DpMode.RecordLevel, (int)AggregationRule.FederatedAveraging, 0.01)]
+    [InlineData((int)DpMode.ClientLevel, (int)AggregationRule.FederatedAveraging, 0.5)]
+    [InlineData((int)DpMode.RecordLevel, (int)AggregationRule.GradientSum, 0.0)]
+    public void Validate_PrivacyModeAndRuleMismatch_Refused(int mode, int rule, double samplingRate)
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, (DpMode)mode, (AggregationRule)rule, samplingRate, SecAggMode.SemiHonest);
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("needs", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ConsistentRecordLevelPlan_Accepted()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.RecordLevel, AggregationRule.GradientSum, 1, SecAggMode.SemiHonest);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36);
+
+        Assert.Equal(3, parameters.ParticipantCount);
+    }
+
+    [Fact]
+    public void Validate_SemiHonestRoundWhenActiveIsRequired_Refused()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.SemiHonest);
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36, CryptoMode.Active));
+
+        Assert.Contains("requires the active", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static RoundAnnouncement Announcement(SigningKey key, DpMode mode, AggregationRule rule, double samplingRate, SecAggMode secAggMode)
+    {
+        var announcement = new RoundAnnouncement
+        {
+            ProtocolVersion = ProtocolVersion._1,
+            SessionId = "s",
+            RoundNumber = 1,
+            GraphSeed = ByteString.CopyFrom(new byte[32]),
+            YourIndex = 1,
+            SecAgg = new SecAggSettings { Mode = secAggMode, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
+            Threshold = 2,
+            Degree = 2,
+            VectorLength = 36,
+            Training = new TrainingPlan { Rule = rule, SamplingRate = samplingRate, ClipNorm = 1, QuantizationScale = 1024, BatchSize = 10, LocalEpochs = 1, LearningRate = 1, ServerLearningRate = 1 },
+            Privacy = new PrivacySettings { Mode = mode, EpsilonBudget = 1, Delta = 1e-5, NoiseMultiplier = 1 },
+        };
+        announcement.Participants.Add(new Participant { Index = 1, ClientId = "bank-1", IdentityPublicKey = ByteString.CopyFrom(key.PublicKey) });
+        for (uint i = 2; i <= 3; i++)
+        {
+            using var other = SigningKey.Generate();
+            announcement.Participants.Add(new Participant { Index = i, ClientId = $"bank-{i}", IdentityPublicKey = ByteString.CopyFrom(other.PublicKey) });
+        }
+
+        return announcement;
+    }
+}
