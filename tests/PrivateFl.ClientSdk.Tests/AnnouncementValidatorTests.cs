@@ -12,7 +12,7 @@ public sealed class AnnouncementValidatorTests
     [Theory]
     [InlineData((int)DpMode.ClientLevel, (int)AggregationRule.GradientSum, 1.0)]
     [InlineData((int)DpMode.RecordLevel, (int)AggregationRule.FederatedAveraging, 0.01)]
-    [InlineData((int)DpMode.ClientLevel, (int)AggregationRule.FederatedAveraging, 0.5)]
+    [InlineData((int)DpMode.ClientLevel, (int)AggregationRule.FederatedAveraging, 1.5)]
     [InlineData((int)DpMode.RecordLevel, (int)AggregationRule.GradientSum, 0.0)]
     public void Validate_PrivacyModeAndRuleMismatch_Refused(int mode, int rule, double samplingRate)
     {

@@ -90,6 +90,49 @@ public sealed class DifferentialPrivacyTests
         }
     }
 
+    [Fact]
+    public async Task ClientLevel_SecretSelfSampling_AccountsWithTheSamplingRateOnBothSides()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        string[] ids = ["bank-1", "bank-2", "bank-3"];
+        foreach (string id in ids)
+        {
+            await server.EnrollAsync(id);
+        }
+
+        FeatureSchema schema = CreditSchemas.GermanCredit;
+        SessionInfo session = await server.Admin.CreateSessionAsync(
+            new CreateSessionRequest
+            {
+                SessionId = "client-level",
+                SchemaName = schema.Name,
+                SchemaHash = schema.Hash,
+                ModelLength = (uint)(schema.EncodedLength + 1),
+                TotalRounds = 3,
+                MinimumClients = 3,
+                MaximumClients = 3,
+                SecAgg = new SecAggSettings { Mode = SecAggMode.SemiHonest, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3 },
+                Training = new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 5, LearningRate = 0.5, BatchSize = 1000, ClipNorm = 2, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 0.5 },
+                Privacy = new PrivacySettings { Mode = DpMode.ClientLevel, EpsilonBudget = 8, Delta = 1e-5 },
+            },
+            InProcessServer.AdminCall());
+        (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(3);
+        var clients = ids.Select(id => server.Client(id, maxEpsilon: 10)).ToList();
+
+        TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("client-level", banks[i]))).WaitAsync(Limit);
+
+        // Every bank takes part in every round (sampled or not, it sends its noise), and both ledgers amplify by q = 0.5.
+        double expected = RdpAccountant.Epsilon(0.5, session.Privacy.NoiseMultiplier, 3, 1e-5);
+        Assert.All(reports, r => Assert.Equal(3, r.RoundsParticipated));
+        Assert.All(reports, r => Assert.Equal(expected, r.LocalEpsilonSpent, 9));
+        Assert.Equal(expected, (await clients[0].GetGlobalModelAsync("client-level")).EpsilonSpent, 9);
+        Assert.True(expected < RdpAccountant.Epsilon(1, session.Privacy.NoiseMultiplier, 3, 1e-5));
+        foreach (FederatedClient client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData(0.0, 1e-5, 1.0, 1.0, "privacy.epsilon_budget")]
     [InlineData(1.0, 0.01, 1.0, 1.0, "privacy.delta")]

@@ -86,12 +86,12 @@ internal static class AnnouncementValidator
         bool consistent = mode switch
         {
             DpMode.RecordLevel => plan.Rule == AggregationRule.GradientSum && rateValid,
-            DpMode.ClientLevel => plan.Rule == AggregationRule.FederatedAveraging && plan.SamplingRate == 1,
+            DpMode.ClientLevel => plan.Rule == AggregationRule.FederatedAveraging && rateValid,
             _ => plan.Rule is AggregationRule.GradientSum or AggregationRule.FederatedAveraging && rateValid,
         };
         if (!consistent)
         {
-            throw new FederationException($"Round {announcement.RoundNumber} announces {mode} privacy with rule {plan.Rule} and sampling rate {plan.SamplingRate}; record-level DP needs GRADIENT_SUM, client-level DP needs FEDERATED_AVERAGING with sampling rate 1.");
+            throw new FederationException($"Round {announcement.RoundNumber} announces {mode} privacy with rule {plan.Rule} and sampling rate {plan.SamplingRate}; record-level DP needs GRADIENT_SUM, client-level DP needs FEDERATED_AVERAGING, both a sampling rate in (0, 1].");
         }
     }
 }

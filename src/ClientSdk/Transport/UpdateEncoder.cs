@@ -14,9 +14,9 @@ internal static class UpdateEncoder
     public static double UpdateNorm(TrainingPlan plan) =>
         plan.Rule == AggregationRule.GradientSum ? plan.ClipNorm * plan.BatchSize : plan.ClipNorm;
 
-    /// <summary>q: the rate at which one of this bank's records enters a round (record level), else 1.</summary>
+    /// <summary>q: the rate at which one of this bank's records (record level) or its update (client level) enters a round.</summary>
     public static double SamplingRate(RoundAnnouncement announcement) =>
-        announcement.Privacy?.Mode == DpMode.RecordLevel ? announcement.Training.SamplingRate : 1;
+        announcement.Privacy?.Mode is DpMode.RecordLevel or DpMode.ClientLevel ? announcement.Training.SamplingRate : 1;
 
     /// <summary>The noise each client adds, derived by the client itself from the announced public parameters.</summary>
     public static double ClientSigma(RoundAnnouncement announcement)
@@ -48,6 +48,12 @@ internal static class UpdateEncoder
         if (plan.Rule == AggregationRule.GradientSum)
         {
             update = LocalTrainer.PerExampleGradientSum(global, data, SampleRows(data.RowCount, plan), plan.ClipNorm);
+        }
+        else if (plan.SamplingRate < 1 && !Sampled(plan.SamplingRate))
+        {
+            // Client sampling done in secret: an unsampled bank still takes part, but its update is zero, so neither the
+            // server nor anyone else learns whether this bank's data entered the round (amplification holds against all).
+            update = new double[global.Length];
         }
         else
         {
@@ -87,6 +93,13 @@ internal static class UpdateEncoder
         }
 
         return encoded;
+    }
+
+    private static bool Sampled(double rate)
+    {
+        Span<byte> bits = stackalloc byte[sizeof(ulong)];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bits);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bits) >> 11) * (1.0 / (1UL << 53)) < rate;
     }
 
     /// <summary>

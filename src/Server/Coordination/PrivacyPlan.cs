@@ -5,9 +5,12 @@ namespace PrivateFl.Server.Coordination;
 /// <summary>The public privacy arithmetic of a session (specs/privacy.md); the SDK derives the same.</summary>
 internal static class PrivacyPlan
 {
-    /// <summary>q: the rate at which a record (record level) or a client (client level, always 1) enters a round.</summary>
+    /// <summary>
+    /// q: the rate at which a record (record level) or a client's update (client level: each client samples itself in
+    /// secret and otherwise contributes only its noise) enters a round.
+    /// </summary>
     public static double SamplingRate(SessionDefinition definition) =>
-        definition.Privacy.Mode == DpModeKind.RecordLevel ? definition.Training.SamplingRate : 1;
+        definition.Privacy.Mode == DpModeKind.None ? 1 : definition.Training.SamplingRate;
 
     /// <summary>Δ in quantized units.</summary>
     public static double Sensitivity(SessionDefinition definition) =>

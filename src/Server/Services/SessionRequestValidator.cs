@@ -68,7 +68,6 @@ internal static partial class SessionRequestValidator
             Check(privacy.NoiseMultiplier == 0 || (double.IsFinite(privacy.NoiseMultiplier) && privacy.NoiseMultiplier > 0 && privacy.NoiseMultiplier <= 1e6), "privacy.noise_multiplier", "must be 0 (calibrate from the budget) or positive and finite, at most 10^6.");
             Check(dpMode != DpModeKind.RecordLevel || training.Rule == AggregationRule.GradientSum, "training.rule", "must be GRADIENT_SUM for record-level DP (each record's gradient is clipped).");
             Check(dpMode != DpModeKind.ClientLevel || training.Rule == AggregationRule.FederatedAveraging, "training.rule", "must be FEDERATED_AVERAGING for client-level DP (each client's delta is clipped).");
-            Check(dpMode != DpModeKind.ClientLevel || training.SamplingRate == 1, "training.sampling_rate", "must be 1 for client-level DP: who takes part in a round is visible to the server, so client sampling gives it no amplification.");
         }
 
         if (violations.Count > 0)
