@@ -97,10 +97,7 @@ public sealed class AuthenticationAndBadInputTests
         await using InProcessServer server = await InProcessServer.StartAsync(stageDeadline: TimeSpan.FromSeconds(10));
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(4);
         string[] honest = ["bank-1", "bank-2", "bank-3"];
-        foreach (string id in honest)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(honest);
 
         SigningKey rogueKey = await server.EnrollAsync("bank-4");
         SessionInfo session = await server.CreateCreditSessionAsync("s", clients: 4, rounds: 1);

@@ -73,10 +73,7 @@ public sealed class ClientErrorTests
     {
         await using InProcessServer server = await InProcessServer.StartAsync();
         string[] ids = ["bank-1", "bank-2", "bank-3"];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("done", clients: 3, rounds: 1);
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(3);

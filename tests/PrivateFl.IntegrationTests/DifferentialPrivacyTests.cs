@@ -16,10 +16,7 @@ public sealed class DifferentialPrivacyTests
     {
         await using InProcessServer server = await InProcessServer.StartAsync();
         string[] ids = ["bank-1", "bank-2", "bank-3"];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         // σ such that two full-batch rounds spend just under ε = 1: a third would exceed it.
         double sigma = RdpAccountant.CalibrateNoise(1, 2, 1.0, 1e-5);
@@ -56,10 +53,7 @@ public sealed class DifferentialPrivacyTests
     {
         await using InProcessServer server = await InProcessServer.StartAsync(stageDeadline: TimeSpan.FromSeconds(2));
         string[] ids = ["bank-1", "bank-2", "bank-3"];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         // The server would run 4 rounds (its budget is lax); each bank allows itself only what one round costs.
         double sigma = 3;
@@ -95,26 +89,15 @@ public sealed class DifferentialPrivacyTests
     {
         await using InProcessServer server = await InProcessServer.StartAsync();
         string[] ids = ["bank-1", "bank-2", "bank-3"];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
-        FeatureSchema schema = CreditSchemas.GermanCredit;
         SessionInfo session = await server.Admin.CreateSessionAsync(
-            new CreateSessionRequest
-            {
-                SessionId = "client-level",
-                SchemaName = schema.Name,
-                SchemaHash = schema.Hash,
-                ModelLength = (uint)(schema.EncodedLength + 1),
-                TotalRounds = 3,
-                MinimumClients = 3,
-                MaximumClients = 3,
-                SecAgg = new SecAggSettings { Mode = SecAggMode.SemiHonest, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3 },
-                Training = new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 5, LearningRate = 0.5, BatchSize = 1000, ClipNorm = 2, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 0.5 },
-                Privacy = new PrivacySettings { Mode = DpMode.ClientLevel, EpsilonBudget = 8, Delta = 1e-5 },
-            },
+            InProcessServer.CreditSessionRequest(
+                "client-level",
+                clients: 3,
+                rounds: 3,
+                new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 5, LearningRate = 0.5, BatchSize = 1000, ClipNorm = 2, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 0.5 },
+                new PrivacySettings { Mode = DpMode.ClientLevel, EpsilonBudget = 8, Delta = 1e-5 }),
             InProcessServer.AdminCall());
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(3);
         var clients = ids.Select(id => server.Client(id, maxEpsilon: 10)).ToList();
@@ -142,20 +125,13 @@ public sealed class DifferentialPrivacyTests
     public async Task CreateSession_BadPrivacyConfiguration_RefusedNamingTheSetting(double epsilon, double delta, double clip, double sigma, string field)
     {
         await using InProcessServer server = await InProcessServer.StartAsync();
-        FeatureSchema schema = CreditSchemas.GermanCredit;
-        var request = new CreateSessionRequest
-        {
-            SessionId = "bad",
-            SchemaName = schema.Name,
-            SchemaHash = schema.Hash,
-            ModelLength = (uint)(schema.EncodedLength + 1),
-            TotalRounds = 10,
-            MinimumClients = 3,
-            MaximumClients = 10,
-            SecAgg = new SecAggSettings { Mode = SecAggMode.SemiHonest, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3 },
-            Training = new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 0.1, BatchSize = 100, ClipNorm = clip, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 1 },
-            Privacy = new PrivacySettings { Mode = DpMode.RecordLevel, EpsilonBudget = epsilon, Delta = delta, NoiseMultiplier = sigma },
-        };
+        CreateSessionRequest request = InProcessServer.CreditSessionRequest(
+            "bad",
+            clients: 10,
+            rounds: 10,
+            new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 0.1, BatchSize = 100, ClipNorm = clip, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 1 },
+            new PrivacySettings { Mode = DpMode.RecordLevel, EpsilonBudget = epsilon, Delta = delta, NoiseMultiplier = sigma },
+            minimumClients: 3);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => server.Admin.CreateSessionAsync(request, InProcessServer.AdminCall()).ResponseAsync);
 

@@ -15,10 +15,7 @@ public sealed class FederatedTrainingTests
         await using InProcessServer server = await InProcessServer.StartAsync();
         (IReadOnlyList<CreditDataset> banks, CreditDataset test) = CreditData.Split(5);
         string[] ids = [.. Enumerable.Range(1, 5).Select(i => $"bank-{i}")];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("credit", clients: 5, rounds: 3);
         var clients = ids.Select(id => server.Client(id)).ToList();
@@ -49,10 +46,7 @@ public sealed class FederatedTrainingTests
         await using InProcessServer server = await InProcessServer.StartAsync(stageDeadline: TimeSpan.FromSeconds(2));
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(5);
         string[] ids = [.. Enumerable.Range(1, 5).Select(i => $"bank-{i}")];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("dropout", clients: 5, rounds: 1);
         var clients = ids.Select(id => server.Client(id)).ToList();
@@ -81,10 +75,7 @@ public sealed class FederatedTrainingTests
         await using InProcessServer server = await InProcessServer.StartAsync(stageDeadline: TimeSpan.FromSeconds(2));
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(4);
         string[] ids = [.. Enumerable.Range(1, 4).Select(i => $"bank-{i}")];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("abort", clients: 4, rounds: 1);
         var clients = ids.Select(id => server.Client(id)).ToList();
@@ -117,10 +108,7 @@ public sealed class FederatedTrainingTests
         await using InProcessServer server = await InProcessServer.StartAsync();
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(3);
         string[] ids = ["bank-1", "bank-2", "bank-3"];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("durable", clients: 3, rounds: 2);
         var clients = ids.Select(id => server.Client(id)).ToList();
@@ -159,10 +147,7 @@ public sealed class FederatedTrainingTests
         await using InProcessServer server = await InProcessServer.StartAsync();
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(4);
         string[] ids = [.. Enumerable.Range(1, 4).Select(i => $"bank-{i}")];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("active", clients: 4, rounds: 1, mode: Protocol.V1.SecAggMode.Active);
         var clients = ids.Select(id => server.Client(id)).ToList();
@@ -182,10 +167,7 @@ public sealed class FederatedTrainingTests
         await using InProcessServer server = await InProcessServer.StartAsync();
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(6);
         string[] ids = [.. Enumerable.Range(1, 6).Select(i => $"bank-{i}")];
-        foreach (string id in ids)
-        {
-            await server.EnrollAsync(id);
-        }
+        await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("north", clients: 3, rounds: 2);
         await server.CreateCreditSessionAsync("south", clients: 3, rounds: 2);

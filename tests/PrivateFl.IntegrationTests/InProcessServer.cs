@@ -62,31 +62,20 @@ internal sealed class InProcessServer : IAsyncDisposable
     public FederatedClient Client(string clientId, double maxEpsilon = 4) =>
         new(new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(LedgerDirectory, clientId), MaxEpsilon = maxEpsilon }, _identities[clientId]);
 
-    /// <summary>A record-level DP session on the credit schema (gradient sums of Poisson-sampled rows).</summary>
-    public async Task<SessionInfo> CreateDpSessionAsync(string sessionId, int clients, int rounds, double epsilonBudget, double noiseMultiplier, double delta = 1e-5)
+    /// <summary>Enrols each client, in order.</summary>
+    public async Task EnrollAllAsync(IEnumerable<string> clientIds)
     {
-        FeatureSchema schema = CreditSchemas.GermanCredit;
-        return await Admin.CreateSessionAsync(
-            new CreateSessionRequest
-            {
-                SessionId = sessionId,
-                SchemaName = schema.Name,
-                SchemaHash = schema.Hash,
-                ModelLength = (uint)(schema.EncodedLength + 1),
-                TotalRounds = (uint)rounds,
-                MinimumClients = (uint)clients,
-                MaximumClients = (uint)clients,
-                SecAgg = new SecAggSettings { Mode = SecAggMode.SemiHonest, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
-                Training = new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 0.1, BatchSize = 100, ClipNorm = 1, QuantizationScale = 1 << 12, ServerLearningRate = 2, SamplingRate = 1 },
-                Privacy = new PrivacySettings { Mode = DpMode.RecordLevel, EpsilonBudget = epsilonBudget, Delta = delta, NoiseMultiplier = noiseMultiplier },
-            },
-            AdminCall());
+        foreach (string id in clientIds)
+        {
+            await EnrollAsync(id);
+        }
     }
 
-    public async Task<SessionInfo> CreateCreditSessionAsync(string sessionId, int clients, int rounds, SecAggMode mode = SecAggMode.SemiHonest, int? minimumClients = null)
+    /// <summary>A session request on the built-in credit schema with a complete graph; the caller chooses the plan and privacy.</summary>
+    public static CreateSessionRequest CreditSessionRequest(string sessionId, int clients, int rounds, TrainingPlan training, PrivacySettings privacy, SecAggMode mode = SecAggMode.SemiHonest, int? minimumClients = null)
     {
         FeatureSchema schema = CreditSchemas.GermanCredit;
-        var request = new CreateSessionRequest
+        return new CreateSessionRequest
         {
             SessionId = sessionId,
             SchemaName = schema.Name,
@@ -96,11 +85,34 @@ internal sealed class InProcessServer : IAsyncDisposable
             MinimumClients = (uint)(minimumClients ?? clients),
             MaximumClients = (uint)clients,
             SecAgg = new SecAggSettings { Mode = mode, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
-            Training = new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 20, LearningRate = 0.5, L2Regularisation = 0.001, BatchSize = 10_000, ClipNorm = 5, QuantizationScale = 1 << 16, ServerLearningRate = 1, SamplingRate = 1 },
-            Privacy = new PrivacySettings { Mode = DpMode.None },
+            Training = training,
+            Privacy = privacy,
         };
-        return await Admin.CreateSessionAsync(request, AdminCall());
     }
+
+    /// <summary>A record-level DP session on the credit schema (gradient sums of Poisson-sampled rows).</summary>
+    public async Task<SessionInfo> CreateDpSessionAsync(string sessionId, int clients, int rounds, double epsilonBudget, double noiseMultiplier, double delta = 1e-5) =>
+        await Admin.CreateSessionAsync(
+            CreditSessionRequest(
+                sessionId,
+                clients,
+                rounds,
+                new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 0.1, BatchSize = 100, ClipNorm = 1, QuantizationScale = 1 << 12, ServerLearningRate = 2, SamplingRate = 1 },
+                new PrivacySettings { Mode = DpMode.RecordLevel, EpsilonBudget = epsilonBudget, Delta = delta, NoiseMultiplier = noiseMultiplier }),
+            AdminCall());
+
+    /// <summary>A federated-averaging session on the credit schema without differential privacy.</summary>
+    public async Task<SessionInfo> CreateCreditSessionAsync(string sessionId, int clients, int rounds, SecAggMode mode = SecAggMode.SemiHonest, int? minimumClients = null) =>
+        await Admin.CreateSessionAsync(
+            CreditSessionRequest(
+                sessionId,
+                clients,
+                rounds,
+                new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 20, LearningRate = 0.5, L2Regularisation = 0.001, BatchSize = 10_000, ClipNorm = 5, QuantizationScale = 1 << 16, ServerLearningRate = 1, SamplingRate = 1 },
+                new PrivacySettings { Mode = DpMode.None },
+                mode,
+                minimumClients),
+            AdminCall());
 
     public async ValueTask DisposeAsync()
     {
