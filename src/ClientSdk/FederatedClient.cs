@@ -136,7 +136,7 @@ public sealed partial class FederatedClient : IDisposable
             if (refusal is not null)
             {
                 stopReason = refusal;
-                LogBudgetRefusal(_logger, sessionId, announcement.RoundNumber, refusal);
+                LogRoundRefused(_logger, sessionId, announcement.RoundNumber, refusal);
                 break;
             }
 
@@ -162,7 +162,7 @@ public sealed partial class FederatedClient : IDisposable
             {
                 // The announced round is unsafe for this bank: it declines and stops, since the session's settings will not change.
                 stopReason = $"This client refused round {announcement.RoundNumber}: {ex.Message}";
-                LogBudgetRefusal(_logger, sessionId, announcement.RoundNumber, ex.Message);
+                LogRoundRefused(_logger, sessionId, announcement.RoundNumber, ex.Message);
                 break;
             }
             catch (Exception ex) when (IsRoundLoss(ex, cancellationToken))
@@ -332,8 +332,8 @@ public sealed partial class FederatedClient : IDisposable
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, EventName = "RoundLost", Message = "Session {SessionId} round {RoundNumber} lost: {Reason}")]
     private static partial void LogRoundLost(ILogger logger, string sessionId, long roundNumber, string reason);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, EventName = "PrivacyRefusal", Message = "Session {SessionId}: this client declines round {RoundNumber}: {Reason}")]
-    private static partial void LogBudgetRefusal(ILogger logger, string sessionId, long roundNumber, string reason);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, EventName = "RoundRefused", Message = "Session {SessionId}: this client declines round {RoundNumber}: {Reason}")]
+    private static partial void LogRoundRefused(ILogger logger, string sessionId, long roundNumber, string reason);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, EventName = "Retrying", Message = "Server unavailable; retry {Attempt} in {DelayMs} ms: {Reason}")]
     private static partial void LogRetrying(ILogger logger, int attempt, double delayMs, string reason);
