@@ -1,5 +1,6 @@
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
+using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
 using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
 
 namespace PrivateFl.ClientSdk.Transport;
@@ -51,15 +52,29 @@ internal static class AnnouncementValidator
         }
 
         CheckPrivacyPlan(announcement);
+        if (settings.Mode == Protocol.V1.SecAggMode.Unspecified || settings.Graph == Protocol.V1.NeighbourGraphKind.Unspecified)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} announces secure-aggregation mode {settings.Mode} and graph {settings.Graph}; both must be set.");
+        }
+
+        if (settings.Mode == Protocol.V1.SecAggMode.Active && (settings.Graph != Protocol.V1.NeighbourGraphKind.Complete || announcement.Degree != n - 1))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} is active with graph {settings.Graph} and degree {announcement.Degree}; active rounds use the complete graph (degree n − 1 = {n - 1}), because a server that draws a sparse graph's seed could choose this client's neighbours.");
+        }
+
         var identity = new RoundIdentity(sessionId, announcement.RoundNumber, announcement.GraphSeed.Span);
-        CryptoMode mode = settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest;
+        var policy = new SecAggPolicy(
+            settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest,
+            settings.Graph == Protocol.V1.NeighbourGraphKind.Harary ? CryptoGraph.Harary : CryptoGraph.Complete,
+            settings.DropoutRate,
+            settings.CorruptedFraction,
+            (int)Math.Min(settings.SecurityBits, int.MaxValue),
+            (int)Math.Min(settings.CorrectnessBits, int.MaxValue),
+            MaximizeThreshold: announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel });
         SecAggParameters parameters;
         try
         {
-            bool maximize = announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel };
-            parameters = settings.Graph == Protocol.V1.NeighbourGraphKind.Harary
-                ? SecAggParameters.SecAggPlus(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: (int)settings.SecurityBits, correctnessBits: (int)settings.CorrectnessBits, maximizeThreshold: maximize)
-                : SecAggParameters.Complete(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, maximizeThreshold: maximize);
+            parameters = SecAggParameters.ForRound(policy, n, expectedLength, identity);
         }
         catch (ArgumentException ex)
         {
