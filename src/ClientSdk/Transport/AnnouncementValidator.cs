@@ -1,3 +1,4 @@
+using PrivateFl.Crypto.Privacy;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
 using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
@@ -86,7 +87,22 @@ internal static class AnnouncementValidator
             throw new FederationException($"Round {announcement.RoundNumber}: the server announced t = {announcement.Threshold}, k = {announcement.Degree}; the settings give t = {parameters.Threshold}, k = {parameters.Degree}.");
         }
 
+        CheckClientNoise(announcement);
         return (parameters, identityKeys);
+    }
+
+    /// <summary>
+    /// The noise this client would add, derived by itself from the announced (and re-derived) parameters, must be one the
+    /// accountant covers (<see cref="DistributedNoise.IsClientSigmaAllowed"/>, the rule the server applies at session
+    /// creation): below σ_client = 4 the sum of discrete Gaussians is not the mechanism both ledgers account for.
+    /// </summary>
+    private static void CheckClientNoise(RoundAnnouncement announcement)
+    {
+        double clientSigma = UpdateEncoder.ClientSigma(announcement);
+        if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } && !DistributedNoise.IsClientSigmaAllowed(clientSigma))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber}: each client would add discrete Gaussian noise of σ_client = {clientSigma:G4} quantized units (noise multiplier {announcement.Privacy.NoiseMultiplier:G4}, scale {announcement.Training.QuantizationScale:G4}, {announcement.Participants.Count} participants); this client requires {DistributedNoise.MinimumClientSigma} to {DiscreteGaussian.MaxSigma}, where the privacy accounting holds.");
+        }
     }
 
     /// <summary>

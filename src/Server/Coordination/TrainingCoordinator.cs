@@ -423,7 +423,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
             threshold,
             minimumSurvivors = PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, threshold),
             clientNoiseSigma = PrivacyPlan.ClientSigma(definition, round.ParticipantIds.Length, threshold),
-            accountant = "RDP of the Poisson-subsampled Gaussian (Mironov, Talwar, Zhang 2019), Balle et al. 2020 conversion",
+            discretenessTau = PrivacyPlan.Discreteness(definition).Tau,
+            accountant = Crypto.Privacy.DdgAccountant.Name,
         });
         session.EpsilonSpent = epsilon;
         var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);

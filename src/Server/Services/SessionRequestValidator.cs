@@ -112,7 +112,7 @@ internal static partial class SessionRequestValidator
         {
             try
             {
-                double sigma = PrivacyPlan.SamplingRate(definition) == 0 ? 0 : Crypto.Privacy.RdpAccountant.CalibrateNoise(PrivacyPlan.SamplingRate(definition), definition.TotalRounds, privacy.EpsilonBudget, privacy.Delta);
+                double sigma = PrivacyPlan.SamplingRate(definition) == 0 ? 0 : Crypto.Privacy.DdgAccountant.CalibrateNoise(PrivacyPlan.SamplingRate(definition), PrivacyPlan.Discreteness(definition), definition.TotalRounds, privacy.EpsilonBudget, privacy.Delta);
                 definition = definition with { Privacy = definition.Privacy with { NoiseMultiplier = sigma } };
             }
             catch (ArgumentOutOfRangeException ex)
@@ -146,7 +146,7 @@ internal static partial class SessionRequestValidator
             {
                 int threshold = TrainingCoordinator.CreateParameters(definition, clients, probe).Threshold;
                 double clientSigma = PrivacyPlan.ClientSigma(definition, clients, threshold);
-                if (definition.Privacy.Mode != DpModeKind.None && clientSigma is < Crypto.Privacy.DistributedNoise.MinimumClientSigma or > Crypto.Privacy.DiscreteGaussian.MaxSigma)
+                if (definition.Privacy.Mode != DpModeKind.None && !Crypto.Privacy.DistributedNoise.IsClientSigmaAllowed(clientSigma))
                 {
                     violations.Add(("training.quantization_scale", $"with {clients} clients each adds noise of σ = {clientSigma:G4} quantized units; it must be {Crypto.Privacy.DistributedNoise.MinimumClientSigma} to {Crypto.Privacy.DiscreteGaussian.MaxSigma}: change the scale or the noise multiplier."));
                 }
