@@ -30,11 +30,21 @@ public sealed class RoundDerivationAgreementTests
     private const int ModelLength = 12;
 
     [Property(MaxTest = 150)]
-    public Property ServerAnnouncement_RandomSettings_SdkReDerivesTheSameParametersOrBothRefuse(PositiveInt nChoice, byte gammaChoice, byte deltaChoice, bool active, bool harary, byte bitsChoice, byte dpChoice)
+    public Property ServerAnnouncement_RandomSettings_SdkReDerivesTheSameParametersOrBothRefuse() =>
+        Prop.ForAll(
+            Arb.From(
+                from n in Gen.Choose(3, 400)
+                from g in Gen.Choose(0, 49)
+                from d in Gen.Choose(0, 49)
+                from active in Gen.Elements(false, true)
+                from harary in Gen.Elements(false, true)
+                from bits in Gen.Choose(0, 255)
+                from dp in Gen.Choose(0, 2)
+                select (n, g, d, active, harary, bits, dp)),
+            c => Agree(c.n, c.g / 100.0, c.d / 100.0, c.active, c.harary, (byte)c.bits, (byte)c.dp));
+
+    private static Property Agree(int n, double gamma, double delta, bool active, bool harary, byte bitsChoice, byte dpChoice)
     {
-        int n = 3 + (nChoice.Get % 400);
-        double gamma = (gammaChoice % 50) / 100.0;
-        double delta = (deltaChoice % 50) / 100.0;
         CryptoMode mode = active ? CryptoMode.Active : CryptoMode.SemiHonest;
 
         // The server refuses ACTIVE + HARARY sessions (tested below), so no definition holds it.

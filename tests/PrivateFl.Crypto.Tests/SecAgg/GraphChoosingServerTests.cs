@@ -20,18 +20,20 @@ public sealed class GraphChoosingServerTests
 
     /// <summary>Active mode: whatever the server chooses, the colluders never reach t shares of both secrets.</summary>
     [Property(MaxTest = 40)]
-    public Property ActiveMode_ServerUsingEveryChoice_NeverGetsTSharesOfBothSecrets(PositiveInt nChoice, byte gammaChoice, byte deltaChoice, bool askForSparse)
-    {
-        int n = 10 + (nChoice.Get % 1000);
-        double gamma = (gammaChoice % 31) / 100.0;
-        double delta = (deltaChoice % 21) / 100.0;
-        var policy = new SecAggPolicy(SecAggMode.Active, askForSparse ? NeighbourGraphKind.Harary : NeighbourGraphKind.Complete, delta, gamma);
+    public Property ActiveMode_ServerUsingEveryChoice_NeverGetsTSharesOfBothSecrets() =>
+        Prop.ForAll(
+            Arb.From(from n in Gen.Choose(10, 1000) from g in Gen.Choose(0, 30) from d in Gen.Choose(0, 20) from sparse in Gen.Elements(false, true) select (n, g, d, sparse)),
+            c =>
+            {
+                double gamma = c.g / 100.0;
+                double delta = c.d / 100.0;
+                var policy = new SecAggPolicy(SecAggMode.Active, c.sparse ? NeighbourGraphKind.Harary : NeighbourGraphKind.Complete, delta, gamma);
 
-        Attack best = BestAttack(policy, n, AbortBound);
+                Attack best = BestAttack(policy, c.n, AbortBound);
 
-        return (best.Threshold > 0 && best.Kind == NeighbourGraphKind.Complete && best.SharesOfRarerSecret < best.Threshold)
-            .Label($"n = {n}, γ = {gamma}, δ = {delta}: {best}");
-    }
+                return (best.Threshold > 0 && best.Kind == NeighbourGraphKind.Complete && best.SharesOfRarerSecret < best.Threshold)
+                    .Label($"n = {c.n}, γ = {gamma}, δ = {delta}: {best}");
+            });
 
     [Fact]
     public void ActiveMode_IssueSetting_CorruptedNeighboursAreExactlyTheCorruptedClients()

@@ -52,6 +52,19 @@ public sealed class ThresholdArithmeticTests
         Assert.Equal(59, GraphParameterAnalysis.SurvivorCount(100, 0.41));
     }
 
+    /// <summary>Rates with at most six decimals, any n ≤ 2^20: C, D and S equal the exact decimal products.</summary>
+    [Property(MaxTest = 2000)]
+    public Property Counts_SixDecimalRates_EqualTheExactDecimalProducts() =>
+        Prop.ForAll(
+            Arb.From(from n in Gen.Choose(1, 1 << 20) from millionths in Gen.Choose(0, 999_999) select (n, (long)millionths)),
+            c =>
+            {
+                double rate = c.Item2 / 1e6;
+                return GraphParameterAnalysis.CorruptedCount(c.n, rate) == c.Item2 * c.n / 1_000_000
+                    && GraphParameterAnalysis.DropoutCount(c.n, rate) == c.Item2 * c.n / 1_000_000
+                    && GraphParameterAnalysis.SurvivorCount(c.n, rate) == (((1_000_000 - c.Item2) * c.n) + 999_999) / 1_000_000;
+            });
+
     [Fact]
     public void Complete_SeventyPercentDropoutOfTen_MaximumThresholdIsTwo()
     {
@@ -98,11 +111,13 @@ public sealed class ThresholdArithmeticTests
     /// probability as a ratio of big integers.
     /// </summary>
     [Property(MaxTest = 200)]
-    public Property FindHarary_DecimalSettings_MeetEveryConditionInExactArithmetic(PositiveInt nChoice, byte gammaChoice, byte deltaChoice, bool active)
+    public Property FindHarary_DecimalSettings_MeetEveryConditionInExactArithmetic() =>
+        Prop.ForAll(
+            Arb.From(from n in Gen.Choose(10, 300) from g in Gen.Choose(0, 59) from d in Gen.Choose(0, 44) from active in Gen.Elements(false, true) select (n, g, d, active)),
+            c => MeetsEveryCondition(c.n, c.g, c.d, c.active));
+
+    private static Property MeetsEveryCondition(int n, int gammaPercent, int deltaPercent, bool active)
     {
-        int n = 10 + (nChoice.Get % 290);
-        int gammaPercent = gammaChoice % 60;
-        int deltaPercent = deltaChoice % 45;
         if (gammaPercent + ((active ? 2 : 1) * deltaPercent) > 90)
         {
             return true.ToProperty();
