@@ -337,6 +337,18 @@ public sealed class ProtocolVectorTests
     }
 
     [Fact]
+    public void Round_KeyDirectories_ListEveryOtherAdvertiserButNeverTheRecipient()
+    {
+        foreach ((string key, JsonNode? node) in Messages["key_directories"]!.AsObject())
+        {
+            int recipient = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
+            int[] listed = [.. Message<KeyDirectory>(node).Entries.Select(e => e.Sender)];
+
+            Assert.Equal(Enumerable.Range(1, Int(Round["participant_count"])).Where(u => u != recipient), listed);
+        }
+    }
+
+    [Fact]
     public void Round_ServerReplay_ReproducesEveryServerMessage()
     {
         SecAggParameters parameters = RoundVector.Parameters();
