@@ -231,7 +231,10 @@ public sealed class ProtocolVectorTests
                 byte[] shared = Independent.X25519(Bytes(u[privateField]), Independent.X25519PublicKey(Bytes(v[privateField])));
                 byte[] reverse = Independent.X25519(Bytes(v[privateField]), Independent.X25519PublicKey(Bytes(u[privateField])));
                 byte[] info = Bytes(pair[$"{name}_info"]);
+                byte[] pairContext = [.. context, .. LittleEndian((uint)Int(pair["u"])), .. Independent.X25519PublicKey(Bytes(u[privateField])), .. LittleEndian((uint)Int(pair["v"])), .. Independent.X25519PublicKey(Bytes(v[privateField]))];
 
+                // info = label || 0x00 || round context || uint32_le(lo) || pk_lo || uint32_le(hi) || pk_hi (pairs are listed with u < v).
+                Assert.Equal(Independent.LabelInfo(Text(pair[$"{name}_label"]), pairContext), info);
                 Assert.Equal(shared, reverse);
                 Assert.Equal(Text(pair[$"{name}_x25519_shared_secret"]), Hex(shared));
                 Assert.Equal(Text(pair[name]), Hex(Independent.Hkdf(shared, [], info, 32)));
@@ -421,6 +424,13 @@ public sealed class ProtocolVectorTests
     {
         string? difference = VectorFile.FirstDifference(expected, actual, "$");
         Assert.True(difference is null, difference);
+    }
+
+    private static byte[] LittleEndian(uint value)
+    {
+        byte[] bytes = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        return bytes;
     }
 
     private static void Add(uint[] target, uint[] addend, int sign)

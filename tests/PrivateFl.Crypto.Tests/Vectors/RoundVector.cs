@@ -193,9 +193,9 @@ internal static class RoundVector
         return sum;
     }
 
-    /// <summary>The HKDF info of a pairwise derivation; keep in step with ClientSession.DeriveShareKey and DerivePairSeed.</summary>
-    public static byte[] PairInfo(string label, SecAggParameters parameters) =>
-        [.. System.Text.Encoding.ASCII.GetBytes(label), 0, .. parameters.Round.Context];
+    /// <summary>The HKDF info of a pairwise derivation: label-info(label, <see cref="PairwiseKeys.PairContext"/>).</summary>
+    public static byte[] PairInfo(string label, SecAggParameters parameters, int u, ReadOnlySpan<byte> publicU, int v, ReadOnlySpan<byte> publicV) =>
+        [.. System.Text.Encoding.ASCII.GetBytes(label), 0, .. PairwiseKeys.PairContext(parameters.Round, u, publicU, v, publicV)];
 
     private static JsonArray Pairs(SecAggParameters parameters, JsonObject clients)
     {
@@ -221,10 +221,18 @@ internal static class RoundVector
             byte[] shared = new byte[32];
             keyU.Agree(keyV.PublicKey, shared);
             byte[] derived = new byte[32];
-            keyU.DeriveSharedKey(keyV.PublicKey, label, parameters.Round.Context, derived);
+            if (label == KdfLabels.ShareKey)
+            {
+                PairwiseKeys.DeriveShareKey(keyU, u, keyU.PublicKey, v, keyV.PublicKey, parameters.Round, derived);
+            }
+            else
+            {
+                PairwiseKeys.DeriveMaskSeed(keyU, u, keyU.PublicKey, v, keyV.PublicKey, parameters.Round, derived);
+            }
+
             node[$"{name}_label"] = label;
             node[$"{name}_x25519_shared_secret"] = Hex(shared);
-            node[$"{name}_info"] = Hex(PairInfo(label, parameters));
+            node[$"{name}_info"] = Hex(PairInfo(label, parameters, u, keyU.PublicKey, v, keyV.PublicKey));
             node[name] = Hex(derived);
         }
 
