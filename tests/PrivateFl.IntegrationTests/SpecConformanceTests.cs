@@ -45,6 +45,27 @@ public sealed class SpecConformanceTests
     }
 
     [Fact]
+    public async Task FederationRequests_ZeroValuedFields_RefusedAsTheZeroValuesTableSays()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        SigningKey key = await server.EnrollAsync("bank-1");
+        await server.CreateCreditSessionAsync("s", clients: 3, rounds: 1);
+        Federation.FederationClient federation = RawClient(server, "bank-1", key, out GrpcChannel channel);
+
+        var noSession = await Assert.ThrowsAsync<RpcException>(() => federation.GetSessionAsync(new GetSessionRequest()).ResponseAsync);
+        var noRound = await Assert.ThrowsAsync<RpcException>(() => federation.AdvertiseKeysAsync(new AdvertiseKeysRequest()).ResponseAsync);
+        var roundZero = await Assert.ThrowsAsync<RpcException>(() => federation.AdvertiseKeysAsync(new AdvertiseKeysRequest { Round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = "s" } }).ResponseAsync);
+        var noSchema = await Assert.ThrowsAsync<RpcException>(() => federation.WaitForRoundAsync(new WaitForRoundRequest { ProtocolVersion = ProtocolVersion._1, SessionId = "s" }).ResponseAsync);
+
+        Assert.Equal((StatusCode.InvalidArgument, "session_id"), (noSession.StatusCode, Field(noSession)));
+        Assert.Equal((StatusCode.InvalidArgument, "round"), (noRound.StatusCode, Field(noRound)));
+        Assert.Equal(StatusCode.FailedPrecondition, roundZero.StatusCode);
+        Assert.Contains("not in progress", roundZero.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal((StatusCode.FailedPrecondition, "SCHEMA_MISMATCH"), (noSchema.StatusCode, noSchema.GetRpcStatus()!.GetDetail<ErrorInfo>()!.Reason));
+        channel.Dispose();
+    }
+
+    [Fact]
     public async Task GetModel_VersionZero_IsTheCurrentModelBeforeAndAfterARound()
     {
         await using InProcessServer server = await InProcessServer.StartAsync();
@@ -76,6 +97,8 @@ public sealed class SpecConformanceTests
 
         channel.Dispose();
     }
+
+    private static string Field(RpcException ex) => Assert.Single(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field;
 
     private static Federation.FederationClient RawClient(InProcessServer server, string clientId, SigningKey key, out GrpcChannel channel)
     {
