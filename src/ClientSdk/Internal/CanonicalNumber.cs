@@ -48,7 +48,7 @@ internal static class CanonicalNumber
 
     /// <summary>
     /// The fewest significant digits (no trailing zero) and the exponent x of value = d.ddd × 10^x that parse back to
-    /// the value; of several such, the nearest to the value (the correctly rounded one), ties away from zero.
+    /// the value; of several such, the nearest to the value.
     /// </summary>
     private static (string Digits, int Exponent) ShortestDigits(double magnitude)
     {
