@@ -90,7 +90,22 @@ CASES = [
 ]
 
 
+# (alpha, q, sigma, tau, dim, L1/L2 ratio): the pinned per-round RDP values.
+RDP_CASES = [
+    (2, 0.1, 1.0, 0, 0, 1),
+    (10, 0.1, 1.0, 0, 0, 1),
+    (64, 0.01, 0.8, 0, 0, 1),
+    (512, 0.05, 2.0, 0, 0, 1),
+    (7, 0.05, 2.0, 1e-2, 1000, 31.6),
+    (3, 0.5, 0.5, 0, 0, 1),
+]
+
+
 def main():
+    print("alpha, q, sigma, tau, dim, ratio -> round RDP")
+    for a, q, sigma, tau, dim, ratio in RDP_CASES:
+        print(f"({a}, {q}, {sigma}, {tau:g}, {dim}, {ratio}) -> {mp.nstr(round_rdp(mp.mpf(a), q, sigma, tau, dim, ratio), 15)}")
+
     print("q, sigma, steps, delta, tau, dim, ratio -> epsilon (our orders) | epsilon (Google's orders)")
     for q, sigma, steps, delta, tau, dim, ratio in CASES:
         ours = epsilon(q, sigma, steps, delta, tau, dim, ratio)

@@ -229,7 +229,17 @@ public sealed partial class FederatedClient : IDisposable
             return $"Round {announcement.RoundNumber} announces δ = {privacy.Delta:G3} and σ = {privacy.NoiseMultiplier:G3}; this client accepts δ ≤ {_options.MaxDelta:G3} and σ > 0.";
         }
 
-        double epsilonAfter = ledger.EpsilonWith(UpdateEncoder.AccountingRound(announcement), privacy.Delta);
+        double epsilonAfter;
+        try
+        {
+            epsilonAfter = ledger.EpsilonWith(UpdateEncoder.AccountingRound(announcement), privacy.Delta);
+        }
+        catch (ArgumentException ex)
+        {
+            // A sampling rate, dimension or noise the accountant cannot take is refused, never a crash of the bank.
+            return $"Round {announcement.RoundNumber} announces privacy parameters this client cannot account for: {ex.Message}";
+        }
+
         return epsilonAfter > _options.MaxEpsilon
             ? $"This client's own privacy budget is spent: round {announcement.RoundNumber} would bring its ε to {epsilonAfter:G4} > {_options.MaxEpsilon:G4} (δ = {privacy.Delta:G3}), whatever the server's budget."
             : null;
