@@ -66,17 +66,17 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             if (!string.Equals(schemaHash, session.Definition.SchemaHash, StringComparison.Ordinal))
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).");
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).") { Reason = ErrorReasons.SchemaMismatch };
             }
 
             if (session.State == StoredSession.BudgetExhausted)
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' has spent its privacy budget (ε = {session.EpsilonSpent:G4} of {session.Definition.Privacy.EpsilonBudget:G4}); no more rounds.");
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' has spent its privacy budget (ε = {session.EpsilonSpent:G4} of {session.Definition.Privacy.EpsilonBudget:G4}); no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             }
 
             if (session.State != StoredSession.Active)
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.");
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.") { Reason = ErrorReasons.SessionCompleted };
             }
 
             if (session.Round is { } current && current.IndexOf.TryGetValue(clientId, out int index) && current.Round.Stage == RoundStage.AdvertiseKeys)
@@ -86,7 +86,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
             if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous))
             {
-                previous.TrySetCanceled(CancellationToken.None);
+                // The older call is answered, not left to fail as an unhandled cancellation (gRPC UNKNOWN).
+                previous.TrySetException(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Client '{clientId}' started another WaitForRound for session '{sessionId}'; this one is superseded.") { Reason = ErrorReasons.WaitSuperseded });
             }
 
             waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -247,7 +248,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             // The server refuses a round whose release would overspend the session's budget.
             session.State = StoredSession.BudgetExhausted;
             _store.SetSessionState(definition.SessionId, StoredSession.BudgetExhausted);
-            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.");
+            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
                 waiter.TrySetException(exhausted);
@@ -440,7 +441,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         if (last)
         {
             session.State = StoredSession.Completed;
-            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.");
+            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
                 waiter.TrySetException(done);

@@ -15,6 +15,10 @@ internal static class RpcErrors
         {
             return await call().ConfigureAwait(false);
         }
+        catch (CoordinatorException ex) when (ex.Reason is not null)
+        {
+            throw WithReason(Map(ex.Kind), ex.Message, ex.Reason);
+        }
         catch (CoordinatorException ex)
         {
             throw new RpcException(new Grpc.Core.Status(Map(ex.Kind), ex.Message));
@@ -42,6 +46,18 @@ internal static class RpcErrors
             Code = (int)Code.InvalidArgument,
             Message = string.Join(" ", violations.Select(v => $"{v.Field}: {v.Description}")),
             Details = { Any.Pack(badRequest) },
+        };
+        return status.ToRpcException();
+    }
+
+    /// <summary>A status with a google.rpc.ErrorInfo whose reason a client can test without reading the message.</summary>
+    public static RpcException WithReason(StatusCode code, string message, string reason)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)code,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = ErrorReasons.Domain }) },
         };
         return status.ToRpcException();
     }
