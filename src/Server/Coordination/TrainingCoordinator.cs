@@ -84,9 +84,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 return Task.FromResult(current.Tickets[index]);
             }
 
-            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous))
+            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous) && !previous.Task.IsCompleted)
             {
-                previous.TrySetCanceled(CancellationToken.None);
+                // Refused rather than replacing the first: two waits of one bank would otherwise cancel each other
+                // with an imprecise status. The first one's cancellation removes it, so a retry then succeeds.
+                throw new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.");
             }
 
             waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);

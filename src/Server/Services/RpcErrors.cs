@@ -15,6 +15,10 @@ internal static class RpcErrors
         {
             return await call().ConfigureAwait(false);
         }
+        catch (CoordinatorException ex) when (ex.Kind == CoordinatorErrorKind.AlreadyWaiting)
+        {
+            throw Refusal(Code.AlreadyExists, "WAIT_ALREADY_PENDING", ex.Message);
+        }
         catch (CoordinatorException ex)
         {
             throw new RpcException(new Grpc.Core.Status(Map(ex.Kind), ex.Message));
@@ -28,6 +32,30 @@ internal static class RpcErrors
             throw InvalidArgument(ex.ParamName ?? "request", ex.Message);
         }
     }
+
+    /// <summary>The <c>google.rpc.ErrorInfo</c> domain of every reason this server sends.</summary>
+    public const string Domain = "privatefl.v1";
+
+    /// <summary>A status with a <c>google.rpc.ErrorInfo</c> whose reason a client reads by type, never by text.</summary>
+    public static Google.Rpc.Status StatusWithReason(Code code, string reason, string message, BadRequest? badRequest = null)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)code,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Domain = Domain, Reason = reason }) },
+        };
+        if (badRequest is not null)
+        {
+            status.Details.Add(Any.Pack(badRequest));
+        }
+
+        return status;
+    }
+
+    /// <summary>An <see cref="RpcException"/> carrying <see cref="StatusWithReason"/>.</summary>
+    public static RpcException Refusal(Code code, string reason, string message) =>
+        StatusWithReason(code, reason, message).ToRpcException();
 
     /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming the field.</summary>
     public static RpcException InvalidArgument(string field, string description) =>
