@@ -45,6 +45,11 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     // A request refused by the server itself (a body over Kestrel's limit, a malformed request) keeps its 4xx status.
     StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
 });
+
+// Routing itself answers 415 for a content type an endpoint does not accept; it gets the same problem document.
+app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType
+    ? RequestFields.UnsupportedMediaType(context.HttpContext.Request.ContentType ?? "none").ExecuteAsync(context.HttpContext)
+    : Results.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

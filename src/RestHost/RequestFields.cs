@@ -1,6 +1,8 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -24,7 +26,7 @@ internal static class RequestFields
 
         string type = mediaType?.MediaType.Value?.ToLowerInvariant() ?? "application/json";
         bool isJson = type == "application/json" || type.EndsWith("+json", StringComparison.Ordinal);
-        bool isForm = type is "application/x-www-form-urlencoded" or "multipart/form-data";
+        bool isForm = type == "application/x-www-form-urlencoded";
         if (!isJson && !isForm)
         {
             return (null, UnsupportedMediaType(Excerpt.Of(type)));
@@ -36,7 +38,7 @@ internal static class RequestFields
             return (null, tooLarge);
         }
 
-        return isJson ? ReadJson(body, limits) : await ReadFormAsync(request, body, limits, cancellationToken).ConfigureAwait(false);
+        return isJson ? ReadJson(body, limits) : await ReadFormAsync(body, limits, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A 400 problem document naming one field.</summary>
@@ -160,36 +162,22 @@ internal static class RequestFields
         }
     }
 
-    private static async Task<(Dictionary<string, string?>? Fields, IResult? Error)> ReadFormAsync(HttpRequest request, byte[] body, RestHostOptions limits, CancellationToken cancellationToken)
+    private static async Task<(Dictionary<string, string?>? Fields, IResult? Error)> ReadFormAsync(byte[] body, RestHostOptions limits, CancellationToken cancellationToken)
     {
-        request.Body = new MemoryStream(body, writable: false);
-        var options = new FormOptions
-        {
-            ValueCountLimit = limits.MaxRequestFields,
-            KeyLengthLimit = limits.MaxFieldLength,
-            ValueLengthLimit = limits.MaxFieldLength,
-            MultipartBodyLengthLimit = limits.MaxRequestBodyBytes,
-            MultipartHeadersCountLimit = 16,
-            BufferBody = false,
-        };
-        IFormCollection form;
+        Dictionary<string, StringValues> form;
         try
         {
-            form = await new FormFeature(request, options).ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = new FormReader(new MemoryStream(body, writable: false), Encoding.UTF8)
+            {
+                ValueCountLimit = limits.MaxRequestFields,
+                KeyLengthLimit = limits.MaxFieldLength,
+                ValueLengthLimit = limits.MaxFieldLength,
+            };
+            form = await reader.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException)
         {
-            return (null, Invalid("body", $"The form has more than {limits.MaxRequestFields} fields (RestHostOptions:MaxRequestFields), a field name or value longer than {limits.MaxFieldLength} characters (RestHostOptions:MaxFieldLength), or malformed multipart."));
-        }
-        catch (IOException)
-        {
-            return (null, Invalid("body", "The form is malformed."));
-        }
-
-        if (form.Files.Count > 0)
-        {
-            string field = Excerpt.Of(form.Files[0].Name);
-            return (null, Invalid(field, $"{field} is a file; the endpoints take fields only."));
+            return (null, Invalid("body", $"The form has more than {limits.MaxRequestFields} fields (RestHostOptions:MaxRequestFields) or a field name or value longer than {limits.MaxFieldLength} characters (RestHostOptions:MaxFieldLength)."));
         }
 
         var fields = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -214,10 +202,10 @@ internal static class RequestFields
             detail: $"The body may be at most {limit:N0} bytes (RestHostOptions:MaxRequestBodyBytes).",
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [$"larger than {limit:N0} bytes"] } });
 
-    private static ProblemHttpResult UnsupportedMediaType(string given) =>
+    public static ProblemHttpResult UnsupportedMediaType(string given) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported content type.",
-            detail: $"The body must be application/json or a form (application/x-www-form-urlencoded, multipart/form-data); got '{given}'.",
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = [$"'{given}' is not accepted"] } });
+            detail: $"The body must be application/json or a form (application/x-www-form-urlencoded); got '{Excerpt.Of(given)}'.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = [$"'{Excerpt.Of(given)}' is not accepted"] } });
 }
