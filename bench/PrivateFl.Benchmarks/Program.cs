@@ -7,6 +7,7 @@ internal static class Program
     // Micro-benchmarks: dotnet run -c Release --project bench/PrivateFl.Benchmarks -- --filter '*'
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
+    // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "round")
@@ -24,6 +25,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "tune")
         {
             UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "fuzz-parsers")
+        {
+            ParserFuzzBenchmark.Run(args[1..]);
             return;
         }
 

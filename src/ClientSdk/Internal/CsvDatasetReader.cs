@@ -217,6 +217,11 @@ internal sealed class CsvDatasetReader
 
     private void Add(DataProblem problem)
     {
+        if (_stopped)
+        {
+            return;
+        }
+
         _problems.Add(problem);
         if (_problems.Count + _quotingProblems.Count >= MaxProblems)
         {
