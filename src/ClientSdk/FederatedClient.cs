@@ -170,7 +170,7 @@ public sealed partial class FederatedClient : IDisposable
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
                 {
                     // Recorded before the update leaves the bank: a round that later aborts is counted, never missed.
-                    RecordInLedger(ledger, new LocalPrivacyLedger.Entry(announcement.RoundNumber, UpdateEncoder.SamplingRate(announcement), privacy.NoiseMultiplier, privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                    RecordInLedger(ledger, LocalPrivacyLedger.Entry.For(announcement.RoundNumber, UpdateEncoder.AccountingRound(announcement), privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
                 }
 
                 var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber) };
@@ -252,7 +252,17 @@ public sealed partial class FederatedClient : IDisposable
             return $"Round {announcement.RoundNumber} announces δ = {privacy.Delta:G3} and σ = {privacy.NoiseMultiplier:G3}; this client accepts δ ≤ {_options.MaxDelta:G3} and σ > 0.";
         }
 
-        double epsilonAfter = ledger.EpsilonWith((UpdateEncoder.SamplingRate(announcement), privacy.NoiseMultiplier), privacy.Delta);
+        double epsilonAfter;
+        try
+        {
+            epsilonAfter = ledger.EpsilonWith(UpdateEncoder.AccountingRound(announcement), privacy.Delta);
+        }
+        catch (ArgumentException ex)
+        {
+            // A sampling rate, dimension or noise the accountant cannot take is refused, never a crash of the bank.
+            return $"Round {announcement.RoundNumber} announces privacy parameters this client cannot account for: {ex.Message}";
+        }
+
         return epsilonAfter > _options.MaxEpsilon
             ? $"This client's own privacy budget is spent: round {announcement.RoundNumber} would bring its ε to {epsilonAfter:G4} > {_options.MaxEpsilon:G4} (δ = {privacy.Delta:G3}), whatever the server's budget."
             : null;

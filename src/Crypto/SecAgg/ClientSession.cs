@@ -128,11 +128,17 @@ public sealed class ClientSession : IDisposable
                 throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not 32 bytes each.");
             }
 
+            if (!X25519PublicKey.IsValid(entry.CipherPublicKey.Span) || !X25519PublicKey.IsValid(entry.MaskPublicKey.Span))
+            {
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not canonical X25519 keys of large order (RFC 7748 §5, §6.1).");
+            }
+
             if (_parameters.Mode == SecAggMode.Active && !VerifyIdentitySignature(entry.Sender, ProtocolEncoding.AdvertisePayload(_parameters.Round, entry.Sender, entry.CipherPublicKey.Span, entry.MaskPublicKey.Span), entry.Signature.Span))
             {
                 throw Fail(SecAggViolation.InvalidSignature, $"Client {entry.Sender}'s advertised keys are not signed by its identity key.");
             }
 
+            // Byte equality is key equality here: every key passed the canonical-encoding check above.
             if (!seenKeys.Add(Convert.ToHexString(entry.CipherPublicKey.Span)) || !seenKeys.Add(Convert.ToHexString(entry.MaskPublicKey.Span)))
             {
                 throw Fail(SecAggViolation.DuplicatePublicKey, $"Client {entry.Sender} advertised a public key that another party also advertised.");
@@ -491,11 +497,11 @@ public sealed class ClientSession : IDisposable
     {
         try
         {
-            _cipherKey!.DeriveSharedKey(_liveNeighbours[peer].CipherPublicKey.Span, KdfLabels.ShareKey, _parameters.Round.Context, shareKey);
+            PairwiseKeys.DeriveShareKey(_cipherKey!, Index, _cipherKey!.PublicKey, peer, _liveNeighbours[peer].CipherPublicKey.Span, _parameters.Round, shareKey);
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is of small order.", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is is refused: {ex.Message}", ex);
         }
     }
 
@@ -503,11 +509,11 @@ public sealed class ClientSession : IDisposable
     {
         try
         {
-            _maskKey!.DeriveSharedKey(_liveNeighbours[peer].MaskPublicKey.Span, KdfLabels.MaskSeed, _parameters.Round.Context, seed);
+            PairwiseKeys.DeriveMaskSeed(_maskKey!, Index, _maskKey!.PublicKey, peer, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, seed);
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is of small order.", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is is refused: {ex.Message}", ex);
         }
     }
 

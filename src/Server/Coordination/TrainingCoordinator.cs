@@ -307,14 +307,15 @@ internal sealed partial class TrainingCoordinator : IDisposable
         ArmDeadline(session, runtime);
     }
 
-    /// <summary>The round parameters a session's settings give for n clients; both sides derive the same.</summary>
-    internal static SecAggParameters CreateParameters(SessionDefinition definition, int clients, RoundIdentity identity)
+    /// <summary>The round parameters a session's settings give for n clients: the shared derivation every client re-runs (specs/protocol.md §2.3).</summary>
+    internal static SecAggParameters CreateParameters(SessionDefinition definition, int clients, RoundIdentity identity) =>
+        SecAggParameters.ForRound(Policy(definition), clients, definition.ModelLength, identity);
+
+    /// <summary>The session's settings as the shared derivation takes them; t = t_max exactly when the session has DP.</summary>
+    internal static SecAggPolicy Policy(SessionDefinition definition)
     {
         SecAggSettingsData settings = definition.SecAgg;
-        bool maximize = definition.Privacy.Mode != DpModeKind.None;
-        return settings.Graph == NeighbourGraphKind.Harary
-            ? SecAggParameters.SecAggPlus(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: settings.SecurityBits, correctnessBits: settings.CorrectnessBits, maximizeThreshold: maximize)
-            : SecAggParameters.Complete(clients, definition.ModelLength, identity, settings.Mode, settings.DropoutRate, settings.CorruptedFraction, maximizeThreshold: maximize);
+        return new SecAggPolicy(settings.Mode, settings.Graph, settings.DropoutRate, settings.CorruptedFraction, settings.SecurityBits, settings.CorrectnessBits, MaximizeThreshold: definition.Privacy.Mode != DpModeKind.None);
     }
 
     private void ArmDeadline(SessionRuntime session, RoundRuntime round)
@@ -422,7 +423,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
             threshold,
             minimumSurvivors = PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, threshold),
             clientNoiseSigma = PrivacyPlan.ClientSigma(definition, round.ParticipantIds.Length, threshold),
-            accountant = "RDP of the Poisson-subsampled Gaussian (Mironov, Talwar, Zhang 2019), Balle et al. 2020 conversion",
+            discretenessTau = PrivacyPlan.Discreteness(definition).Tau,
+            accountant = Crypto.Privacy.DdgAccountant.Name,
         });
         session.EpsilonSpent = epsilon;
         var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);
