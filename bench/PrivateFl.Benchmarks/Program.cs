@@ -7,6 +7,7 @@ internal static class Program
     // Micro-benchmarks: dotnet run -c Release --project bench/PrivateFl.Benchmarks -- --filter '*'
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
+    // Service fuzzing:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz [inputs per type, default 100000] [over gRPC, default 1000] [seed]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "round")
@@ -24,6 +25,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "tune")
         {
             UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "fuzz")
+        {
+            Environment.ExitCode = FuzzBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 

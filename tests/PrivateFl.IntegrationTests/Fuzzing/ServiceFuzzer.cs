@@ -67,6 +67,9 @@ internal sealed class ServiceFuzzer : IDisposable
     /// <summary>Gets or sets where progress and each failure are written as they happen. Default: nowhere.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>Gets or sets how inputs reach the server other than by gRPC (the bench). Default: null, over gRPC.</summary>
+    public FuzzInvoker? Invoker { get; init; }
+
     /// <summary>Runs all three phases with this many inputs per request type (and per stage).</summary>
     /// <param name="inputsPerType">Inputs per request type in phase 1 and per stage in phase 2.</param>
     /// <param name="seed">Fixes every generated input (the nonces and keys are fresh each run).</param>
@@ -79,6 +82,7 @@ internal sealed class ServiceFuzzer : IDisposable
         string before = await SnapshotAsync();
         IReadOnlyList<FuzzTarget> targets = ServiceTargets.All(Sessions, [OpenHash, DeepHash, string.Empty], [Outsider, Victim], [Victim, "fuzz-stranger"], ModelLength);
         Log?.Invoke($"phase 1: {targets.Count} request types × {inputsPerType} inputs");
+        using var progress = new Timer(_ => Log?.Invoke($"… {report.Inputs} inputs after {clock.Elapsed.TotalSeconds:F0} s, {report.Failures.Count} failures"), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         await Task.WhenAll(targets.Select((t, i) => RunInputsAsync(report, t, Outsider, inputsPerType, seed + ((ulong)i << 32), parallelism, authenticatedOnly: false)));
 
         // A cancelled long poll leaves the waiting list when the server sees the cancellation.
@@ -239,19 +243,27 @@ internal sealed class ServiceFuzzer : IDisposable
     {
         string method = target.Method == "*" ? StageMethod(request) : target.Method;
         byte[] body = request.ToByteArray();
-        Metadata headers = target.IsAdmin ? AdminHeaders(auth, random) : ClientHeaders($"/{target.Service}/{method}", clientId, body, auth, random);
-        var call = new Method<byte[], byte[]>(MethodType.Unary, target.Service, method, Raw, Raw);
+        bool behindAuthentication = Invoker is not null && !target.IsAdmin && auth == FuzzAuth.Valid;
+        Metadata headers = target.IsAdmin ? AdminHeaders(auth, random) : behindAuthentication ? [] : ClientHeaders($"/{target.Service}/{method}", clientId, body, auth, random);
         StatusCode status;
         string detail = string.Empty;
         RpcException? refusal = null;
-        try
+        if (Invoker is not null)
         {
-            await _invoker.AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow + target.Timeout), body);
-            status = StatusCode.OK;
+            (status, detail, refusal) = await Invoker(target.Service, method, body, headers, behindAuthentication ? clientId : null, target.Timeout);
         }
-        catch (RpcException ex)
+        else
         {
-            (status, detail, refusal) = (ex.StatusCode, ex.Status.Detail, ex);
+            var call = new Method<byte[], byte[]>(MethodType.Unary, target.Service, method, Raw, Raw);
+            try
+            {
+                await _invoker.AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow + target.Timeout), body);
+                status = StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                (status, detail, refusal) = (ex.StatusCode, ex.Status.Detail, ex);
+            }
         }
 
         string name = target.Method == "*" ? $"Round/{method}" : target.ToString();
@@ -276,7 +288,9 @@ internal sealed class ServiceFuzzer : IDisposable
             return AdminCall();
         }
 
-        return auth == FuzzAuth.Missing ? [] : new Metadata { { "x-privatefl-admin-key", _adminKey[..^1] + Printable(random, 3) } };
+        // Random text, or the key with its last character changed: never the key itself.
+        string wrong = random.Next(2) == 0 ? Printable(random, 40) : _adminKey[..^1] + (char)(_adminKey[^1] == '!' ? '?' : '!');
+        return auth == FuzzAuth.Missing ? [] : new Metadata { { "x-privatefl-admin-key", wrong == _adminKey ? wrong + "!" : wrong } };
     }
 
     private Metadata ClientHeaders(string method, string clientId, byte[] body, FuzzAuth auth, System.Random random)
