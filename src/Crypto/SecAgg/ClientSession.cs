@@ -501,7 +501,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is refused: {ex.Message}", ex);
         }
     }
 
@@ -513,7 +513,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is refused: {ex.Message}", ex);
         }
     }
 
