@@ -8,6 +8,7 @@ internal static class Program
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
     // Active rounds:    dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round-active
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
+    // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "round")
@@ -31,6 +32,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "tune")
         {
             UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "fuzz-parsers")
+        {
+            ParserFuzzBenchmark.Run(args[1..]);
             return;
         }
 

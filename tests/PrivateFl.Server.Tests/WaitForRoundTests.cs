@@ -5,20 +5,20 @@ using PrivateFl.Server.Services;
 
 namespace PrivateFl.Server.Tests;
 
-/// <summary>What WaitForRound returns in every case specs/api.md names: a round, a superseded or cancelled wait, an ended session.</summary>
+/// <summary>What WaitForRound returns in every case specs/api.md names: a round, a second or cancelled wait, an ended session.</summary>
 public sealed class WaitForRoundTests
 {
     [Fact]
-    public async Task WaitForRound_SameClientWaitsAgain_FirstWaitAbortedAsSuperseded()
+    public async Task WaitForRound_SameClientWaitsAgain_SecondRefusedAndFirstKeepsWaiting()
     {
         using var fixture = new CoordinatorFixture(clients: 3);
         Task<RoundTicket> first = fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None);
 
         Task<RoundTicket> second = fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None);
 
-        var superseded = await Assert.ThrowsAsync<CoordinatorException>(() => first);
-        Assert.Equal((CoordinatorErrorKind.Aborted, ErrorReasons.WaitSuperseded), (superseded.Kind, superseded.Reason));
-        Assert.False(second.IsCompleted);
+        var refused = await Assert.ThrowsAsync<CoordinatorException>(() => second);
+        Assert.Equal((CoordinatorErrorKind.AlreadyWaiting, ErrorReasons.WaitAlreadyPending), (refused.Kind, refused.Reason));
+        Assert.False(first.IsCompleted);
     }
 
     [Fact]

@@ -49,6 +49,19 @@ internal static class SchemaJson
 
     public static FeatureSchema Read(string json)
     {
+        try
+        {
+            return ReadDocument(json);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // System.Text.Json parses escaped lone surrogates and only refuses them when the text is read.
+            throw new FormatException($"The schema holds text that is not valid Unicode: {exception.Message}", exception);
+        }
+    }
+
+    private static FeatureSchema ReadDocument(string json)
+    {
         JsonDocument document;
         try
         {

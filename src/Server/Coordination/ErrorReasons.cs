@@ -17,6 +17,6 @@ internal static class ErrorReasons
     /// <summary>The caller's schema hash differs from the session's.</summary>
     public const string SchemaMismatch = "SCHEMA_MISMATCH";
 
-    /// <summary>The same client started another WaitForRound; this one is answered with ABORTED.</summary>
-    public const string WaitSuperseded = "WAIT_SUPERSEDED";
+    /// <summary>The same client already has a WaitForRound call waiting in the session; the newer call is refused (ALREADY_EXISTS).</summary>
+    public const string WaitAlreadyPending = "WAIT_ALREADY_PENDING";
 }

@@ -84,10 +84,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 return Task.FromResult(current.Tickets[index]);
             }
 
-            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous))
+            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous) && !previous.Task.IsCompleted)
             {
-                // The older call is answered, not left to fail as an unhandled cancellation (gRPC UNKNOWN).
-                previous.TrySetException(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Client '{clientId}' started another WaitForRound for session '{sessionId}'; this one is superseded.") { Reason = ErrorReasons.WaitSuperseded });
+                // Refused rather than replacing the first: two waits of one bank would otherwise cancel each other
+                // with an imprecise status. The first one's cancellation removes it, so a retry then succeeds.
+                throw new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending };
             }
 
             waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
