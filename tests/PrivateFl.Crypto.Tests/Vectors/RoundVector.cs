@@ -120,10 +120,16 @@ internal static class RoundVector
             messages["unmask_shares"] = unmask;
             messages["result"] = Message(result);
 
+            // The labelled secrets are found from the transcript, not from positions in the stream, so they stay right
+            // when the session's draw order changes: c_u is the drawn key whose public key was advertised; b_u and
+            // s_u^SK are reconstructed from the shares u sent.
             var clientsNode = new JsonObject();
             for (int u = 1; u <= ClientCount; u++)
             {
                 byte[] stream = randoms[u - 1].ConsumedBytes;
+                AdvertisedKeys advertisedKeys = Message<AdvertisedKeys>(messages["advertise_keys"]![Key(u)]);
+                byte[] cipherPrivateKey = FindPrivateKey(stream, randoms[u - 1].Draws, advertisedKeys.CipherPublicKey.Span);
+                (byte[] selfMaskSeed, byte[] maskPrivateKey) = ReconstructSecrets(parameters, u, cipherPrivateKey, messages);
                 clientsNode[Key(u)] = new JsonObject
                 {
                     ["identity_private_key"] = Hex(IdentitySeed(u)),
@@ -132,11 +138,9 @@ internal static class RoundVector
                     ["random_bytes"] = Hex(stream),
                     ["random_bytes_used_by_advertise_keys"] = randomAfterAdvertise[u - 1],
                     ["random_bytes_used_by_share_keys"] = randomAfterShare[u - 1] - randomAfterAdvertise[u - 1],
-
-                    // The draw order of ClientSession: c_u, then s_u (AdvertiseKeys), then b_u first in ShareKeys.
-                    ["cipher_private_key"] = Hex(stream.AsSpan(0, 32)),
-                    ["mask_private_key"] = Hex(stream.AsSpan(32, 32)),
-                    ["self_mask_seed"] = Hex(stream.AsSpan(randomAfterAdvertise[u - 1], 32)),
+                    ["cipher_private_key"] = Hex(cipherPrivateKey),
+                    ["mask_private_key"] = Hex(maskPrivateKey),
+                    ["self_mask_seed"] = Hex(selfMaskSeed),
                 };
             }
 
@@ -176,6 +180,42 @@ internal static class RoundVector
                 key.Dispose();
             }
         }
+    }
+
+    private static byte[] FindPrivateKey(byte[] stream, List<(int Offset, int Length)> draws, ReadOnlySpan<byte> publicKey)
+    {
+        foreach ((int offset, int length) in draws.Where(d => d.Length == KeyAgreementKey.KeySize))
+        {
+            using KeyAgreementKey candidate = KeyAgreementKey.Import(stream.AsSpan(offset, length));
+            if (candidate.PublicKey.SequenceEqual(publicKey))
+            {
+                return stream[offset..(offset + length)];
+            }
+        }
+
+        throw new InvalidOperationException("No 32-byte draw of the bank's randomness is the private key of its advertised cipher key.");
+    }
+
+    private static (byte[] SelfMaskSeed, byte[] MaskPrivateKey) ReconstructSecrets(SecAggParameters parameters, int sender, byte[] cipherPrivateKey, JsonObject messages)
+    {
+        using KeyAgreementKey cipherKey = KeyAgreementKey.Import(cipherPrivateKey);
+        var selfMaskShares = new List<ShamirShare>();
+        var maskKeyShares = new List<ShamirShare>();
+        foreach (EncryptedShare share in Message<ShareKeys>(messages["share_keys"]![Key(sender)]).Shares)
+        {
+            AdvertisedKeys recipient = Message<AdvertisedKeys>(messages["advertise_keys"]![Key(share.Recipient)]);
+            byte[] key = new byte[Aead.KeySize];
+            PairwiseKeys.DeriveShareKey(cipherKey, sender, cipherKey.PublicKey, share.Recipient, recipient.CipherPublicKey.Span, parameters.Round, key);
+            byte[] plaintext = Aead.Decrypt(key, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(parameters.Round, sender, share.Recipient));
+            selfMaskShares.Add(ShamirShare.Decode(plaintext.AsSpan(8, ShamirShare.EncodedSize)));
+            maskKeyShares.Add(ShamirShare.Decode(plaintext.AsSpan(8 + ShamirShare.EncodedSize, ShamirShare.EncodedSize)));
+        }
+
+        byte[] selfMaskSeed = new byte[Shamir.SecretSize];
+        byte[] maskPrivateKey = new byte[Shamir.SecretSize];
+        Shamir.Reconstruct(selfMaskShares, parameters.Threshold, selfMaskSeed);
+        Shamir.Reconstruct(maskKeyShares, parameters.Threshold, maskPrivateKey);
+        return (selfMaskSeed, maskPrivateKey);
     }
 
     public static uint[] PlainSum(IEnumerable<int> clients)
