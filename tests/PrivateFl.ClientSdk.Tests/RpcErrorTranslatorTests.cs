@@ -44,9 +44,10 @@ public sealed class RpcErrorTranslatorTests
     [Theory]
     [InlineData(RpcErrorTranslator.Reasons.SchemaMismatch, typeof(SchemaMismatchException))]
     [InlineData(RpcErrorTranslator.Reasons.SessionCompleted, typeof(SessionEndedException))]
-    [InlineData(RpcErrorTranslator.Reasons.PrivacyBudgetSpent, typeof(SessionEndedException))]
-    [InlineData(RpcErrorTranslator.Reasons.ClientRevoked, typeof(ClientRejectedException))]
-    [InlineData(RpcErrorTranslator.Reasons.Overloaded, typeof(ServerUnavailableException))]
+    [InlineData(RpcErrorTranslator.Reasons.BudgetExhausted, typeof(SessionEndedException))]
+    [InlineData(RpcErrorTranslator.Reasons.NotAuthenticated, typeof(ClientRejectedException))]
+    [InlineData(RpcErrorTranslator.Reasons.ClientBusy, typeof(ServerUnavailableException))]
+    [InlineData(RpcErrorTranslator.Reasons.ServerBusy, typeof(ServerUnavailableException))]
     public void Translate_ErrorInfoReason_DecidesOverTheCode(string reason, System.Type expected)
     {
         var status = new Google.Rpc.Status { Code = (int)Code.FailedPrecondition, Message = "anything", Details = { Any.Pack(new ErrorInfo { Domain = RpcErrorTranslator.Domain, Reason = reason }) } };

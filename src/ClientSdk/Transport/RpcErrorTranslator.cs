@@ -13,17 +13,18 @@ internal static class RpcErrorTranslator
     /// <summary>The <c>ErrorInfo.domain</c> of PrivateFl's own reasons.</summary>
     public const string Domain = "privatefl.v1";
 
-    /// <summary>The ErrorInfo reasons this client understands; any other reason falls back to the status code.</summary>
+    /// <summary>
+    /// The ErrorInfo reasons this client understands, spelled exactly as the server sends them (specs/api.md,
+    /// "Statuses"); any other reason falls back to the status code.
+    /// </summary>
     public static class Reasons
     {
         public const string SchemaMismatch = "SCHEMA_MISMATCH";
-        public const string SessionNotFound = "SESSION_NOT_FOUND";
         public const string SessionCompleted = "SESSION_COMPLETED";
-        public const string PrivacyBudgetSpent = "PRIVACY_BUDGET_SPENT";
-        public const string ClientNotEnrolled = "CLIENT_NOT_ENROLLED";
-        public const string ClientRevoked = "CLIENT_REVOKED";
-        public const string BadSignature = "BAD_SIGNATURE";
-        public const string Overloaded = "OVERLOADED";
+        public const string BudgetExhausted = "BUDGET_EXHAUSTED";
+        public const string NotAuthenticated = "CALL_NOT_AUTHENTICATED";
+        public const string ClientBusy = "CLIENT_CONCURRENCY_LIMIT";
+        public const string ServerBusy = "SERVER_CONCURRENCY_LIMIT";
     }
 
     /// <summary>The ErrorInfo reason of PrivateFl's domain attached to the status, or null.</summary>
@@ -42,7 +43,7 @@ internal static class RpcErrorTranslator
     }
 
     /// <summary>Whether the session has ended for good, by ErrorInfo reason.</summary>
-    public static bool IsSessionOver(string? reason) => reason is Reasons.SessionCompleted or Reasons.PrivacyBudgetSpent;
+    public static bool IsSessionOver(string? reason) => reason is Reasons.SessionCompleted or Reasons.BudgetExhausted;
 
     public static FederationException Translate(RpcException exception, Uri server, string clientId, int retries)
     {
@@ -50,9 +51,9 @@ internal static class RpcErrorTranslator
         return Reason(exception) switch
         {
             Reasons.SchemaMismatch => new SchemaMismatchException(detail, exception),
-            Reasons.SessionNotFound or Reasons.SessionCompleted or Reasons.PrivacyBudgetSpent => new SessionEndedException(detail, exception),
-            Reasons.ClientNotEnrolled or Reasons.ClientRevoked or Reasons.BadSignature => new ClientRejectedException($"The server did not accept client '{clientId}': {detail}", exception),
-            Reasons.Overloaded => new ServerUnavailableException($"The aggregation server at {server} is overloaded after {retries} retries: {detail}", exception),
+            Reasons.SessionCompleted or Reasons.BudgetExhausted => new SessionEndedException(detail, exception),
+            Reasons.NotAuthenticated => new ClientRejectedException($"The server did not accept client '{clientId}': {detail}", exception),
+            Reasons.ClientBusy or Reasons.ServerBusy => new ServerUnavailableException($"The aggregation server at {server} is overloaded after {retries} retries: {detail}", exception),
             _ => exception.StatusCode switch
             {
                 StatusCode.Unavailable or StatusCode.ResourceExhausted => new ServerUnavailableException($"The aggregation server at {server} is unreachable after {retries} retries: {detail}", exception),

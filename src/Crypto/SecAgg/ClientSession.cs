@@ -26,6 +26,10 @@ public sealed class ClientSession : IDisposable
     private readonly Dictionary<int, AdvertisedKeys> _liveNeighbours = [];
     private readonly SortedDictionary<int, (ShamirShare SelfMaskSeed, ShamirShare MaskKey)> _heldShares = [];
 
+    // Every key, seed, Shamir coefficient and nonce of the round comes from here: the CSPRNG in production.
+    private readonly IRandomSource _random;
+    private readonly SecureRandom? _ownedRandom;
+
     // The share key of each pair serves both directions; kept from ShareKeys to open the peer's shares.
     private readonly Dictionary<int, byte[]> _shareKeys = [];
     private KeyAgreementKey? _cipherKey;
@@ -45,6 +49,17 @@ public sealed class ClientSession : IDisposable
         int index,
         SigningKey? identityKey = null,
         IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys = null)
+        : this(parameters, index, identityKey, identityPublicKeys, random: null)
+    {
+    }
+
+    /// <summary>Creates the client's state for a round drawing its randomness from <paramref name="random"/> (the operating system's CSPRNG when null).</summary>
+    internal ClientSession(
+        SecAggParameters parameters,
+        int index,
+        SigningKey? identityKey,
+        IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys,
+        IRandomSource? random)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
@@ -63,6 +78,8 @@ public sealed class ClientSession : IDisposable
         _graph = NeighbourGraph.Create(parameters);
         _identityKey = identityKey;
         _identityPublicKeys = identityPublicKeys;
+        _ownedRandom = random is null ? new SecureRandom() : null;
+        _random = random ?? _ownedRandom!;
         Index = index;
     }
 
@@ -78,8 +95,8 @@ public sealed class ClientSession : IDisposable
     public AdvertisedKeys AdvertiseKeys()
     {
         Expect(ClientStage.Ready, nameof(AdvertiseKeys));
-        _cipherKey = KeyAgreementKey.Generate();
-        _maskKey = KeyAgreementKey.Generate();
+        _cipherKey = KeyAgreementKey.Generate(_random);
+        _maskKey = KeyAgreementKey.Generate(_random);
         byte[] signature = [];
         if (_parameters.Mode == SecAggMode.Active)
         {
@@ -150,7 +167,8 @@ public sealed class ClientSession : IDisposable
         RequireThreshold(_liveNeighbours.Count, "advertised keys");
 
         int[] holders = [.. _liveNeighbours.Keys.Order()];
-        byte[] selfMaskSeed = RandomNumberGenerator.GetBytes(MaskGenerator.SeedSize);
+        byte[] selfMaskSeed = new byte[MaskGenerator.SeedSize];
+        _random.Fill(selfMaskSeed);
         byte[] maskPrivateKey = new byte[KeyAgreementKey.KeySize];
         ShamirShare[] selfMaskShares = [];
         ShamirShare[] maskKeyShares = [];
@@ -158,8 +176,8 @@ public sealed class ClientSession : IDisposable
         try
         {
             _maskKey.ExportPrivateKey(maskPrivateKey);
-            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders);
-            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders);
+            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders, _random);
+            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders, _random);
             var shares = new EncryptedShare[holders.Length];
             for (int i = 0; i < holders.Length; i++)
             {
@@ -171,7 +189,7 @@ public sealed class ClientSession : IDisposable
                 BinaryPrimitives.WriteUInt32LittleEndian(plaintext.AsSpan(sizeof(uint)), (uint)recipient);
                 selfMaskShares[i].Encode(plaintext.AsSpan(2 * sizeof(uint)));
                 maskKeyShares[i].Encode(plaintext.AsSpan((2 * sizeof(uint)) + ShamirShare.EncodedSize));
-                shares[i] = new EncryptedShare(Index, recipient, Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient)));
+                shares[i] = new EncryptedShare(Index, recipient, Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient), _random));
             }
 
             _selfMaskSeed = selfMaskSeed;
@@ -363,7 +381,11 @@ public sealed class ClientSession : IDisposable
     }
 
     /// <summary>Erases every secret the session still holds.</summary>
-    public void Dispose() => Abort();
+    public void Dispose()
+    {
+        Abort();
+        _ownedRandom?.Dispose();
+    }
 
     private UnmaskShares Reveal(int[] survivors)
     {

@@ -70,6 +70,38 @@ public sealed class KeySubstitutionAttackTests
         Assert.Equal([1], harness.Server.ReceivedClients);
     }
 
+    public static TheoryData<string> RefusedEncodings => [.. X25519Encodings.SmallOrder];
+
+    [Theory]
+    [MemberData(nameof(RefusedEncodings))]
+    public void AcceptAdvertiseKeys_SmallOrderOrNonCanonicalKey_RefusedAsInvalidPublicKey(string encoding)
+    {
+        using var harness = new RoundHarness(Scenario(SecAggMode.SemiHonest, seed: 94));
+        AdvertisedKeys own = harness.Client(1).AdvertiseKeys();
+
+        var asMask = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(own with { MaskPublicKey = Convert.FromHexString(encoding) }));
+        var asCipher = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(own with { CipherPublicKey = Convert.FromHexString(encoding) }));
+
+        Assert.Equal(SecAggViolation.InvalidPublicKey, asMask.Violation);
+        Assert.Equal(SecAggViolation.InvalidPublicKey, asCipher.Violation);
+        Assert.Empty(harness.Server.ReceivedClients);
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedEncodings))]
+    public void ShareKeys_DirectoryWithSmallOrderOrNonCanonicalMaskKey_RefusedAsInvalidPublicKey(string encoding)
+    {
+        using var harness = new RoundHarness(Scenario(SecAggMode.SemiHonest, seed: 95));
+        IReadOnlyDictionary<int, KeyDirectory> directories = harness.AdvertiseKeys();
+        AdvertisedKeys[] entries = [.. directories[1].Entries];
+        entries[2] = entries[2] with { MaskPublicKey = Convert.FromHexString(encoding) };
+
+        var ex = Assert.Throws<SecAggProtocolException>(() => harness.Client(1).ShareKeys(new KeyDirectory(entries)));
+
+        Assert.Equal(SecAggViolation.InvalidPublicKey, ex.Violation);
+        Assert.Equal(ClientStage.Aborted, harness.Client(1).Stage);
+    }
+
     private static void AssertNotRecovered(RoundScenario scenario, CoalitionOutcome outcome) =>
         Assert.False(
             outcome.Estimate is not null && outcome.Estimate.AsSpan().SequenceEqual(scenario.Inputs[Target - 1]),

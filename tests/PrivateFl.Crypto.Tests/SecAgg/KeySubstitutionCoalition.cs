@@ -16,9 +16,19 @@ namespace PrivateFl.Crypto.Tests.SecAgg;
 /// </summary>
 internal static class KeySubstitutionCoalition
 {
+    /// <summary>Parameters that assume the coalition's size: γ = 1/2 (SecAgg+ with the relaxed σ = 20, η = 5 of small test rounds).</summary>
+    public static SecAggParameters HalfCorruptedParameters(RoundScenario scenario)
+    {
+        byte[] graphSeed = SHA256.HashData(BitConverter.GetBytes(scenario.Seed));
+        var round = new RoundIdentity("test-session", scenario.Seed & int.MaxValue, graphSeed);
+        return scenario.Graph == NeighbourGraphKind.Complete
+            ? SecAggParameters.Complete(scenario.ClientCount, scenario.VectorLength, round, scenario.Mode, dropoutRate: 0.1, corruptedFraction: 0.5)
+            : SecAggParameters.SecAggPlus(scenario.ClientCount, scenario.VectorLength, round, scenario.Mode, dropoutRate: 0.1, corruptedFraction: 0.5, securityBits: 20, correctnessBits: 5);
+    }
+
     public static CoalitionOutcome Run(RoundScenario scenario, int target, IReadOnlyDictionary<int, (KeySubstitution Kind, int Victim)> plan, int smallOrderPick = 0)
     {
-        using var harness = new RoundHarness(scenario);
+        using var harness = new RoundHarness(scenario, HalfCorruptedParameters(scenario));
         SecAggParameters parameters = harness.Parameters;
         NeighbourGraph graph = NeighbourGraph.Create(parameters);
         bool active = parameters.Mode == SecAggMode.Active;
