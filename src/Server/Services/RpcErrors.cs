@@ -15,9 +15,9 @@ internal static class RpcErrors
         {
             return await call().ConfigureAwait(false);
         }
-        catch (CoordinatorException ex) when (ex.Kind == CoordinatorErrorKind.AlreadyWaiting)
+        catch (CoordinatorException ex) when (ex.Reason is not null)
         {
-            throw Refusal(Code.AlreadyExists, "WAIT_ALREADY_PENDING", ex.Message);
+            throw Refusal((Code)Map(ex.Kind), ex.Reason, ex.Message);
         }
         catch (CoordinatorException ex)
         {
@@ -34,7 +34,7 @@ internal static class RpcErrors
     }
 
     /// <summary>The <c>google.rpc.ErrorInfo</c> domain of every reason this server sends.</summary>
-    public const string Domain = "privatefl.v1";
+    public const string Domain = ErrorReasons.Domain;
 
     /// <summary>A status with a <c>google.rpc.ErrorInfo</c> whose reason a client reads by type, never by text.</summary>
     public static Google.Rpc.Status StatusWithReason(Code code, string reason, string message, BadRequest? badRequest = null)
@@ -80,6 +80,7 @@ internal static class RpcErrors
         CoordinatorErrorKind.NotFound => StatusCode.NotFound,
         CoordinatorErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         CoordinatorErrorKind.Aborted => StatusCode.Aborted,
+        CoordinatorErrorKind.AlreadyWaiting => StatusCode.AlreadyExists,
         _ => StatusCode.FailedPrecondition,
     };
 
