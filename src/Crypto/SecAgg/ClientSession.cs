@@ -26,6 +26,10 @@ public sealed class ClientSession : IDisposable
     private readonly Dictionary<int, AdvertisedKeys> _liveNeighbours = [];
     private readonly SortedDictionary<int, (ShamirShare SelfMaskSeed, ShamirShare MaskKey)> _heldShares = [];
 
+    // Every key, seed, Shamir coefficient and nonce of the round comes from here: the CSPRNG in production.
+    private readonly IRandomSource _random;
+    private readonly SecureRandom? _ownedRandom;
+
     // The share key of each pair serves both directions; kept from ShareKeys to open the peer's shares.
     private readonly Dictionary<int, byte[]> _shareKeys = [];
     private KeyAgreementKey? _cipherKey;
@@ -45,6 +49,17 @@ public sealed class ClientSession : IDisposable
         int index,
         SigningKey? identityKey = null,
         IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys = null)
+        : this(parameters, index, identityKey, identityPublicKeys, random: null)
+    {
+    }
+
+    /// <summary>Creates the client's state for a round drawing its randomness from <paramref name="random"/> (the operating system's CSPRNG when null).</summary>
+    internal ClientSession(
+        SecAggParameters parameters,
+        int index,
+        SigningKey? identityKey,
+        IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys,
+        IRandomSource? random)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
@@ -63,6 +78,8 @@ public sealed class ClientSession : IDisposable
         _graph = NeighbourGraph.Create(parameters);
         _identityKey = identityKey;
         _identityPublicKeys = identityPublicKeys;
+        _ownedRandom = random is null ? new SecureRandom() : null;
+        _random = random ?? _ownedRandom!;
         Index = index;
     }
 
@@ -78,8 +95,8 @@ public sealed class ClientSession : IDisposable
     public AdvertisedKeys AdvertiseKeys()
     {
         Expect(ClientStage.Ready, nameof(AdvertiseKeys));
-        _cipherKey = KeyAgreementKey.Generate();
-        _maskKey = KeyAgreementKey.Generate();
+        _cipherKey = KeyAgreementKey.Generate(_random);
+        _maskKey = KeyAgreementKey.Generate(_random);
         byte[] signature = [];
         if (_parameters.Mode == SecAggMode.Active)
         {
@@ -128,11 +145,17 @@ public sealed class ClientSession : IDisposable
                 throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not 32 bytes each.");
             }
 
+            if (!X25519PublicKey.IsValid(entry.CipherPublicKey.Span) || !X25519PublicKey.IsValid(entry.MaskPublicKey.Span))
+            {
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not canonical X25519 keys of large order (RFC 7748 §5, §6.1).");
+            }
+
             if (_parameters.Mode == SecAggMode.Active && !VerifyIdentitySignature(entry.Sender, ProtocolEncoding.AdvertisePayload(_parameters.Round, entry.Sender, entry.CipherPublicKey.Span, entry.MaskPublicKey.Span), entry.Signature.Span))
             {
                 throw Fail(SecAggViolation.InvalidSignature, $"Client {entry.Sender}'s advertised keys are not signed by its identity key.");
             }
 
+            // Byte equality is key equality here: every key passed the canonical-encoding check above.
             if (!seenKeys.Add(Convert.ToHexString(entry.CipherPublicKey.Span)) || !seenKeys.Add(Convert.ToHexString(entry.MaskPublicKey.Span)))
             {
                 throw Fail(SecAggViolation.DuplicatePublicKey, $"Client {entry.Sender} advertised a public key that another party also advertised.");
@@ -144,7 +167,8 @@ public sealed class ClientSession : IDisposable
         RequireThreshold(_liveNeighbours.Count, "advertised keys");
 
         int[] holders = [.. _liveNeighbours.Keys.Order()];
-        byte[] selfMaskSeed = RandomNumberGenerator.GetBytes(MaskGenerator.SeedSize);
+        byte[] selfMaskSeed = new byte[MaskGenerator.SeedSize];
+        _random.Fill(selfMaskSeed);
         byte[] maskPrivateKey = new byte[KeyAgreementKey.KeySize];
         ShamirShare[] selfMaskShares = [];
         ShamirShare[] maskKeyShares = [];
@@ -152,8 +176,8 @@ public sealed class ClientSession : IDisposable
         try
         {
             _maskKey.ExportPrivateKey(maskPrivateKey);
-            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders);
-            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders);
+            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders, _random);
+            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders, _random);
             var shares = new EncryptedShare[holders.Length];
             for (int i = 0; i < holders.Length; i++)
             {
@@ -165,7 +189,7 @@ public sealed class ClientSession : IDisposable
                 BinaryPrimitives.WriteUInt32LittleEndian(plaintext.AsSpan(sizeof(uint)), (uint)recipient);
                 selfMaskShares[i].Encode(plaintext.AsSpan(2 * sizeof(uint)));
                 maskKeyShares[i].Encode(plaintext.AsSpan((2 * sizeof(uint)) + ShamirShare.EncodedSize));
-                shares[i] = new EncryptedShare(Index, recipient, Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient)));
+                shares[i] = new EncryptedShare(Index, recipient, Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient), _random));
             }
 
             _selfMaskSeed = selfMaskSeed;
@@ -357,7 +381,11 @@ public sealed class ClientSession : IDisposable
     }
 
     /// <summary>Erases every secret the session still holds.</summary>
-    public void Dispose() => Abort();
+    public void Dispose()
+    {
+        Abort();
+        _ownedRandom?.Dispose();
+    }
 
     private UnmaskShares Reveal(int[] survivors)
     {
@@ -491,11 +519,11 @@ public sealed class ClientSession : IDisposable
     {
         try
         {
-            _cipherKey!.DeriveSharedKey(_liveNeighbours[peer].CipherPublicKey.Span, KdfLabels.ShareKey, _parameters.Round.Context, shareKey);
+            PairwiseKeys.DeriveShareKey(_cipherKey!, Index, _cipherKey!.PublicKey, peer, _liveNeighbours[peer].CipherPublicKey.Span, _parameters.Round, shareKey);
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is of small order.", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is refused: {ex.Message}", ex);
         }
     }
 
@@ -503,11 +531,11 @@ public sealed class ClientSession : IDisposable
     {
         try
         {
-            _maskKey!.DeriveSharedKey(_liveNeighbours[peer].MaskPublicKey.Span, KdfLabels.MaskSeed, _parameters.Round.Context, seed);
+            PairwiseKeys.DeriveMaskSeed(_maskKey!, Index, _maskKey!.PublicKey, peer, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, seed);
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is of small order.", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is refused: {ex.Message}", ex);
         }
     }
 
