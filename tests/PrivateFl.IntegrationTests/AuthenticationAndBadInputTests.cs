@@ -41,9 +41,10 @@ public sealed class AuthenticationAndBadInputTests
         await server.Admin.RevokeClientAsync(new RevokeClientRequest { ClientId = "bank-1" }, InProcessServer.AdminCall());
         using FederatedClient client = server.Client("bank-1");
 
-        var ex = await Assert.ThrowsAsync<FederationException>(() => client.GetSessionAsync("s"));
+        var ex = await Assert.ThrowsAsync<ClientRejectedException>(() => client.GetSessionAsync("s"));
 
-        Assert.Contains("revoked", ex.Message, StringComparison.Ordinal);
+        // The same message as for an unknown client or a bad signature (no enumeration of enrolled ids).
+        Assert.Contains("not enrolled or is revoked", ex.Message, StringComparison.Ordinal);
         Assert.NotNull(key);
     }
 
