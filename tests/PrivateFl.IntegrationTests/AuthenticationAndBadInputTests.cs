@@ -41,7 +41,7 @@ public sealed class AuthenticationAndBadInputTests
         await server.Admin.RevokeClientAsync(new RevokeClientRequest { ClientId = "bank-1" }, InProcessServer.AdminCall());
         using FederatedClient client = server.Client("bank-1");
 
-        var ex = await Assert.ThrowsAsync<FederationException>(() => client.GetSessionAsync("s"));
+        var ex = await Assert.ThrowsAsync<ClientRejectedException>(() => client.GetSessionAsync("s"));
 
         Assert.Contains("revoked", ex.Message, StringComparison.Ordinal);
         Assert.NotNull(key);
