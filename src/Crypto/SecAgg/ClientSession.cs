@@ -523,7 +523,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is refused: {ex.Message}", ex);
         }
     }
 
@@ -535,7 +535,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is refused: {ex.Message}", ex);
         }
     }
 
