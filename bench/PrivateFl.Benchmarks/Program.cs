@@ -6,12 +6,20 @@ internal static class Program
 {
     // Micro-benchmarks: dotnet run -c Release --project bench/PrivateFl.Benchmarks -- --filter '*'
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
+    // Active rounds:    dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round-active
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
+    // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "round")
         {
             RoundBenchmark.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "round-active")
+        {
+            RoundBenchmark.RunActive(args[1..]);
             return;
         }
 
@@ -24,6 +32,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "tune")
         {
             UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "fuzz-parsers")
+        {
+            ParserFuzzBenchmark.Run(args[1..]);
             return;
         }
 

@@ -22,6 +22,18 @@ internal static class RoundBenchmark
         Measure("n = 1,000, d = 100,000, SecAgg+, 10% drop after ShareKeys", 1000, 100_000, NeighbourGraphKind.Harary, SecAggMode.SemiHonest, repetitions);
     }
 
+    /// <summary>
+    /// Active mode through the SecAgg+ derivation with a small vector, so that the graph's cost is what shows
+    /// (issue 9 §2: active mode now always uses the complete graph). Run it on two commits to compare.
+    /// </summary>
+    public static void RunActive(string[] args)
+    {
+        int repetitions = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd HH:mm}");
+        Measure("n = 100, d = 1,000, active, SecAgg+ derivation, 10% drop after ShareKeys", 100, 1000, NeighbourGraphKind.Harary, SecAggMode.Active, repetitions);
+        Measure("n = 1,000, d = 1,000, active, SecAgg+ derivation, 10% drop after ShareKeys", 1000, 1000, NeighbourGraphKind.Harary, SecAggMode.Active, 1);
+    }
+
     private static void Measure(string title, int n, int d, NeighbourGraphKind graph, SecAggMode mode, int repetitions)
     {
         var samples = new List<Sample>();

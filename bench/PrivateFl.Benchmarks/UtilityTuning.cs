@@ -24,7 +24,7 @@ internal static class UtilityTuning
                         var line = new List<string>();
                         foreach (double epsilon in new[] { 1.0, 1e9 })
                         {
-                            double sigma = epsilon > 1e6 ? 0 : RdpAccountant.CalibrateNoise(q, rounds, epsilon, 1e-5);
+                            double sigma = epsilon > 1e6 ? 0 : DdgAccountant.CalibrateNoise(q, DdgDiscreteness.None, rounds, epsilon, 1e-5);
                             double auc = Enumerable.Range(0, 10).Average(split => Simulate(all, split, rounds, q, lr, clip, sigma));
                             line.Add($"ε={epsilon}: {auc:F3}");
                         }

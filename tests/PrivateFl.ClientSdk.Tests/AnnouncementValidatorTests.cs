@@ -1,6 +1,9 @@
+using FsCheck;
+using FsCheck.Xunit;
 using Google.Protobuf;
 using PrivateFl.ClientSdk.Transport;
 using PrivateFl.Crypto.Primitives;
+using PrivateFl.Crypto.Privacy;
 using PrivateFl.Protocol.V1;
 using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
 
@@ -46,7 +49,108 @@ public sealed class AnnouncementValidatorTests
         Assert.Contains("requires the active", ex.Message, StringComparison.Ordinal);
     }
 
-    private static RoundAnnouncement Announcement(SigningKey key, DpMode mode, AggregationRule rule, double samplingRate, SecAggMode secAggMode)
+    [Fact]
+    public void Validate_ActiveRoundWithSparseGraph_RefusedNamingTheCompleteGraph()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active, NeighbourGraphKind.Harary);
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("active rounds use the complete graph", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ActiveRoundWithDegreeBelowAllOthers_Refused()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active);
+        announcement.Degree = 1;
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("active rounds use the complete graph", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ActiveRoundWithCompleteGraph_Accepted()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36, CryptoMode.Active);
+
+        Assert.Equal(PrivateFl.Crypto.SecAgg.NeighbourGraphKind.Complete, parameters.GraphKind);
+        Assert.Equal(2, parameters.Threshold);
+    }
+
+    [Theory]
+    [InlineData((int)SecAggMode.Unspecified, (int)NeighbourGraphKind.Complete)]
+    [InlineData((int)SecAggMode.SemiHonest, (int)NeighbourGraphKind.Unspecified)]
+    public void Validate_UnspecifiedModeOrGraph_Refused(int mode, int graph)
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, (SecAggMode)mode, (NeighbourGraphKind)graph);
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("must be set", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ZeroSecurityAndCorrectnessBits_TakeTheDefaults()
+    {
+        // Zero-valued proto fields mean σ = 40 and η = 20 (specs/protocol.md §2.3); they used to be refused as σ = 0.
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.SemiHonest, NeighbourGraphKind.Harary);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36);
+
+        Assert.Equal(2, parameters.Degree);
+    }
+
+    [Fact]
+    public void Validate_ClientNoiseBelowFourQuantizedUnits_RefusedNamingIt()
+    {
+        // Record level, C = 1, s = 1, d = 36: Δ = 1 + 2·6 = 13; m = 2 of 3; σ = 0.1 gives σ_client = 0.1·13/√2 ≈ 0.92.
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.RecordLevel, AggregationRule.GradientSum, 1, SecAggMode.SemiHonest);
+        announcement.Training.QuantizationScale = 1;
+        announcement.Privacy.NoiseMultiplier = 0.1;
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("σ_client = 0.9192", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"requires {DistributedNoise.MinimumClientSigma}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Property(MaxTest = 100)]
+    public bool Validate_AnyNoise_RefusedExactlyWhenTheServersSessionRuleRefuses(PositiveInt scaleChoice, PositiveInt sigmaChoice, bool clientLevel)
+    {
+        // One rule on both sides: the server refuses a session whose σ_client is outside [4, MaxSigma]
+        // (DistributedNoise.IsClientSigmaAllowed); the client refuses an announced round for the same reason.
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, clientLevel ? DpMode.ClientLevel : DpMode.RecordLevel, clientLevel ? AggregationRule.FederatedAveraging : AggregationRule.GradientSum, 1, SecAggMode.SemiHonest);
+        announcement.Training.QuantizationScale = 1 + (scaleChoice.Get % 64);
+        announcement.Privacy.NoiseMultiplier = 0.01 + (sigmaChoice.Get % 300 / 100.0);
+        double sensitivity = DistributedNoise.Sensitivity(1, announcement.Training.QuantizationScale, 36, recordLevel: !clientLevel);
+        double clientSigma = DistributedNoise.ClientSigma(announcement.Privacy.NoiseMultiplier, sensitivity, DistributedNoise.MinimumSurvivors(3, 2, 0.3));
+
+        bool refused;
+        try
+        {
+            AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36);
+            refused = false;
+        }
+        catch (FederationException)
+        {
+            refused = true;
+        }
+
+        return refused == !DistributedNoise.IsClientSigmaAllowed(clientSigma) && refused == clientSigma < 4;
+    }
+
+    private static RoundAnnouncement Announcement(SigningKey key, DpMode mode, AggregationRule rule, double samplingRate, SecAggMode secAggMode, NeighbourGraphKind graph = NeighbourGraphKind.Complete)
     {
         var announcement = new RoundAnnouncement
         {
@@ -55,7 +159,7 @@ public sealed class AnnouncementValidatorTests
             RoundNumber = 1,
             GraphSeed = ByteString.CopyFrom(new byte[32]),
             YourIndex = 1,
-            SecAgg = new SecAggSettings { Mode = secAggMode, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
+            SecAgg = new SecAggSettings { Mode = secAggMode, Graph = graph, DropoutRate = 0.3, CorruptedFraction = 0 },
             Threshold = 2,
             Degree = 2,
             VectorLength = 36,

@@ -104,12 +104,16 @@ public sealed class DifferentialPrivacyTests
 
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("client-level", banks[i]))).WaitAsync(Limit);
 
-        // Every bank takes part in every round (sampled or not, it sends its noise), and both ledgers amplify by q = 0.5.
-        double expected = RdpAccountant.Epsilon(0.5, session.Privacy.NoiseMultiplier, 3, 1e-5);
+        // Every bank takes part in every round (sampled or not, it sends its noise), and both ledgers amplify by q = 0.5
+        // with the distributed-discrete-Gaussian analysis (ZW19 Thm. 5), not the continuous Gaussian's (MTZ19), whose ε
+        // is lower at the same σ; at σ_client ≥ 4 the discreteness term τ moves no digit.
+        double expected = DdgAccountant.Epsilon(new DdgRound(0.5, session.Privacy.NoiseMultiplier, DdgDiscreteness.None), 3, 1e-5);
         Assert.All(reports, r => Assert.Equal(3, r.RoundsParticipated));
         Assert.All(reports, r => Assert.Equal(expected, r.LocalEpsilonSpent, 9));
         Assert.Equal(expected, (await clients[0].GetGlobalModelAsync("client-level")).EpsilonSpent, 9);
-        Assert.True(expected < RdpAccountant.Epsilon(1, session.Privacy.NoiseMultiplier, 3, 1e-5));
+        Assert.True(expected < DdgAccountant.Epsilon(new DdgRound(1, session.Privacy.NoiseMultiplier, DdgDiscreteness.None), 3, 1e-5));
+        Assert.True(expected > RdpAccountant.Epsilon(0.5, session.Privacy.NoiseMultiplier, 3, 1e-5));
+        Assert.InRange(expected, 0.99 * 8, 8);
         foreach (FederatedClient client in clients)
         {
             client.Dispose();

@@ -1,5 +1,7 @@
+using PrivateFl.Crypto.Privacy;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
+using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
 using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
 
 namespace PrivateFl.ClientSdk.Transport;
@@ -51,15 +53,29 @@ internal static class AnnouncementValidator
         }
 
         CheckPrivacyPlan(announcement);
+        if (settings.Mode == Protocol.V1.SecAggMode.Unspecified || settings.Graph == Protocol.V1.NeighbourGraphKind.Unspecified)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} announces secure-aggregation mode {settings.Mode} and graph {settings.Graph}; both must be set.");
+        }
+
+        if (settings.Mode == Protocol.V1.SecAggMode.Active && (settings.Graph != Protocol.V1.NeighbourGraphKind.Complete || announcement.Degree != n - 1))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} is active with graph {settings.Graph} and degree {announcement.Degree}; active rounds use the complete graph (degree n − 1 = {n - 1}), because a server that draws a sparse graph's seed could choose this client's neighbours.");
+        }
+
         var identity = new RoundIdentity(sessionId, announcement.RoundNumber, announcement.GraphSeed.Span);
-        CryptoMode mode = settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest;
+        var policy = new SecAggPolicy(
+            settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest,
+            settings.Graph == Protocol.V1.NeighbourGraphKind.Harary ? CryptoGraph.Harary : CryptoGraph.Complete,
+            settings.DropoutRate,
+            settings.CorruptedFraction,
+            (int)Math.Min(settings.SecurityBits, int.MaxValue),
+            (int)Math.Min(settings.CorrectnessBits, int.MaxValue),
+            MaximizeThreshold: announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel });
         SecAggParameters parameters;
         try
         {
-            bool maximize = announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel };
-            parameters = settings.Graph == Protocol.V1.NeighbourGraphKind.Harary
-                ? SecAggParameters.SecAggPlus(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, securityBits: (int)settings.SecurityBits, correctnessBits: (int)settings.CorrectnessBits, maximizeThreshold: maximize)
-                : SecAggParameters.Complete(n, expectedLength, identity, mode, settings.DropoutRate, settings.CorruptedFraction, maximizeThreshold: maximize);
+            parameters = SecAggParameters.ForRound(policy, n, expectedLength, identity);
         }
         catch (ArgumentException ex)
         {
@@ -71,7 +87,22 @@ internal static class AnnouncementValidator
             throw new FederationException($"Round {announcement.RoundNumber}: the server announced t = {announcement.Threshold}, k = {announcement.Degree}; the settings give t = {parameters.Threshold}, k = {parameters.Degree}.");
         }
 
+        CheckClientNoise(announcement);
         return (parameters, identityKeys);
+    }
+
+    /// <summary>
+    /// The noise this client would add, derived by itself from the announced (and re-derived) parameters, must be one the
+    /// accountant covers (<see cref="DistributedNoise.IsClientSigmaAllowed"/>, the rule the server applies at session
+    /// creation): below σ_client = 4 the sum of discrete Gaussians is not the mechanism both ledgers account for.
+    /// </summary>
+    private static void CheckClientNoise(RoundAnnouncement announcement)
+    {
+        double clientSigma = UpdateEncoder.ClientSigma(announcement);
+        if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } && !DistributedNoise.IsClientSigmaAllowed(clientSigma))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber}: each client would add discrete Gaussian noise of σ_client = {clientSigma:G4} quantized units (noise multiplier {announcement.Privacy.NoiseMultiplier:G4}, scale {announcement.Training.QuantizationScale:G4}, {announcement.Participants.Count} participants); this client requires {DistributedNoise.MinimumClientSigma} to {DiscreteGaussian.MaxSigma}, where the privacy accounting holds.");
+        }
     }
 
     /// <summary>

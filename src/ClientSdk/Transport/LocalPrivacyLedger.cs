@@ -33,18 +33,21 @@ internal sealed class LocalPrivacyLedger
         }
     }
 
-    /// <summary>ε at <paramref name="delta"/> over the recorded rounds, plus <paramref name="next"/> if given.</summary>
-    public double EpsilonWith((double SamplingRate, double NoiseMultiplier)? next, double delta)
+    /// <summary>
+    /// ε at <paramref name="delta"/> over the recorded rounds, plus <paramref name="next"/> if given, by the accountant the
+    /// server's budget also uses (<see cref="DdgAccountant"/>).
+    /// </summary>
+    public double EpsilonWith(DdgRound? next, double delta)
     {
         lock (_gate)
         {
-            var rounds = _entries.Select(e => (e.SamplingRate, e.NoiseMultiplier)).ToList();
+            var rounds = _entries.Select(e => e.Round).ToList();
             if (next is { } round)
             {
                 rounds.Add(round);
             }
 
-            return RdpAccountant.Epsilon(rounds, delta);
+            return DdgAccountant.Epsilon(rounds, delta);
         }
     }
 
@@ -55,7 +58,7 @@ internal sealed class LocalPrivacyLedger
         {
             _entries.Add(entry);
             string temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_entries, Json));
+            OwnerOnlyFile.WriteAllText(temporary, JsonSerializer.Serialize(_entries, Json));
             File.Move(temporary, _path, overwrite: true);
         }
     }
@@ -64,5 +67,18 @@ internal sealed class LocalPrivacyLedger
         string.Concat(sessionId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 
     /// <summary>One round this bank's data took part in.</summary>
-    public sealed record Entry(long RoundNumber, double SamplingRate, double NoiseMultiplier, double Delta, long RecordedUnixMs);
+    /// <remarks>
+    /// Tau, Dimension and L1ToL2Ratio were added with the distributed-discrete-Gaussian accountant; a ledger written
+    /// before has none and its rounds are accounted with τ = 0, which moves no digit at σ_client ≥ 4.
+    /// </remarks>
+    public sealed record Entry(long RoundNumber, double SamplingRate, double NoiseMultiplier, double Delta, long RecordedUnixMs, double Tau = 0, int Dimension = 0, double L1ToL2Ratio = 1)
+    {
+        /// <summary>The round as the accountant takes it.</summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public DdgRound Round => new(SamplingRate, NoiseMultiplier, new DdgDiscreteness(Tau, Dimension, L1ToL2Ratio));
+
+        /// <summary>An entry for an accounted round.</summary>
+        public static Entry For(long roundNumber, DdgRound round, double delta, long recordedUnixMs) =>
+            new(roundNumber, round.SamplingRate, round.NoiseMultiplier, delta, recordedUnixMs, round.Discreteness.Tau, round.Discreteness.Dimension, round.Discreteness.L1ToL2Ratio);
+    }
 }

@@ -27,9 +27,21 @@ internal static class UpdateEncoder
             return 0;
         }
 
-        double sensitivity = DistributedNoise.Sensitivity(announcement.Training.ClipNorm, announcement.Training.QuantizationScale, (int)announcement.VectorLength, privacy.Mode == DpMode.RecordLevel);
-        return DistributedNoise.ClientSigma(privacy.NoiseMultiplier, sensitivity, MinimumSurvivors(announcement));
+        return DistributedNoise.ClientSigma(privacy.NoiseMultiplier, Sensitivity(announcement), MinimumSurvivors(announcement));
     }
+
+    /// <summary>
+    /// The round as this bank's ledger accounts it (specs/privacy.md §3): q, σ and the discreteness bound for at most the
+    /// announced participants, each adding σ_client ≥ 4 (refused otherwise, <see cref="AnnouncementValidator"/>).
+    /// </summary>
+    public static DdgRound AccountingRound(RoundAnnouncement announcement)
+    {
+        PrivacySettings privacy = announcement.Privacy ?? throw new ArgumentException("The round has no privacy settings.", nameof(announcement));
+        return new DdgRound(SamplingRate(announcement), privacy.NoiseMultiplier, DistributedNoise.Discreteness(Sensitivity(announcement), (int)announcement.VectorLength, announcement.Participants.Count));
+    }
+
+    private static double Sensitivity(RoundAnnouncement announcement) =>
+        DistributedNoise.Sensitivity(announcement.Training.ClipNorm, announcement.Training.QuantizationScale, (int)announcement.VectorLength, announcement.Privacy.Mode == DpMode.RecordLevel);
 
     /// <summary>m: the fewest survivors this client lets a DP round release a sum from (0 without DP).</summary>
     public static int MinimumSurvivors(RoundAnnouncement announcement)

@@ -1,83 +1,84 @@
 namespace PrivateFl.Crypto.Internal;
 
 /// <summary>
-/// The SecAgg+ parameter analysis (Bell et al., CCS 2020, §3 and §4, in the form of Google's production
-/// parameter finder, <c>fcp/secagg/server/graph_parameter_finder.cc</c>): for n clients of which a fraction γ
-/// may be corrupted and a fraction δ may drop out, the smallest even Harary degree k and a Shamir threshold t
-/// such that, except with probability 2^−σ (security) or 2^−η (correctness):
+/// The SecAgg+ parameter analysis (Bell et al., CCS 2020, §3 and §4), computed exactly as Google's production
+/// parameter finder <c>HararyGraphParameterFinder</c> (<c>fcp/secagg/server/graph_parameter_finder.cc</c> in
+/// google-parfait/federated-compute) computes it, and pinned to every row of its test table
+/// (specs/protocol.md §2.3). For n clients of which a fraction γ may be corrupted and a fraction δ may drop out,
+/// the smallest even Harary degree k and a Shamir threshold t such that, except with probability 2^−σ (security)
+/// or 2^−η (correctness):
 /// <list type="number">
 /// <item>the graph of honest surviving clients stays connected (two separated runs of k/2 bad nodes are
-/// needed to cut a Harary ring): n(n − k − 1)/2 · (B)_k / (n)_k &lt; 2^−(σ+1), B = ⌊γn⌋ + ⌊δn⌋;</item>
-/// <item>no client has t or more corrupted neighbours: P[Hyp(n, ⌊γn⌋, k) ≥ t_sec] &lt; 2^−(σ+1) / n;
-/// in active mode the server must not get both shares of one client through honest neighbours either,
-/// so t = ⌊(k + t_sec − 1) / 2⌋ + 1, i.e. 2t &gt; k + (corrupted neighbours);</item>
-/// <item>every client keeps at least t surviving neighbours: t ≤ t_max, the largest t with
-/// P[Hyp(n, ⌈(1 − δ)n⌉, k) ≤ t − 1] &lt; 2^−η / n.</item>
+/// needed to cut a Harary ring): n(n − k − 1)/2 · (B)_k / (n)_k &lt; 2^−(σ+1), B = C + D;</item>
+/// <item>no client has t or more corrupted neighbours: t_sec is the smallest t with
+/// P[Hyp(n, C, k) ≥ t] &lt; 2^−(σ+1) / n; in active mode the server must not get both shares of one client
+/// through honest neighbours either, so t_min = ⌊(k + t_sec − 1) / 2⌋ + 1, i.e. 2t &gt; k + (corrupted neighbours);</item>
+/// <item>every client keeps at least t surviving neighbours: t ≤ t_max, the smallest x with
+/// P[Hyp(n, S, k) ≤ x] ≥ 2^−η / n.</item>
 /// </list>
+/// Here C = ⌊(γ + 10^−14)·n⌋, D = ⌊(δ + 10^−14)·n⌋ and S = ⌈((1 − δ) − 10^−14)·n⌉, each operation in binary64.
 /// </summary>
 internal static class GraphParameterAnalysis
 {
-    public static double CorruptedCount(int n, double corruptedFraction) => Math.Floor(corruptedFraction * n);
+    /// <summary>
+    /// 10^−14, added before rounding γn and δn down and subtracted before rounding (1 − δ)n up, as the reference's
+    /// <c>kSmall</c>: a decimal rate such as 0.57 is stored as 0.569999…, and without the guard ⌊0.57 · 100⌋ = 56
+    /// would under-count the corrupted clients. The guard moves every count in the conservative direction.
+    /// </summary>
+    public const double RoundingGuard = 1e-14;
 
-    /// <summary>Condition 1: the Harary graph of degree k survives the removal of ⌊γn⌋ + ⌊δn⌋ nodes.</summary>
+    /// <summary>C = ⌊(γ + 10^−14)·n⌋, clamped to [0, n]: how many clients the analysis assumes corrupted.</summary>
+    public static int CorruptedCount(int n, double corruptedFraction) =>
+        (int)Math.Clamp(Math.Floor((corruptedFraction + RoundingGuard) * n), 0, n);
+
+    /// <summary>D = ⌊(δ + 10^−14)·n⌋, clamped to [0, n]: how many clients the analysis assumes dropped.</summary>
+    public static int DropoutCount(int n, double dropoutRate) =>
+        (int)Math.Clamp(Math.Floor((dropoutRate + RoundingGuard) * n), 0, n);
+
+    /// <summary>S = ⌈((1 − δ) − 10^−14)·n⌉, clamped to [0, n]: how many clients the analysis assumes survive.</summary>
+    public static int SurvivorCount(int n, double dropoutRate) =>
+        (int)Math.Clamp(Math.Ceiling((1 - dropoutRate - RoundingGuard) * n), 0, n);
+
+    /// <summary>Condition 1: the Harary graph of degree k survives the removal of C + D nodes.</summary>
     public static bool IsConnectedWhp(int n, int k, double corruptedFraction, double dropoutRate, int securityBits)
     {
-        int bad = (int)(Math.Floor(corruptedFraction * n) + Math.Floor(dropoutRate * n));
+        int bad = Math.Min(n, CorruptedCount(n, corruptedFraction) + DropoutCount(n, dropoutRate));
         if (k > bad)
         {
             return true;
         }
 
-        double logProbability = Math.Log(n * (double)(n - k - 1) / 2);
-        for (int i = 0; i < k; i++)
-        {
-            logProbability += Math.Log((double)(bad - i) / (n - i));
-        }
-
+        // ln(n(n − k − 1)/2) + ln(B! (n − k)! / (n! (B − k)!)).
+        double logProbability = Math.Log(n) + Math.Log(n - k - 1) - Math.Log(2)
+            + LogFactorial(bad) + LogFactorial(n - k) - LogFactorial(n) - LogFactorial(bad - k);
         return logProbability < -(securityBits + 1) * Math.Log(2);
     }
 
-    /// <summary>Condition 2: the smallest threshold that no client's corrupted neighbours reach, by mode.</summary>
-    public static int MinimumThreshold(int n, int k, double corruptedFraction, bool active, int securityBits)
-    {
-        int corrupted = (int)CorruptedCount(n, corruptedFraction);
-        double target = Math.Pow(2, -(securityBits + 1)) / n;
-        int secure = k + 1;
-        for (int t = 0; t <= k + 1; t++)
-        {
-            if (UpperTail(n, corrupted, k, t) < target)
-            {
-                secure = t;
-                break;
-            }
-        }
+    /// <summary>t_sec: the smallest t with P[Hyp(n, C, k) ≥ t] &lt; 2^−(σ+1) / n.</summary>
+    public static int SecureThreshold(int n, int k, double corruptedFraction, int securityBits) =>
+        HypergeometricTails.SmallestUpperTailBelow(n, CorruptedCount(n, corruptedFraction), k, Math.Pow(2, -(securityBits + 1)) / n);
 
-        int threshold = active ? ((k + secure - 1) / 2) + 1 : secure;
-        return Math.Max(threshold, Math.Min(2, k));
+    /// <summary>Condition 2: the smallest threshold no client's corrupted neighbours (or, active, a lying server) reach, before the t ≥ 2 clamp.</summary>
+    public static int UnclampedMinimumThreshold(int n, int k, double corruptedFraction, bool active, int securityBits)
+    {
+        int secure = SecureThreshold(n, k, corruptedFraction, securityBits);
+        return active ? ((k + secure - 1) / 2) + 1 : secure;
     }
 
-    /// <summary>Condition 3: the largest threshold that every client's surviving neighbours still reach.</summary>
-    public static int MaximumThreshold(int n, int k, double dropoutRate, int correctnessBits)
-    {
-        int survivors = (int)Math.Ceiling((1 - dropoutRate) * n);
-        double target = Math.Pow(2, -correctnessBits) / n;
-        int maximum = 0;
-        double lowerTail = 0;
-        for (int t = 1; t <= k; t++)
-        {
-            lowerTail += Probability(n, survivors, k, t - 1);
-            if (!(lowerTail < target))
-            {
-                break;
-            }
+    /// <summary>Condition 2 with the clamp t ≥ 2 (a 1-of-k sharing is the secret itself).</summary>
+    public static int MinimumThreshold(int n, int k, double corruptedFraction, bool active, int securityBits) =>
+        Math.Max(UnclampedMinimumThreshold(n, k, corruptedFraction, active, securityBits), 2);
 
-            maximum = t;
-        }
+    /// <summary>Condition 3: t_max, the largest threshold that every client's surviving neighbours still reach.</summary>
+    public static int MaximumThreshold(int n, int k, double dropoutRate, int correctnessBits) =>
+        HypergeometricTails.SmallestLowerTailAtLeast(n, SurvivorCount(n, dropoutRate), k, Math.Pow(2, -correctnessBits) / n);
 
-        return maximum;
-    }
-
-    /// <summary>The smallest even k (and its minimum t) meeting all three conditions, or null if none below n − 1 does.</summary>
+    /// <summary>
+    /// The smallest even k in 2, 4, … below n − 1 meeting all three conditions, with its clamped minimum t, or null
+    /// if none does. Feasibility is max(t_min, 2) ≤ t_max: the reference tests t_min ≤ t_max before clamping, which
+    /// accepts t = 2 with t_max = 1 (a client may keep a single surviving neighbour); this is the one place where
+    /// the result is deliberately more conservative than the reference (specs/protocol.md §2.3).
+    /// </summary>
     public static (int Degree, int Threshold)? FindHarary(int n, double corruptedFraction, double dropoutRate, bool active, int securityBits, int correctnessBits)
     {
         for (int k = 2; k < n - 1; k += 2)
@@ -97,37 +98,13 @@ internal static class GraphParameterAnalysis
         return null;
     }
 
-    /// <summary>P[X ≥ t] for X ~ Hypergeometric(population N, successes K, draws k).</summary>
-    private static double UpperTail(int population, int successes, int draws, int t)
+    /// <summary>ln(m!), exact product below 20, Stirling's series (error below 10^−15 relative) above.</summary>
+    internal static double LogFactorial(int m)
     {
-        double sum = 0;
-        for (int x = Math.Max(t, 0); x <= Math.Min(draws, successes); x++)
-        {
-            sum += Probability(population, successes, draws, x);
-        }
-
-        return sum;
-    }
-
-    private static double Probability(int population, int successes, int draws, int x)
-    {
-        if (x < 0 || x > draws || x > successes || draws - x > population - successes)
-        {
-            return 0;
-        }
-
-        return Math.Exp(LogBinomial(successes, x) + LogBinomial(population - successes, draws - x) - LogBinomial(population, draws));
-    }
-
-    private static double LogBinomial(int n, int k) => LogFactorial(n) - LogFactorial(k) - LogFactorial(n - k);
-
-    private static double LogFactorial(int n)
-    {
-        // Stirling's series is accurate to double precision past 20; below, the exact product.
-        if (n < 20)
+        if (m < 20)
         {
             double product = 1;
-            for (int i = 2; i <= n; i++)
+            for (int i = 2; i <= m; i++)
             {
                 product *= i;
             }
@@ -135,7 +112,10 @@ internal static class GraphParameterAnalysis
             return Math.Log(product);
         }
 
-        double x = n + 1.0;
-        return ((x - 0.5) * Math.Log(x)) - x + (0.5 * Math.Log(2 * Math.PI)) + (1 / (12 * x)) - (1 / (360 * x * x * x)) + (1 / (1260 * Math.Pow(x, 5)));
+        double x = m + 1.0;
+        double inverse = 1 / x;
+        double inverseSquare = inverse * inverse;
+        return ((x - 0.5) * Math.Log(x)) - x + (0.5 * Math.Log(2 * Math.PI))
+            + (inverse * ((1.0 / 12) - (inverseSquare * ((1.0 / 360) - (inverseSquare * ((1.0 / 1260) - (inverseSquare / 1680)))))));
     }
 }

@@ -44,7 +44,8 @@ internal static class SharePointProof
         int peer,
         int prover,
         Span<byte> sharedPoint,
-        Span<byte> proof)
+        Span<byte> proof,
+        IRandomSource random)
     {
         ECPoint? v = Curve25519Points.LiftEven(ownPublicKey);
         ECPoint? u = Curve25519Points.LiftEven(peerPublicKey);
@@ -66,7 +67,7 @@ internal static class SharePointProof
             clamped[31] &= 127;
             clamped[31] |= 64;
             BcBigInteger reduced = Curve25519Points.FromLittleEndian(clamped).ShiftRight(3).Mod(Curve25519Points.Order);
-            ECPoint own = Multiply(Curve25519Points.CofactorBasePoint, reduced);
+            ECPoint own = Multiply(Curve25519Points.CofactorBasePoint, reduced, random);
             BcBigInteger witness;
             if (own.Equals(v))
             {
@@ -81,16 +82,16 @@ internal static class SharePointProof
                 return false;
             }
 
-            ECPoint z = Multiply(u8, witness);
+            ECPoint z = Multiply(u8, witness, random);
             BcBigInteger k;
             do
             {
-                k = RandomScalar();
+                k = RandomScalar(random);
             }
             while (k.SignValue == 0);
 
-            ECPoint a1 = Multiply(Curve25519Points.CofactorBasePoint, k);
-            ECPoint a2 = Multiply(u8, k);
+            ECPoint a1 = Multiply(Curve25519Points.CofactorBasePoint, k, random);
+            ECPoint a2 = Multiply(u8, k, random);
             Curve25519Points.Encode(z, sharedPoint);
             BcBigInteger c = Challenge(domain, round, peer, prover, peerPublicKey, ownPublicKey, sharedPoint[..Curve25519Points.EncodedSize], a1, a2);
             BcBigInteger s = k.Subtract(c.Multiply(witness)).Mod(Curve25519Points.Order);
@@ -183,9 +184,10 @@ internal static class SharePointProof
         return Curve25519Points.FromLittleEndian(digest).Mod(Curve25519Points.Order);
     }
 
-    private static BcBigInteger RandomScalar()
+    private static BcBigInteger RandomScalar(IRandomSource random)
     {
-        byte[] wide = RandomNumberGenerator.GetBytes(64);
+        byte[] wide = new byte[64];
+        random.Fill(wide);
         try
         {
             return Curve25519Points.FromLittleEndian(wide).Mod(Curve25519Points.Order);
@@ -197,9 +199,10 @@ internal static class SharePointProof
     }
 
     /// <summary>Multiplies by a secret scalar blinded with a random multiple of ℓ (the points have order ℓ).</summary>
-    private static ECPoint Multiply(ECPoint point, BcBigInteger secret)
+    private static ECPoint Multiply(ECPoint point, BcBigInteger secret, IRandomSource random)
     {
-        byte[] blinding = RandomNumberGenerator.GetBytes(8);
+        byte[] blinding = new byte[8];
+        random.Fill(blinding);
         BcBigInteger blinded = secret.Add(new BcBigInteger(1, blinding).Multiply(Curve25519Points.Order));
         return point.Multiply(blinded).Normalize();
     }

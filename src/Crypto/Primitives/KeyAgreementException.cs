@@ -4,7 +4,8 @@ namespace PrivateFl.Crypto.Primitives;
 
 /// <summary>
 /// The exception thrown when an X25519 agreement yields the all-zero shared secret, which happens only
-/// for a small-order (malicious or malformed) peer public key (RFC 7748 §6.1).
+/// for a small-order (malicious or malformed) peer public key (RFC 7748 §6.1), or when the peer public key is
+/// refused before the agreement (<see cref="X25519PublicKey.Check"/>).
 /// </summary>
 public sealed class KeyAgreementException : CryptographicException
 {

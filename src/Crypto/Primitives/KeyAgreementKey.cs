@@ -44,6 +44,14 @@ public sealed class KeyAgreementKey : IDisposable
         return new KeyAgreementKey(privateKey);
     }
 
+    /// <summary>Creates a key pair from 32 bytes of <paramref name="random"/> (the randomness seam of <see cref="IRandomSource"/>).</summary>
+    internal static KeyAgreementKey Generate(IRandomSource random)
+    {
+        byte[] privateKey = new byte[KeySize];
+        random.Fill(privateKey);
+        return new KeyAgreementKey(privateKey);
+    }
+
     /// <summary>Recreates a key pair from a 32-byte private key (for example one reconstructed from shares).</summary>
     /// <param name="privateKey">The private scalar; it is copied.</param>
     /// <exception cref="ArgumentException">The key is not 32 bytes long.</exception>
@@ -60,15 +68,29 @@ public sealed class KeyAgreementKey : IDisposable
     /// <summary>
     /// Agrees with a peer and derives a key from the shared secret with HKDF-SHA256 under <paramref name="label"/>.
     /// </summary>
-    /// <param name="peerPublicKey">The peer's 32-byte public key.</param>
+    /// <param name="peerPublicKey">The peer's 32-byte public key; it must pass <see cref="X25519PublicKey.Check"/>.</param>
     /// <param name="label">The purpose of the derived key, one of <see cref="KdfLabels"/>.</param>
     /// <param name="context">Public data the key is bound to.</param>
     /// <param name="output">Receives the derived key.</param>
     /// <exception cref="ArgumentException">The peer key is not 32 bytes.</exception>
-    /// <exception cref="KeyAgreementException">The peer key is of small order.</exception>
+    /// <exception cref="KeyAgreementException">The peer key is not canonical (bit 255 set, or u ≥ 2^255 − 19) or is of small order.</exception>
     /// <exception cref="ObjectDisposedException">The key was disposed.</exception>
     public void DeriveSharedKey(ReadOnlySpan<byte> peerPublicKey, string label, ReadOnlySpan<byte> context, Span<byte> output)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        switch (X25519PublicKey.Check(peerPublicKey))
+        {
+            case X25519PublicKeyDefect.None:
+                break;
+            case X25519PublicKeyDefect.WrongLength:
+                throw new ArgumentException($"An X25519 public key is {KeySize} bytes; got {peerPublicKey.Length}.", nameof(peerPublicKey));
+            case X25519PublicKeyDefect.SmallOrder:
+                throw new KeyAgreementException();
+            case X25519PublicKeyDefect defect:
+                // Another spelling of some canonical key (RFC 7748 §5): accepting it would let a copied key pass a byte comparison.
+                throw new KeyAgreementException($"The peer public key is not the canonical X25519 encoding ({defect}): bit 255 must be clear and u below 2^255 − 19.");
+        }
+
         Span<byte> shared = stackalloc byte[KeySize];
         try
         {

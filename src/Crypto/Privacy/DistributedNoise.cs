@@ -62,6 +62,30 @@ public static class DistributedNoise
         return tau;
     }
 
+    /// <summary>
+    /// Whether a round may run with each client adding noise of σ_client: at least <see cref="MinimumClientSigma"/>, where the
+    /// accountant's discreteness bound (<see cref="Discreteness"/>) holds, and at most <see cref="DiscreteGaussian.MaxSigma"/>.
+    /// The server checks it when a session is created and every client checks it for every round it is announced.
+    /// </summary>
+    /// <param name="clientSigma">σ_client in quantized units.</param>
+    /// <returns>Whether σ_client is in [<see cref="MinimumClientSigma"/>, <see cref="DiscreteGaussian.MaxSigma"/>].</returns>
+    public static bool IsClientSigmaAllowed(double clientSigma) =>
+        clientSigma >= MinimumClientSigma && clientSigma <= DiscreteGaussian.MaxSigma;
+
+    /// <summary>
+    /// The discreteness every round of a session is accounted with (specs/privacy.md §3): τ of KLS21 Theorem 1 at the
+    /// smallest noise a round may carry (σ_client = <see cref="MinimumClientSigma"/>, <see cref="IsClientSigmaAllowed"/>) and
+    /// <paramref name="clients"/> summands, which bounds τ of any round with σ_client ≥ 4 and at most that many survivors
+    /// (τ grows with the summands and shrinks with σ_client); d; and Δ₁/Δ₂ = min(√d, Δ), since the difference of two
+    /// quantized vectors is an integer vector (|x| ≤ x², so ‖x‖₁ ≤ ‖x‖₂²) of L2 norm at most Δ.
+    /// </summary>
+    /// <param name="sensitivity">Δ in quantized units.</param>
+    /// <param name="dimension">d.</param>
+    /// <param name="clients">The most clients whose noise a round's sum can hold.</param>
+    /// <returns>The bound, independent of σ, so that calibration and both ledgers use one value.</returns>
+    public static DdgDiscreteness Discreteness(double sensitivity, int dimension, int clients) =>
+        new(DiscretenessTau(MinimumClientSigma, clients), dimension, Math.Max(1, Math.Min(Math.Sqrt(dimension), sensitivity)));
+
     /// <summary>The per-coordinate noise bound the quantizer's headroom must allow for: ⌈12·σ_client⌉.</summary>
     /// <param name="clientSigma">σ_client.</param>
     /// <returns>The bound in quantized units.</returns>

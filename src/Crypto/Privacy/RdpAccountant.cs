@@ -10,7 +10,9 @@ namespace PrivateFl.Crypto.Privacy;
 /// The mechanism: each round, every record is included independently with probability q, and the sum of the
 /// included records' contributions (each of L2 norm ≤ Δ) gets Gaussian noise of standard deviation σΔ. Its
 /// RDP at order α is log(A_α)/(α − 1) with A_α = E_{z∼N(0,σ²)}[((1 − q) + q·e^{(2z − 1)/(2σ²)})^α], evaluated in
-/// closed form for integer α and by the convergent series of MTZ19 §3.3 for fractional α.
+/// closed form for integer α and by the convergent series of MTZ19 §3.3 for fractional α. This analysis is exact for
+/// continuous Gaussian noise; sessions are accounted with <see cref="DdgAccountant"/>, which covers the distributed
+/// discrete Gaussian they run and equals this accountant at q = 1. This class remains the reference it is tested against.
 /// </remarks>
 public static class RdpAccountant
 {

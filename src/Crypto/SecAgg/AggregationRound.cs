@@ -125,17 +125,24 @@ public sealed class AggregationRound
             throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s advertised keys are not signed by its identity key.");
         }
 
-        if (IsSmallOrder(message.CipherPublicKey.Span) || IsSmallOrder(message.MaskPublicKey.Span))
+        X25519PublicKeyDefect defect = X25519PublicKey.Check(message.CipherPublicKey.Span);
+        if (defect == X25519PublicKeyDefect.None)
         {
-            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a small-order public key.");
+            defect = X25519PublicKey.Check(message.MaskPublicKey.Span);
+        }
+
+        if (defect != X25519PublicKeyDefect.None)
+        {
+            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a round public key that is not a canonical X25519 key of large order ({defect}).");
         }
 
         // A twist point agrees under X25519 but admits no complaint proof on the curve (specs/protocol.md §2.6).
         if (Curve25519Points.LiftEven(message.CipherPublicKey.Span) is null || Curve25519Points.LiftEven(message.MaskPublicKey.Span) is null)
         {
-            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a public key that is not a point of Curve25519.");
+            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a public key that is not a point of Curve25519 (it lies on the twist).");
         }
 
+        // Byte equality is key equality here: every key passed the canonical-encoding check above.
         string cipherKey = Convert.ToHexString(message.CipherPublicKey.Span);
         string maskKey = Convert.ToHexString(message.MaskPublicKey.Span);
         if (cipherKey == maskKey || _advertisedKeys.Contains(cipherKey) || _advertisedKeys.Contains(maskKey))
@@ -555,7 +562,7 @@ public sealed class AggregationRound
                         foreach (int survivor in survivingNeighbours)
                         {
                             // The survivor masked with +PRG(s_uv) if it has the smaller index, −PRG(s_uv) otherwise.
-                            removals.Add(new MaskRemoval(secret.ToArray(), _advertised[survivor].MaskPublicKey, AddedByClient: survivor < dropped));
+                            removals.Add(new MaskRemoval(secret.ToArray(), new PairEnds(dropped, _advertised[dropped].MaskPublicKey, survivor, _advertised[survivor].MaskPublicKey), AddedByClient: survivor < dropped));
                         }
 
                         continue;
@@ -601,7 +608,7 @@ public sealed class AggregationRound
             return false;
         }
 
-        PairwiseKeys.MaskSeed(point.SharedPoint.Span[..KeyAgreementKey.KeySize], _parameters.Round, seed);
+        Kdf.DeriveKey(point.SharedPoint.Span[..KeyAgreementKey.KeySize], KdfLabels.MaskSeed, PairwiseKeys.PairContext(_parameters.Round, dropped, _advertised[dropped].MaskPublicKey.Span, survivor, _advertised[survivor].MaskPublicKey.Span), seed);
         return true;
     }
 
@@ -686,7 +693,7 @@ public sealed class AggregationRound
         byte[] plaintext = new byte[ProtocolEncoding.SharePlaintextSize];
         try
         {
-            PairwiseKeys.ShareKey(sharedSecret, _parameters.Round, shareKey);
+            Kdf.DeriveKey(sharedSecret, KdfLabels.ShareKey, PairwiseKeys.PairContext(_parameters.Round, dealer, _advertised[dealer].CipherPublicKey.Span, holder, _advertised[holder].CipherPublicKey.Span), shareKey);
             try
             {
                 Aead.Decrypt(shareKey, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(_parameters.Round, dealer, holder), plaintext);
@@ -764,10 +771,10 @@ public sealed class AggregationRound
                 {
                     MaskRemoval removal = removals[i];
                     ReadOnlySpan<byte> maskSeed = removal.Secret;
-                    if (removal.SurvivorMaskPublicKey is ReadOnlyMemory<byte> survivorKey)
+                    if (removal.Pair is PairEnds pair)
                     {
                         using var droppedKey = KeyAgreementKey.Import(removal.Secret);
-                        droppedKey.DeriveSharedKey(survivorKey.Span, KdfLabels.MaskSeed, _parameters.Round.Context, seed);
+                        PairwiseKeys.DeriveMaskSeed(droppedKey, pair.Dropped, pair.DroppedMaskPublicKey.Span, pair.Survivor, pair.SurvivorMaskPublicKey.Span, _parameters.Round, seed);
                         maskSeed = seed;
                     }
 
@@ -866,26 +873,6 @@ public sealed class AggregationRound
         _received.Clear();
     }
 
-    /// <summary>A key every agreement with which is all-zero (RFC 7748 §6.1); caught here so that no later stage trips on it.</summary>
-    private static bool IsSmallOrder(ReadOnlySpan<byte> publicKey)
-    {
-        using var probe = KeyAgreementKey.Generate();
-        Span<byte> shared = stackalloc byte[KeyAgreementKey.KeySize];
-        try
-        {
-            probe.Agree(publicKey, shared);
-            return false;
-        }
-        catch (KeyAgreementException)
-        {
-            return true;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(shared);
-        }
-    }
-
     private static SecAggProtocolException Reject(SecAggViolation violation, string message, Exception? inner = null) =>
         new(violation, message, inner);
 
@@ -922,5 +909,8 @@ public sealed class AggregationRound
         _maskKeyShares.Clear();
     }
 
-    private sealed record MaskRemoval(byte[] Secret, ReadOnlyMemory<byte>? SurvivorMaskPublicKey, bool AddedByClient);
+    private sealed record MaskRemoval(byte[] Secret, PairEnds? Pair, bool AddedByClient);
+
+    /// <summary>The dropped client whose reconstructed key re-derives s_uv, the survivor, and both advertised mask keys (the seed binds them).</summary>
+    private sealed record PairEnds(int Dropped, ReadOnlyMemory<byte> DroppedMaskPublicKey, int Survivor, ReadOnlyMemory<byte> SurvivorMaskPublicKey);
 }

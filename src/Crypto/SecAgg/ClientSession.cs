@@ -29,6 +29,10 @@ public sealed class ClientSession : IDisposable
     // N(u) ∩ U2: every neighbour whose share reached this client, valid or not; the masks cover all of them.
     private readonly SortedSet<int> _sharingNeighbours = [];
 
+    // Every key, seed, Shamir coefficient and nonce of the round comes from here: the CSPRNG in production.
+    private readonly IRandomSource _random;
+    private readonly SecureRandom? _ownedRandom;
+
     // The share key of each pair serves both directions; kept from ShareKeys to open the peer's shares.
     private readonly Dictionary<int, byte[]> _shareKeys = [];
     private KeyAgreementKey? _cipherKey;
@@ -48,6 +52,17 @@ public sealed class ClientSession : IDisposable
         int index,
         SigningKey? identityKey = null,
         IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys = null)
+        : this(parameters, index, identityKey, identityPublicKeys, random: null)
+    {
+    }
+
+    /// <summary>Creates the client's state for a round drawing its randomness from <paramref name="random"/> (the operating system's CSPRNG when null).</summary>
+    internal ClientSession(
+        SecAggParameters parameters,
+        int index,
+        SigningKey? identityKey,
+        IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys,
+        IRandomSource? random)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
@@ -66,6 +81,8 @@ public sealed class ClientSession : IDisposable
         _graph = NeighbourGraph.Create(parameters);
         _identityKey = identityKey;
         _identityPublicKeys = identityPublicKeys;
+        _ownedRandom = random is null ? new SecureRandom() : null;
+        _random = random ?? _ownedRandom!;
         Index = index;
     }
 
@@ -84,11 +101,12 @@ public sealed class ClientSession : IDisposable
     public AdvertisedKeys AdvertiseKeys()
     {
         Expect(ClientStage.Ready, nameof(AdvertiseKeys));
-        _cipherKey = KeyAgreementKey.Generate();
-        _maskKey = KeyAgreementKey.Generate();
+        _cipherKey = KeyAgreementKey.Generate(_random);
+        _maskKey = KeyAgreementKey.Generate(_random);
 
         // b_u is fixed before any neighbour's key is seen, so that the commitment binds the secret that is later shared.
-        _selfMaskSeed = RandomNumberGenerator.GetBytes(MaskGenerator.SeedSize);
+        _selfMaskSeed = new byte[MaskGenerator.SeedSize];
+        _random.Fill(_selfMaskSeed);
         byte[] commitment = new byte[CommitmentEncoding.CommitmentSize];
         CommitmentEncoding.SelfMaskCommitment(_parameters.Round, Index, _selfMaskSeed, commitment);
         byte[] signature = [];
@@ -144,11 +162,17 @@ public sealed class ClientSession : IDisposable
                 throw Fail(SecAggViolation.MalformedMessage, $"Client {entry.Sender}'s self-mask commitment is not {CommitmentEncoding.CommitmentSize} bytes.");
             }
 
+            if (!X25519PublicKey.IsValid(entry.CipherPublicKey.Span) || !X25519PublicKey.IsValid(entry.MaskPublicKey.Span))
+            {
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not canonical X25519 keys of large order (RFC 7748 §5, §6.1).");
+            }
+
             if (_parameters.Mode == SecAggMode.Active && !VerifyIdentitySignature(entry.Sender, ProtocolEncoding.AdvertisePayload(_parameters.Round, entry.Sender, entry.CipherPublicKey.Span, entry.MaskPublicKey.Span, entry.SelfMaskCommitment.Span), entry.Signature.Span))
             {
                 throw Fail(SecAggViolation.InvalidSignature, $"Client {entry.Sender}'s advertised keys are not signed by its identity key.");
             }
 
+            // Byte equality is key equality here: every key passed the canonical-encoding check above.
             if (!seenKeys.Add(Convert.ToHexString(entry.CipherPublicKey.Span)) || !seenKeys.Add(Convert.ToHexString(entry.MaskPublicKey.Span)))
             {
                 throw Fail(SecAggViolation.DuplicatePublicKey, $"Client {entry.Sender} advertised a public key that another party also advertised.");
@@ -168,8 +192,8 @@ public sealed class ClientSession : IDisposable
         try
         {
             _maskKey.ExportPrivateKey(maskPrivateKey);
-            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders);
-            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders);
+            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders, _random);
+            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders, _random);
             var shares = new EncryptedShare[holders.Length];
             for (int i = 0; i < holders.Length; i++)
             {
@@ -182,7 +206,7 @@ public sealed class ClientSession : IDisposable
                 byte[] commitments = new byte[CommitmentEncoding.ShareCommitmentsSize];
                 SealShare(selfMaskShares[i], SecretKind.SelfMaskSeed, recipient, plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset), commitments);
                 SealShare(maskKeyShares[i], SecretKind.MaskKey, recipient, plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset), commitments.AsSpan(CommitmentEncoding.CommitmentSize));
-                byte[] ciphertext = Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient));
+                byte[] ciphertext = Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient), _random);
                 byte[] signature = _parameters.Mode == SecAggMode.Active
                     ? _identityKey!.Sign(CommitmentEncoding.ShareSignaturePayload(_parameters.Round, Index, recipient, commitments, ciphertext))
                     : [];
@@ -391,7 +415,11 @@ public sealed class ClientSession : IDisposable
     }
 
     /// <summary>Erases every secret the session still holds.</summary>
-    public void Dispose() => Abort();
+    public void Dispose()
+    {
+        Abort();
+        _ownedRandom?.Dispose();
+    }
 
     private UnmaskShares Reveal(int[] survivors)
     {
@@ -423,7 +451,7 @@ public sealed class ClientSession : IDisposable
     {
         share.Encode(destination);
         Span<byte> salt = destination.Slice(ShamirShare.EncodedSize, CommitmentEncoding.SaltSize);
-        RandomNumberGenerator.Fill(salt);
+        _random.Fill(salt);
         CommitmentEncoding.ShareCommitment(_parameters.Round, Index, recipient, kind, destination[..ShamirShare.EncodedSize], salt, commitment);
     }
 
@@ -436,7 +464,7 @@ public sealed class ClientSession : IDisposable
         try
         {
             _cipherKey!.ExportPrivateKey(privateKey);
-            if (!SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, _cipherKey.PublicKey, _liveNeighbours[dealer].CipherPublicKey.Span, _parameters.Round, dealer, Index, point, proof))
+            if (!SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, _cipherKey.PublicKey, _liveNeighbours[dealer].CipherPublicKey.Span, _parameters.Round, dealer, Index, point, proof, _random))
             {
                 throw Fail(SecAggViolation.InvalidPublicKey, $"Client {dealer}'s cipher public key admits no proof on Curve25519.");
             }
@@ -457,7 +485,7 @@ public sealed class ClientSession : IDisposable
         try
         {
             _maskKey!.ExportPrivateKey(privateKey);
-            if (!SharePointProof.TryProve(SharePointProof.PairPointDomain, privateKey, _maskKey.PublicKey, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, peer, Index, point, proof))
+            if (!SharePointProof.TryProve(SharePointProof.PairPointDomain, privateKey, _maskKey.PublicKey, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, peer, Index, point, proof, _random))
             {
                 throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key admits no proof on Curve25519.");
             }
@@ -617,11 +645,11 @@ public sealed class ClientSession : IDisposable
     {
         try
         {
-            _cipherKey!.DeriveSharedKey(_liveNeighbours[peer].CipherPublicKey.Span, KdfLabels.ShareKey, _parameters.Round.Context, shareKey);
+            PairwiseKeys.DeriveShareKey(_cipherKey!, Index, _cipherKey!.PublicKey, peer, _liveNeighbours[peer].CipherPublicKey.Span, _parameters.Round, shareKey);
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is of small order.", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is is refused: {ex.Message}", ex);
         }
     }
 
@@ -629,11 +657,11 @@ public sealed class ClientSession : IDisposable
     {
         try
         {
-            _maskKey!.DeriveSharedKey(_liveNeighbours[peer].MaskPublicKey.Span, KdfLabels.MaskSeed, _parameters.Round.Context, seed);
+            PairwiseKeys.DeriveMaskSeed(_maskKey!, Index, _maskKey!.PublicKey, peer, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, seed);
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is of small order.", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is is refused: {ex.Message}", ex);
         }
     }
 

@@ -80,6 +80,29 @@ public sealed class SecAggParameters
     /// <summary>Gets η: honest clients fail to complete a round with probability below 2^−η.</summary>
     public int CorrectnessBits { get; }
 
+    /// <summary>
+    /// Derives one round's parameters from a session's settings: the single definition that the server uses to
+    /// announce a round and that every client uses to re-derive and check the announcement (specs/protocol.md §2.3).
+    /// </summary>
+    /// <param name="policy">The session's settings.</param>
+    /// <param name="participantCount">n, the number of announced participants.</param>
+    /// <param name="vectorLength">d.</param>
+    /// <param name="round">The round's identity.</param>
+    /// <returns>The validated parameters.</returns>
+    /// <exception cref="ArgumentException">A rule of specs/protocol.md §2.2 is broken; the message names it.</exception>
+    public static SecAggParameters ForRound(SecAggPolicy policy, int participantCount, int vectorLength, RoundIdentity round)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (!Enum.IsDefined(policy.Graph))
+        {
+            throw new ArgumentOutOfRangeException(nameof(policy), policy.Graph, "Unknown graph kind.");
+        }
+
+        return policy.Graph == NeighbourGraphKind.Harary
+            ? SecAggPlus(participantCount, vectorLength, round, policy.Mode, policy.DropoutRate, policy.CorruptedFraction, securityBits: policy.EffectiveSecurityBits, correctnessBits: policy.EffectiveCorrectnessBits, maximizeThreshold: policy.MaximizeThreshold)
+            : Complete(participantCount, vectorLength, round, policy.Mode, policy.DropoutRate, policy.CorruptedFraction, maximizeThreshold: policy.MaximizeThreshold);
+    }
+
     /// <summary>Creates parameters for a complete graph (Bonawitz et al. CCS'17).</summary>
     /// <param name="participantCount">n, at least 2.</param>
     /// <param name="vectorLength">d, at least 1.</param>
@@ -113,7 +136,9 @@ public sealed class SecAggParameters
 
     /// <summary>
     /// Creates SecAgg+ parameters (Bell et al. CCS'20): a random Harary graph of the smallest degree k that
-    /// the analysis allows, or the complete graph when no sparser one does (small n).
+    /// the analysis allows, or the complete graph when no sparser one does (small n). In active mode the result is
+    /// always the complete graph with the active complete-graph thresholds: the server draws the graph seed and
+    /// orders the participants, so a malicious server could place colluders around a target (specs/protocol.md §2.3).
     /// </summary>
     /// <param name="participantCount">n, at least 2.</param>
     /// <param name="vectorLength">d, at least 1.</param>
@@ -121,7 +146,7 @@ public sealed class SecAggParameters
     /// <param name="mode">The adversary model.</param>
     /// <param name="dropoutRate">δ in [0, 1).</param>
     /// <param name="corruptedFraction">γ in [0, 1).</param>
-    /// <param name="degree">An override for k: even, at least the derived k, with the graph still connected whp.</param>
+    /// <param name="degree">An override for k: even, at least the derived k, with the graph still connected whp; in active mode only n − 1 or more.</param>
     /// <param name="threshold">An override for t, within the range the analysis allows for k.</param>
     /// <param name="securityBits">σ, from 20 to 128.</param>
     /// <param name="correctnessBits">η, from 5 to 64.</param>
@@ -164,7 +189,20 @@ public sealed class SecAggParameters
                 nameof(corruptedFraction));
         }
 
-        (int Degree, int Threshold)? derived = GraphParameterAnalysis.FindHarary(n, corruptedFraction, dropoutRate, active, securityBits, correctnessBits);
+        if (active)
+        {
+            if (degree is int sparse && sparse < n - 1)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(degree),
+                    sparse,
+                    $"Rule P9: active mode uses the complete graph (k = n − 1 = {n - 1}): the server draws the graph seed and orders the participants, so a sparse graph would let a malicious server choose a client's neighbours.");
+            }
+
+            return Complete(n, vectorLength, round, mode, dropoutRate, corruptedFraction, threshold, maximizeThreshold);
+        }
+
+        (int Degree, int Threshold)? derived = GraphParameterAnalysis.FindHarary(n, corruptedFraction, dropoutRate, active: false, securityBits, correctnessBits);
         if (derived is null || (degree is int wanted && wanted >= n - 1))
         {
             // No sparse graph is safe for this n (or the caller asked for all n − 1 neighbours).
@@ -185,7 +223,7 @@ public sealed class SecAggParameters
                 $"Rule P5: with degree k = {k} the honest surviving clients are not connected with probability 1 − 2^−{securityBits} (Bell et al. CCS'20); the smallest safe degree is {derived.Value.Degree}.");
         }
 
-        int minimum = GraphParameterAnalysis.MinimumThreshold(n, k, corruptedFraction, active, securityBits);
+        int minimum = GraphParameterAnalysis.MinimumThreshold(n, k, corruptedFraction, active: false, securityBits);
         int maximum = GraphParameterAnalysis.MaximumThreshold(n, k, dropoutRate, correctnessBits);
         if (minimum > maximum)
         {
@@ -208,7 +246,7 @@ public sealed class SecAggParameters
     {
         // Bonawitz et al. CCS'17 §6: t > ⌊γn⌋ colluding clients (semi-honest); 2t > k + ⌊γn⌋ (active), so that the
         // server cannot collect t shares of both of one honest client's secrets.
-        int corrupted = (int)GraphParameterAnalysis.CorruptedCount(n, corruptedFraction);
+        int corrupted = GraphParameterAnalysis.CorruptedCount(n, corruptedFraction);
         int k = n - 1;
         int minimum = mode == SecAggMode.Active ? ((k + corrupted) / 2) + 1 : corrupted + 1;
         return Math.Max(minimum, Math.Min(2, k));
@@ -216,8 +254,9 @@ public sealed class SecAggParameters
 
     private static int CompleteMaximumThreshold(int n, double dropoutRate)
     {
-        // Every client keeps at least ⌈(1 − δ)n⌉ − 1 live neighbours when at most ⌊δn⌋ drop.
-        return Math.Max(1, (int)Math.Ceiling((1 - dropoutRate) * n) - 1);
+        // Every client keeps at least S − 1 live neighbours when at most n − S drop, S = ⌈((1 − δ) − 10^−14)·n⌉;
+        // the guard keeps binary64 rounding from adding a survivor: (1 − 0.7)·10 = 3.0000000000000004.
+        return Math.Max(1, GraphParameterAnalysis.SurvivorCount(n, dropoutRate) - 1);
     }
 
     private static void ValidateThreshold(int threshold, int k, int minimum, int maximum, string graph)

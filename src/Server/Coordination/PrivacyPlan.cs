@@ -29,9 +29,16 @@ internal static class PrivacyPlan
 
     public static long NoiseBound(double clientSigma) => clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma);
 
+    /// <summary>
+    /// τ, d and Δ₁/Δ₂ every round of the session is accounted with: τ at the smallest σ_client a round may carry and the
+    /// session's most clients, which bounds every round's τ (specs/privacy.md §3); the SDK bounds it per round the same way.
+    /// </summary>
+    public static DdgDiscreteness Discreteness(SessionDefinition definition) =>
+        DistributedNoise.Discreteness(Sensitivity(definition), definition.ModelLength, definition.MaximumClients);
+
     /// <summary>ε after <paramref name="completedRounds"/> released models; 0 without DP.</summary>
     public static double EpsilonAfter(SessionDefinition definition, int completedRounds) =>
         definition.Privacy.Mode == DpModeKind.None || completedRounds == 0
             ? 0
-            : RdpAccountant.Epsilon(SamplingRate(definition), definition.Privacy.NoiseMultiplier, completedRounds, definition.Privacy.Delta);
+            : DdgAccountant.Epsilon(new DdgRound(SamplingRate(definition), definition.Privacy.NoiseMultiplier, Discreteness(definition)), completedRounds, definition.Privacy.Delta);
 }

@@ -37,6 +37,10 @@ internal static partial class SessionRequestValidator
         SecAggSettings secAgg = request.SecAgg ?? new SecAggSettings();
         Check(secAgg.Mode != Protocol.V1.SecAggMode.Unspecified, "sec_agg.mode", "is required: SEMI_HONEST or ACTIVE.");
         Check(secAgg.Graph != Protocol.V1.NeighbourGraphKind.Unspecified, "sec_agg.graph", "is required: COMPLETE or HARARY.");
+        Check(
+            !(secAgg.Mode == Protocol.V1.SecAggMode.Active && secAgg.Graph == Protocol.V1.NeighbourGraphKind.Harary),
+            "sec_agg.graph",
+            "must be COMPLETE in ACTIVE mode: the server draws the SecAgg+ graph seed and orders the participants, so a malicious server could surround a bank with colluders in a sparse graph (specs/protocol.md §2.3).");
         Check(secAgg.DropoutRate is >= 0 and < 1, "sec_agg.dropout_rate", "must be in [0, 1).");
         Check(secAgg.CorruptedFraction is >= 0 and < 1, "sec_agg.corrupted_fraction", "must be in [0, 1).");
         int securityBits = secAgg.SecurityBits == 0 ? SecAggParameters.DefaultSecurityBits : (int)secAgg.SecurityBits;
@@ -108,7 +112,7 @@ internal static partial class SessionRequestValidator
         {
             try
             {
-                double sigma = PrivacyPlan.SamplingRate(definition) == 0 ? 0 : Crypto.Privacy.RdpAccountant.CalibrateNoise(PrivacyPlan.SamplingRate(definition), definition.TotalRounds, privacy.EpsilonBudget, privacy.Delta);
+                double sigma = PrivacyPlan.SamplingRate(definition) == 0 ? 0 : Crypto.Privacy.DdgAccountant.CalibrateNoise(PrivacyPlan.SamplingRate(definition), PrivacyPlan.Discreteness(definition), definition.TotalRounds, privacy.EpsilonBudget, privacy.Delta);
                 definition = definition with { Privacy = definition.Privacy with { NoiseMultiplier = sigma } };
             }
             catch (ArgumentOutOfRangeException ex)
@@ -142,7 +146,7 @@ internal static partial class SessionRequestValidator
             {
                 int threshold = TrainingCoordinator.CreateParameters(definition, clients, probe).Threshold;
                 double clientSigma = PrivacyPlan.ClientSigma(definition, clients, threshold);
-                if (definition.Privacy.Mode != DpModeKind.None && clientSigma is < Crypto.Privacy.DistributedNoise.MinimumClientSigma or > Crypto.Privacy.DiscreteGaussian.MaxSigma)
+                if (definition.Privacy.Mode != DpModeKind.None && !Crypto.Privacy.DistributedNoise.IsClientSigmaAllowed(clientSigma))
                 {
                     violations.Add(("training.quantization_scale", $"with {clients} clients each adds noise of σ = {clientSigma:G4} quantized units; it must be {Crypto.Privacy.DistributedNoise.MinimumClientSigma} to {Crypto.Privacy.DiscreteGaussian.MaxSigma}: change the scale or the noise multiplier."));
                 }

@@ -102,7 +102,7 @@ public sealed class SharePointProofTests
         byte[] privateKey = new byte[32];
         complainant.ExportPrivateKey(privateKey);
 
-        Assert.False(SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, complainant.PublicKey, twist, Round, 1, 2, new byte[Curve25519Points.EncodedSize], new byte[SharePointProof.ProofSize]));
+        Assert.False(SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, complainant.PublicKey, twist, Round, 1, 2, new byte[Curve25519Points.EncodedSize], new byte[SharePointProof.ProofSize], new SecureRandom()));
     }
 
     private static (byte[] Point, byte[] Proof) Prove(KeyAgreementKey prover, byte[] peerPublicKey, int dealerIndex, int complainantIndex)
@@ -111,7 +111,7 @@ public sealed class SharePointProofTests
         prover.ExportPrivateKey(privateKey);
         byte[] point = new byte[Curve25519Points.EncodedSize];
         byte[] proof = new byte[SharePointProof.ProofSize];
-        Assert.True(SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, prover.PublicKey, peerPublicKey, Round, dealerIndex, complainantIndex, point, proof));
+        Assert.True(SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, prover.PublicKey, peerPublicKey, Round, dealerIndex, complainantIndex, point, proof, new SecureRandom()));
         return (point, proof);
     }
 }

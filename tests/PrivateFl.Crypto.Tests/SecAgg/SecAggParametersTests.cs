@@ -19,11 +19,6 @@ public sealed class SecAggParametersTests
     [InlineData(1000, 0.33, 0.05, false, 78, 60)]
     [InlineData(1000, 0.0, 0.33, false, 38, 2)]
     [InlineData(10, 0.33, 0.33, false, 8, 4)]
-    [InlineData(100, 0.05, 0.05, true, 16, 11)]
-    [InlineData(1000, 0.05, 0.05, true, 52, 37)]
-    [InlineData(10_000, 0.05, 0.05, true, 62, 44)]
-    [InlineData(1000, 0.33, 0.05, true, 132, 109)]
-    [InlineData(1000, 0.0, 0.33, true, 228, 115)]
     public void SecAggPlus_PublishedSettings_DeriveTheReferenceDegreeAndThreshold(int n, double corrupted, double dropout, bool active, int degree, int threshold)
     {
         SecAggParameters parameters = SecAggParameters.SecAggPlus(n, 10, Round, active ? SecAggMode.Active : SecAggMode.SemiHonest, dropout, corrupted);
@@ -31,6 +26,31 @@ public sealed class SecAggParametersTests
         Assert.Equal(NeighbourGraphKind.Harary, parameters.GraphKind);
         Assert.Equal(degree, parameters.Degree);
         Assert.Equal(threshold, parameters.Threshold);
+    }
+
+    // Issue 9 §2: these active settings used to give the reference's sparse (k, t) (still pinned for the analysis in
+    // GraphParameterFinderReferenceTests); active mode now always takes the complete graph, t = ⌊(n − 1 + C)/2⌋ + 1.
+    [Theory]
+    [InlineData(100, 0.05, 0.05, 5)]
+    [InlineData(1000, 0.05, 0.05, 50)]
+    [InlineData(10_000, 0.05, 0.05, 500)]
+    [InlineData(1000, 0.33, 0.05, 330)]
+    [InlineData(1000, 0.0, 0.33, 0)]
+    public void SecAggPlus_ActiveMode_GivesTheCompleteGraphWithTheActiveThreshold(int n, double corrupted, double dropout, int corruptedCount)
+    {
+        SecAggParameters parameters = SecAggParameters.SecAggPlus(n, 10, Round, SecAggMode.Active, dropout, corrupted);
+
+        Assert.Equal(NeighbourGraphKind.Complete, parameters.GraphKind);
+        Assert.Equal(n - 1, parameters.Degree);
+        Assert.Equal(((n - 1 + corruptedCount) / 2) + 1, parameters.Threshold);
+    }
+
+    [Fact]
+    public void SecAggPlus_ActiveModeWithSparseDegree_RefusedNamingRuleP9()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>("degree", () => SecAggParameters.SecAggPlus(1000, 10, Round, SecAggMode.Active, 0.05, 0.05, degree: 52));
+
+        Assert.Contains("Rule P9", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
