@@ -62,7 +62,7 @@ public sealed class KeySubstitutionAttackTests
         AdvertisedKeys forged = own with
         {
             MaskPublicKey = copied,
-            Signature = mode == SecAggMode.Active ? harness.IdentityKey(2).Sign(ProtocolEncoding.AdvertisePayload(harness.Parameters.Round, 2, own.CipherPublicKey.Span, copied)) : [],
+            Signature = mode == SecAggMode.Active ? harness.IdentityKey(2).Sign(ProtocolEncoding.AdvertisePayload(harness.Parameters.Round, 2, own.CipherPublicKey.Span, copied, own.SelfMaskCommitment.Span)) : [],
         };
 
         var ex = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(forged));

@@ -51,7 +51,7 @@ internal static class KeySubstitutionCoalition
                 byte[] maskKey = SubstituteKey(kind, advertised[victim].MaskPublicKey.Span, victim, scenario, coalitionKeys, corrupted, smallOrderPick);
                 AdvertisedKeys original = advertised[corrupted];
                 byte[] signature = active
-                    ? harness.IdentityKey(corrupted).Sign(ProtocolEncoding.AdvertisePayload(parameters.Round, corrupted, original.CipherPublicKey.Span, maskKey))
+                    ? harness.IdentityKey(corrupted).Sign(ProtocolEncoding.AdvertisePayload(parameters.Round, corrupted, original.CipherPublicKey.Span, maskKey, original.SelfMaskCommitment.Span))
                     : [];
                 substituted[corrupted] = original with { MaskPublicKey = maskKey, Signature = signature };
             }
