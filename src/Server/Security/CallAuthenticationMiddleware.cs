@@ -108,9 +108,9 @@ internal sealed partial class CallAuthenticationMiddleware(
         }
 
         EnrolledClient? client = store.FindClient(clientId);
-        if (client is null || client.Revoked)
+        if (client is null || client.Revoked || client.Suspended)
         {
-            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : "revoked");
+            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : "suspended for repeated protocol violations");
             await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
             return;
         }
