@@ -267,4 +267,19 @@ public sealed class CallHardeningTests
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(Directory.GetFiles(ledgerDirectory).Single()));
         Assert.All(new[] { server.DatabasePath + "-wal", server.DatabasePath + "-shm" }.Where(File.Exists), f => Assert.Equal(OwnerOnly, File.GetUnixFileMode(f)));
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task OwnerOnlyFile_KeyFileOverAnOldWorldReadableOne_WrittenOwnerOnly()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"privatefl-key-{Guid.NewGuid():n}.key");
+        await File.WriteAllTextAsync(path, "old");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await OwnerOnlyFile.WriteAllTextAsync(path, "secret", CancellationToken.None);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal("secret", await File.ReadAllTextAsync(path));
+        File.Delete(path);
+    }
 }

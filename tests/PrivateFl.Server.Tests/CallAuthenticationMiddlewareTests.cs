@@ -95,6 +95,22 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_DatabaseUnreadable_InternalWithStorageFailedNotAnHttp500()
+    {
+        // A folder where the database file should be: every lookup fails inside SQLite.
+        var broken = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = Path.GetTempPath() }));
+        var body = new UnreadableStream();
+        DefaultHttpContext context = Context(body);
+        Headers(context, "bank-1", _time.GetUtcNow().ToUnixTimeMilliseconds(), _key, []);
+
+        await Middleware(store: broken).InvokeAsync(context);
+
+        Assert.Equal("13", context.Response.Headers["grpc-status"].ToString());
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.False(body.WasRead);
+    }
+
+    [Fact]
     public void TryEnter_PerClientAndTotalLimits_RefusedWithTheirReasonsAndFreedOnExit()
     {
         var options = new ServerOptions { MaxConcurrentCallsPerClient = 2, MaxConcurrentCalls = 3 };
@@ -184,12 +200,12 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
         }
     }
 
-    private CallAuthenticationMiddleware Middleware(RequestDelegate? next = null) =>
+    private CallAuthenticationMiddleware Middleware(RequestDelegate? next = null, IFederationStore? store = null) =>
         new(
             next ?? (_ => { Interlocked.Increment(ref _nextCalls); return Task.CompletedTask; }),
-            _store,
+            store ?? _store,
             Microsoft.Extensions.Options.Options.Create(_options),
-            new ReplayCache(_store, _time),
+            new ReplayCache(store ?? _store, _time),
             _limiter,
             _time,
             NullLogger<CallAuthenticationMiddleware>.Instance);
