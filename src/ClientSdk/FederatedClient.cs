@@ -87,6 +87,8 @@ public sealed partial class FederatedClient : IDisposable
     /// <returns>The session.</returns>
     /// <exception cref="SessionEndedException">The session does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
+    /// <exception cref="ServerErrorException">The server failed or refused the call.</exception>
     public async Task<TrainingSessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
@@ -221,6 +223,8 @@ public sealed partial class FederatedClient : IDisposable
     /// <returns>The model.</returns>
     /// <exception cref="SessionEndedException">The session or version does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
+    /// <exception cref="ServerErrorException">The server failed or refused the call.</exception>
     public async Task<GlobalModel> GetGlobalModelAsync(string sessionId, long version = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);

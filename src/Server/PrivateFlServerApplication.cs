@@ -52,6 +52,7 @@ public static class PrivateFlServerApplication
             kestrel.ListenAnyIP(port, Listen);
         }
 
-        kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes;
+        // One gRPC message and its 5-byte prefix.
+        kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes + 5L;
     }
 }

@@ -50,14 +50,27 @@ public sealed class AnnouncementValidatorTests
     }
 
     [Fact]
-    public void Validate_ActiveRoundWithSparseGraph_RefusedNamingTheCompleteGraph()
+    public void Validate_ActiveRoundWithSparseHararyGraph_RefusedNamingTheCompleteGraph()
     {
+        // A Harary degree the server could have derived before issue 9 (n = 3 admits only k = 2 = n − 1, so k = 1 here).
         using var key = SigningKey.Generate();
         RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active, NeighbourGraphKind.Harary);
+        announcement.Degree = 1;
 
         var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
 
         Assert.Contains("active rounds use the complete graph", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ActiveRoundOfAStoredHararySession_RunsOnTheCompleteGraph()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active, NeighbourGraphKind.Harary);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36);
+
+        Assert.Equal(PrivateFl.Crypto.SecAgg.NeighbourGraphKind.Complete, parameters.GraphKind);
     }
 
     [Fact]

@@ -20,6 +20,8 @@ public sealed class RequestLimitTests(HostileHost host) : IClassFixture<HostileH
         { "/fl_predict", """{"age":30,"sex":"male","job":2,"housing":"own","credit":1000,"credit_amount":2000,"duration":12,"purpose":"car"}""", "credit" },
         { "/fl_predict", """{"age":30,"Age":31}""", "Age" },
         { "/fl_predict", """{"sex":"\udc00"}""", "sex" },
+        { "/fl_predict", """{"\ud800":"x"}""", "body" },
+        { "/fl_train", """{"addr":"a.csv","x":[[[[[1]]]]]}""", "body" },
     };
 
     [Theory]

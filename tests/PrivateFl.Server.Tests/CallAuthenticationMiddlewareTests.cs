@@ -79,6 +79,37 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_BufferedBytesBudgetSpent_ResourceExhaustedAndNothingHeld()
+    {
+        byte[] message = Convert.FromHexString("1000");
+        Assert.True(_limiter.TryReserveBytes(_options.MaxBufferedRequestBytes));
+        DefaultHttpContext context = Context(new MemoryStream(Frame(message)));
+        Headers(context, "bank-1", _time.GetUtcNow().ToUnixTimeMilliseconds(), _key, message);
+
+        await Middleware().InvokeAsync(context);
+
+        Assert.Equal("8", context.Response.Headers["grpc-status"].ToString());
+        Assert.Equal(0, _nextCalls);
+        Assert.Equal(0, _limiter.Calls);
+        Assert.Equal(_options.MaxBufferedRequestBytes, _limiter.BufferedBytes);
+    }
+
+    [Fact]
+    public void TryEnter_PerClientAndTotalLimits_RefusedWithTheirReasonsAndFreedOnExit()
+    {
+        var options = new ServerOptions { MaxConcurrentCallsPerClient = 2, MaxConcurrentCalls = 3 };
+        var limiter = new CallLimiter(Microsoft.Extensions.Options.Options.Create(options));
+
+        string?[] first = [limiter.TryEnter("a"), limiter.TryEnter("a"), limiter.TryEnter("a"), limiter.TryEnter("b"), limiter.TryEnter("c")];
+        limiter.Exit("a");
+        string? afterExit = limiter.TryEnter("c");
+
+        Assert.Equal(new[] { null, null, CallRefusals.ClientBusy, null, CallRefusals.ServerBusy }, first.AsEnumerable());
+        Assert.Null(afterExit);
+        Assert.Equal(3, limiter.Calls);
+    }
+
+    [Fact]
     public async Task Invoke_MessageLargerThanTheLimit_RefusedAfterReadingOnlyThePrefix()
     {
         byte[] prefix = new byte[5];

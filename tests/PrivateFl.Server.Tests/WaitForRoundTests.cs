@@ -14,9 +14,7 @@ public sealed class WaitForRoundTests
         using var fixture = new CoordinatorFixture(clients: 3);
         Task<RoundTicket> first = fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None);
 
-        Task<RoundTicket> second = fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None);
-
-        var refused = await Assert.ThrowsAsync<CoordinatorException>(() => second);
+        var refused = await Assert.ThrowsAsync<CoordinatorException>(async () => await fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None));
         Assert.Equal((CoordinatorErrorKind.AlreadyWaiting, ErrorReasons.WaitAlreadyPending), (refused.Kind, refused.Reason));
         Assert.False(first.IsCompleted);
     }

@@ -649,7 +649,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is refused: {ex.Message}", ex);
         }
     }
 
@@ -661,7 +661,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is refused: {ex.Message}", ex);
         }
     }
 

@@ -88,7 +88,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             {
                 // Refused rather than replacing the first: two waits of one bank would otherwise cancel each other
                 // with an imprecise status. The first one's cancellation removes it, so a retry then succeeds.
-                throw new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending };
+                return Task.FromException<RoundTicket>(new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending });
             }
 
             waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);

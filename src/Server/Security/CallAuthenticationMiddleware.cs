@@ -161,58 +161,81 @@ internal sealed partial class CallAuthenticationMiddleware(
         ServerOptions limits = options.Value;
         PipeReader body = context.Request.BodyReader;
         CancellationToken aborted = context.RequestAborted;
-        ReadResult read = await body.ReadAtLeastAsync(FramePrefixSize, aborted).ConfigureAwait(false);
-        ReadOnlySequence<byte> buffer = read.Buffer;
-        if (buffer.Length < FramePrefixSize)
-        {
-            body.AdvanceTo(buffer.Start, buffer.End);
-            await RefuseAsync(context, Code.InvalidArgument, CallRefusals.MalformedMessage, $"The request body holds {buffer.Length} bytes; a gRPC message needs a 5-byte prefix.", Field("request", "is missing or truncated.")).ConfigureAwait(false);
-            return;
-        }
-
-        Span<byte> prefix = stackalloc byte[FramePrefixSize];
-        buffer.Slice(0, FramePrefixSize).CopyTo(prefix);
-        body.AdvanceTo(buffer.Start, buffer.End);
-        if (prefix[0] != 0)
-        {
-            // Decompression would let a few kilobytes on the wire become MaxMessageBytes in memory for anyone.
-            await RefuseAsync(context, Code.Unimplemented, CallRefusals.Compressed, "Compressed requests are not accepted; send the message uncompressed.").ConfigureAwait(false);
-            return;
-        }
-
-        uint length = BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
-        if (length > (uint)limits.MaxMessageBytes)
-        {
-            await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.TooLarge, $"The request message has {length} bytes; the limit is ServerOptions:MaxMessageBytes = {limits.MaxMessageBytes}.").ConfigureAwait(false);
-            return;
-        }
-
-        long reserved = FramePrefixSize + (long)length;
-        if (!limiter.TryReserveBytes(reserved))
-        {
-            await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.ServerBusy, "The server holds its limit of request bytes (ServerOptions:MaxBufferedRequestBytes); retry later.").ConfigureAwait(false);
-            return;
-        }
-
-        byte[] bytes = new byte[reserved];
-        using var frame = new ReleasingBodyStream(bytes, () => limiter.ReleaseBytes(reserved));
+        ReadResult read;
+        ReadOnlySequence<byte> buffer;
+        uint length;
+        long reserved;
+        byte[] bytes;
+        ReleasingBodyStream? frame = null;
         long received = 0;
         bool extra = false;
-        while (true)
+        try
         {
-            read = await body.ReadAsync(aborted).ConfigureAwait(false);
+            read = await body.ReadAtLeastAsync(FramePrefixSize, aborted).ConfigureAwait(false);
             buffer = read.Buffer;
-            long take = Math.Min(buffer.Length, reserved - received);
-            buffer.Slice(0, take).CopyTo(bytes.AsSpan((int)received));
-            received += take;
-            extra |= buffer.Length > take;
-            body.AdvanceTo(buffer.End);
-            if (read.IsCompleted || extra)
+            if (buffer.Length < FramePrefixSize)
             {
-                break;
+                body.AdvanceTo(buffer.Start, buffer.End);
+                await RefuseAsync(context, Code.InvalidArgument, CallRefusals.MalformedMessage, $"The request body holds {buffer.Length} bytes; a gRPC message needs a 5-byte prefix.", Field("request", "is missing or truncated.")).ConfigureAwait(false);
+                return;
+            }
+
+            Span<byte> prefix = stackalloc byte[FramePrefixSize];
+            buffer.Slice(0, FramePrefixSize).CopyTo(prefix);
+            body.AdvanceTo(buffer.Start, buffer.End);
+            if (prefix[0] != 0)
+            {
+                // Decompression would let a few kilobytes on the wire become MaxMessageBytes in memory for anyone.
+                await RefuseAsync(context, Code.Unimplemented, CallRefusals.Compressed, "Compressed requests are not accepted; send the message uncompressed.").ConfigureAwait(false);
+                return;
+            }
+
+            length = BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
+            if (length > (uint)limits.MaxMessageBytes)
+            {
+                await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.TooLarge, $"The request message has {length} bytes; the limit is ServerOptions:MaxMessageBytes = {limits.MaxMessageBytes}.").ConfigureAwait(false);
+                return;
+            }
+
+            reserved = FramePrefixSize + (long)length;
+            if (!limiter.TryReserveBytes(reserved))
+            {
+                await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.ServerBusy, "The server holds its limit of request bytes (ServerOptions:MaxBufferedRequestBytes); retry later.").ConfigureAwait(false);
+                return;
+            }
+
+            bytes = GC.AllocateUninitializedArray<byte>((int)reserved);
+            frame = new ReleasingBodyStream(bytes, (int)reserved, () => limiter.ReleaseBytes(reserved));
+            while (true)
+            {
+                read = await body.ReadAsync(aborted).ConfigureAwait(false);
+                buffer = read.Buffer;
+                long take = Math.Min(buffer.Length, reserved - received);
+                buffer.Slice(0, take).CopyTo(bytes.AsSpan((int)received));
+                received += take;
+                extra |= buffer.Length > take;
+                body.AdvanceTo(buffer.End);
+                if (read.IsCompleted || extra)
+                {
+                    break;
+                }
             }
         }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body size, minimum data rate) while reading.
+            frame?.Release();
+            await RefuseAsync(context, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? Code.ResourceExhausted : Code.InvalidArgument, CallRefusals.MalformedMessage, "The request body could not be read: " + ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // The caller went away; there is no one to answer.
+            frame?.Release();
+            return;
+        }
 
+        using ReleasingBodyStream owned = frame;
         if (received != reserved || extra)
         {
             string problem = extra
@@ -222,7 +245,7 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        ReadOnlyMemory<byte> message = bytes.AsMemory(FramePrefixSize);
+        ReadOnlyMemory<byte> message = bytes.AsMemory(FramePrefixSize, (int)length);
         if (verify?.Invoke(message) is { } refusal)
         {
             await GrpcRefusalWriter.WriteAsync(context, refusal).ConfigureAwait(false);
@@ -235,7 +258,7 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        context.Request.Body = frame;
+        context.Request.Body = owned;
         context.Request.Headers.ContentLength = null;
         await next(context).ConfigureAwait(false);
     }

@@ -4,7 +4,7 @@ namespace PrivateFl.Server.Security;
 /// The buffered request frame handed on to gRPC. Returns its bytes to the <see cref="CallLimiter"/> budget once read
 /// to the end, so that a long poll does not hold the budget after its message was parsed.
 /// </summary>
-internal sealed class ReleasingBodyStream(byte[] frame, Action release) : MemoryStream(frame, 0, frame.Length, writable: false)
+internal sealed class ReleasingBodyStream(byte[] frame, int length, Action release) : MemoryStream(frame, 0, length, writable: false)
 {
     private int _released;
 

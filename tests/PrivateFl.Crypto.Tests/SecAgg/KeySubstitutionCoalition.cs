@@ -215,7 +215,7 @@ internal static class KeySubstitutionCoalition
             case KeySubstitution.BitFlip:
                 return X25519Encodings.FlipBit255(victimKey);
             case KeySubstitution.TorsionShift:
-                return X25519Encodings.TorsionShift(victimKey);
+                return X25519Encodings.TorsionTranslates(victimKey)[(smallOrderPick + corrupted) % 7];
             case KeySubstitution.SmallOrder:
                 return Convert.FromHexString(X25519Encodings.SmallOrder[(smallOrderPick + corrupted) % X25519Encodings.SmallOrder.Length]);
             case KeySubstitution.OtherRound:

@@ -16,6 +16,9 @@ internal sealed class ByteStreamRandom(byte[] stream) : IRandomSource
     /// <summary>Gets how many bytes have been consumed.</summary>
     public int Consumed => _position;
 
+    /// <summary>Gets each draw's offset and length, in order (a 64-bit word is an 8-byte draw).</summary>
+    public List<(int Offset, int Length)> Draws { get; } = [];
+
     /// <summary>Gets the consumed prefix of the stream.</summary>
     public byte[] ConsumedBytes => stream[.._position];
 
@@ -42,6 +45,7 @@ internal sealed class ByteStreamRandom(byte[] stream) : IRandomSource
         }
 
         stream.AsSpan(_position, destination.Length).CopyTo(destination);
+        Draws.Add((_position, destination.Length));
         _position += destination.Length;
     }
 

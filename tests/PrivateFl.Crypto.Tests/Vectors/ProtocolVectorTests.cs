@@ -19,9 +19,8 @@ public sealed class ProtocolVectorTests
 {
     private static readonly Lazy<JsonObject> File = new(() => VectorFile.Load(ProtocolVectors.FileName));
 
-    private static JsonObject Round => File.Value["round"]!.AsObject();
-
-    private static JsonObject Messages => Round["messages"]!.AsObject();
+    /// <summary>The whole-round vectors: "round" (active mode) and "round_semi_honest".</summary>
+    public static TheoryData<string> Rounds => new() { "round", "round_semi_honest" };
 
     [Fact]
     public void VectorFile_GeneratedFromCode_EqualsFile()
@@ -209,21 +208,24 @@ public sealed class ProtocolVectorTests
         }
     }
 
-    [Fact]
-    public void Round_ClientKeysAndPairs_EqualIndependentX25519AndHkdf()
+    [Theory]
+    [MemberData(nameof(Rounds))]
+    public void Round_ClientKeysAndPairs_EqualIndependentX25519AndHkdf(string roundName)
     {
-        JsonObject clients = Round["clients"]!.AsObject();
-        byte[] context = Independent.Context(Text(Round["session_id"]), Long(Round["round_number"]), Bytes(Round["graph_seed"]));
-        Assert.Equal(Text(Round["context"]), Hex(context));
+        JsonObject round = File.Value[roundName]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        JsonObject clients = round["clients"]!.AsObject();
+        byte[] context = Independent.Context(Text(round["session_id"]), Long(round["round_number"]), Bytes(round["graph_seed"]));
+        Assert.Equal(Text(round["context"]), Hex(context));
         foreach ((string key, JsonNode? client) in clients)
         {
-            AdvertisedKeys advertised = Message<AdvertisedKeys>(Messages["advertise_keys"]![key]);
+            AdvertisedKeys advertised = Message<AdvertisedKeys>(messages["advertise_keys"]![key]);
             Assert.Equal(Hex(Independent.X25519PublicKey(Bytes(client!["cipher_private_key"]))), Hex(advertised.CipherPublicKey.Span));
             Assert.Equal(Hex(Independent.X25519PublicKey(Bytes(client["mask_private_key"]))), Hex(advertised.MaskPublicKey.Span));
             Assert.Equal(Text(client["identity_public_key"]), Hex(Independent.Ed25519PublicKey(Bytes(client["identity_private_key"]))));
         }
 
-        foreach (JsonNode? pair in Round["pairs"]!.AsArray())
+        foreach (JsonNode? pair in round["pairs"]!.AsArray())
         {
             JsonNode u = clients[RoundVector.Key(Int(pair!["u"]))]!;
             JsonNode v = clients[RoundVector.Key(Int(pair["v"]))]!;
@@ -243,19 +245,22 @@ public sealed class ProtocolVectorTests
         }
     }
 
-    [Fact]
-    public void Round_Shares_EqualIndependentAesGcmOfTheSharePlaintext()
+    [Theory]
+    [MemberData(nameof(Rounds))]
+    public void Round_Shares_EqualIndependentAesGcmOfTheSharePlaintext(string roundName)
     {
-        byte[] context = Bytes(Round["context"]);
-        JsonObject clients = Round["clients"]!.AsObject();
+        JsonObject round = File.Value[roundName]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        byte[] context = Bytes(round["context"]);
+        JsonObject clients = round["clients"]!.AsObject();
         var received = new Dictionary<int, List<(int X, BigInteger[] B, BigInteger[] S)>>();
-        foreach (JsonNode? share in Round["shares"]!.AsArray())
+        foreach (JsonNode? share in round["shares"]!.AsArray())
         {
             int sender = Int(share!["sender"]);
             int recipient = Int(share["recipient"]);
             byte[] plaintext = Bytes(share["plaintext"]);
             byte[] associatedData = Bytes(share["associated_data"]);
-            JsonNode pair = Round["pairs"]!.AsArray().First(p => Int(p!["u"]) == Math.Min(sender, recipient) && Int(p!["v"]) == Math.Max(sender, recipient))!;
+            JsonNode pair = round["pairs"]!.AsArray().First(p => Int(p!["u"]) == Math.Min(sender, recipient) && Int(p!["v"]) == Math.Max(sender, recipient))!;
             (int xb, BigInteger[] b) = Independent.DecodeShare(Bytes(share["self_mask_seed_share"]));
             (int xs, BigInteger[] s) = Independent.DecodeShare(Bytes(share["mask_key_share"]));
 
@@ -273,7 +278,7 @@ public sealed class ProtocolVectorTests
             Assert.Equal(Hex([.. Independent.Framed("privatefl/v1/share-signature", context, (uint)sender, (uint)recipient), .. commitmentB, .. commitmentS, .. Bytes(share["message"])]), Text(share["signature_payload"]));
             Assert.Equal((recipient, recipient), (xb, xs));
             Assert.Equal(Text(share["message"]), Hex(Independent.AesGcmSeal(Bytes(share["share_key"]), Bytes(share["nonce"]), plaintext, associatedData)));
-            Assert.Contains(Message<ShareKeys>(Messages["share_keys"]![RoundVector.Key(sender)]).Shares, e => e.Recipient == recipient && Hex(e.Ciphertext.Span) == Text(share["message"]));
+            Assert.Contains(Message<ShareKeys>(messages["share_keys"]![RoundVector.Key(sender)]).Shares, e => e.Recipient == recipient && Hex(e.Ciphertext.Span) == Text(share["message"]));
             (received.TryGetValue(sender, out var list) ? list : received[sender] = []).Add((xb, b, s));
         }
 
@@ -288,12 +293,14 @@ public sealed class ProtocolVectorTests
     [Fact]
     public void Round_SignedStrings_AreFramedAndVerifyUnderTheIdentityKeys()
     {
-        byte[] context = Bytes(Round["context"]);
-        JsonObject clients = Round["clients"]!.AsObject();
-        foreach (JsonNode? entry in Round["signed_strings"]!["advertise"]!.AsArray())
+        JsonObject round = File.Value["round"]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        byte[] context = Bytes(round["context"]);
+        JsonObject clients = round["clients"]!.AsObject();
+        foreach (JsonNode? entry in round["signed_strings"]!["advertise"]!.AsArray())
         {
             int sender = Int(entry!["sender"]);
-            AdvertisedKeys advertised = Message<AdvertisedKeys>(Messages["advertise_keys"]![RoundVector.Key(sender)]);
+            AdvertisedKeys advertised = Message<AdvertisedKeys>(messages["advertise_keys"]![RoundVector.Key(sender)]);
             byte[] payload = [.. Independent.Framed("privatefl/v1/advertise", context, (uint)sender), .. advertised.CipherPublicKey.Span, .. advertised.MaskPublicKey.Span, .. advertised.SelfMaskCommitment.Span];
             byte[] commitment = SHA256.HashData([.. Independent.Framed("privatefl/v1/self-mask-commitment", context, (uint)sender), .. Bytes(clients[RoundVector.Key(sender)]!["self_mask_seed"])]);
             Assert.Equal(Hex(commitment), Hex(advertised.SelfMaskCommitment.Span));
@@ -302,24 +309,27 @@ public sealed class ProtocolVectorTests
             Assert.True(Independent.Ed25519Verify(Bytes(clients[RoundVector.Key(sender)]!["identity_public_key"]), payload, advertised.Signature.ToArray()));
         }
 
-        int[] survivors = Ints(Round["signed_strings"]!["consistency"]!["survivors"]);
+        int[] survivors = Ints(round["signed_strings"]!["consistency"]!["survivors"]);
         byte[] consistency = Independent.Framed("privatefl/v1/consistency", context, [(uint)survivors.Length, .. survivors.Select(s => (uint)s)]);
-        Assert.Equal(Text(Round["signed_strings"]!["consistency"]!["payload"]), Hex(consistency));
-        foreach (ConsistencySignature signature in Message<ConsistencyProof>(Messages["consistency_proof"]).Signatures)
+        Assert.Equal(Text(round["signed_strings"]!["consistency"]!["payload"]), Hex(consistency));
+        foreach (ConsistencySignature signature in Message<ConsistencyProof>(messages["consistency_proof"]).Signatures)
         {
             Assert.True(Independent.Ed25519Verify(Bytes(clients[RoundVector.Key(signature.Sender)]!["identity_public_key"]), consistency, signature.Signature.ToArray()));
         }
     }
 
-    [Fact]
-    public void Round_MaskedInputsAndSum_EqualIndependentMasking()
+    [Theory]
+    [MemberData(nameof(Rounds))]
+    public void Round_MaskedInputsAndSum_EqualIndependentMasking(string roundName)
     {
-        JsonObject clients = Round["clients"]!.AsObject();
-        int d = Int(Round["vector_length"]);
-        int dropped = Int(Round["dropped_after_share_keys"]);
-        JsonArray pairs = Round["pairs"]!.AsArray();
+        JsonObject round = File.Value[roundName]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        JsonObject clients = round["clients"]!.AsObject();
+        int d = Int(round["vector_length"]);
+        int dropped = Int(round["dropped_after_share_keys"]);
+        JsonArray pairs = round["pairs"]!.AsArray();
         uint[] unmasked = new uint[d];
-        foreach ((string key, JsonNode? node) in Messages["masked_inputs"]!.AsObject())
+        foreach ((string key, JsonNode? node) in messages["masked_inputs"]!.AsObject())
         {
             int u = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
             uint[] y = Words(clients[key]!["input"]);
@@ -338,91 +348,112 @@ public sealed class ProtocolVectorTests
         }
 
         uint[] plain = new uint[d];
-        foreach (int u in Ints(Messages["survivor_list"]!["survivors"]))
+        foreach (int u in Ints(messages["survivor_list"]!["survivors"]))
         {
             Add(plain, Words(clients[RoundVector.Key(u)]!["input"]), 1);
         }
 
-        Assert.Equal(plain, Words(Round["expected_sum"]));
+        Assert.Equal(plain, Words(round["expected_sum"]));
         Assert.Equal(plain, unmasked);
-        Assert.Equal(plain, Words(Messages["result"]!["sum"]));
+        Assert.Equal(plain, Words(messages["result"]!["sum"]));
     }
 
-    [Fact]
-    public void Round_KeyDirectories_ListEveryOtherAdvertiserButNeverTheRecipient()
+    [Theory]
+    [MemberData(nameof(Rounds))]
+    public void Round_KeyDirectories_ListEveryOtherAdvertiserButNeverTheRecipient(string roundName)
     {
-        foreach ((string key, JsonNode? node) in Messages["key_directories"]!.AsObject())
+        JsonObject round = File.Value[roundName]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        foreach ((string key, JsonNode? node) in messages["key_directories"]!.AsObject())
         {
             int recipient = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
             int[] listed = [.. Message<KeyDirectory>(node).Entries.Select(e => e.Sender)];
 
-            Assert.Equal(Enumerable.Range(1, Int(Round["participant_count"])).Where(u => u != recipient), listed);
+            Assert.Equal(Enumerable.Range(1, Int(round["participant_count"])).Where(u => u != recipient), listed);
         }
     }
 
-    [Fact]
-    public void Round_ServerReplay_ReproducesEveryServerMessage()
+    [Theory]
+    [MemberData(nameof(Rounds))]
+    public void Round_ServerReplay_ReproducesEveryServerMessage(string roundName)
     {
-        SecAggParameters parameters = RoundVector.Parameters();
-        var server = new AggregationRound(parameters, RoundVector.IdentityPublicKeys());
-        Assert.Equal((Int(Round["threshold"]), Int(Round["degree"])), (parameters.Threshold, parameters.Degree));
+        JsonObject round = File.Value[roundName]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        SecAggMode mode = Text(round["mode"]) == "active" ? SecAggMode.Active : SecAggMode.SemiHonest;
+        SecAggParameters parameters = RoundVector.Parameters(mode);
+        var server = new AggregationRound(parameters, mode == SecAggMode.Active ? RoundVector.IdentityPublicKeys() : null);
+        Assert.Equal((Int(round["threshold"]), Int(round["degree"])), (parameters.Threshold, parameters.Degree));
 
-        foreach ((string _, JsonNode? message) in Messages["advertise_keys"]!.AsObject())
+        foreach ((string _, JsonNode? message) in messages["advertise_keys"]!.AsObject())
         {
             server.AcceptAdvertiseKeys(Message<AdvertisedKeys>(message));
         }
 
-        AssertSame(Messages["key_directories"], ByClient(server.CloseAdvertiseKeys()));
-        foreach ((string _, JsonNode? message) in Messages["share_keys"]!.AsObject())
+        AssertSame(messages["key_directories"], ByClient(server.CloseAdvertiseKeys()));
+        foreach ((string _, JsonNode? message) in messages["share_keys"]!.AsObject())
         {
             server.AcceptShareKeys(Message<ShareKeys>(message));
         }
 
-        AssertSame(Messages["share_deliveries"], ByClient(server.CloseShareKeys()));
-        foreach ((string _, JsonNode? message) in Messages["masked_inputs"]!.AsObject())
+        AssertSame(messages["share_deliveries"], ByClient(server.CloseShareKeys()));
+        foreach ((string _, JsonNode? message) in messages["masked_inputs"]!.AsObject())
         {
             server.AcceptMaskedInput(Message<MaskedInput>(message));
         }
 
-        AssertSame(Messages["survivor_list"], Message(server.CloseMaskedInput()));
-        foreach ((string _, JsonNode? message) in Messages["consistency_signatures"]!.AsObject())
+        AssertSame(messages["survivor_list"], Message(server.CloseMaskedInput()));
+        if (mode == SecAggMode.Active)
         {
-            server.AcceptConsistencySignature(Message<ConsistencySignature>(message));
-        }
+            foreach ((string _, JsonNode? message) in messages["consistency_signatures"]!.AsObject())
+            {
+                server.AcceptConsistencySignature(Message<ConsistencySignature>(message));
+            }
 
-        AssertSame(Messages["consistency_proof"], Message(server.CloseConsistencyCheck()));
-        foreach ((string _, JsonNode? message) in Messages["unmask_shares"]!.AsObject())
+            AssertSame(messages["consistency_proof"], Message(server.CloseConsistencyCheck()));
+        }
+        foreach ((string _, JsonNode? message) in messages["unmask_shares"]!.AsObject())
         {
             server.AcceptUnmask(Message<UnmaskShares>(message));
         }
 
-        AssertSame(Messages["result"], Message(server.CloseUnmask()));
+        AssertSame(messages["result"], Message(server.CloseUnmask()));
     }
 
-    [Fact]
-    public void Round_ClientReplay_ReproducesEveryClientMessageFromTheRecordedRandomness()
+    [Theory]
+    [MemberData(nameof(Rounds))]
+    public void Round_ClientReplay_ReproducesEveryClientMessageFromTheRecordedRandomness(string roundName)
     {
-        SecAggParameters parameters = RoundVector.Parameters();
+        JsonObject round = File.Value[roundName]!.AsObject();
+        JsonObject messages = round["messages"]!.AsObject();
+        bool active = Text(round["mode"]) == "active";
+        SecAggParameters parameters = RoundVector.Parameters(active ? SecAggMode.Active : SecAggMode.SemiHonest);
         Dictionary<int, ReadOnlyMemory<byte>> identityPublicKeys = RoundVector.IdentityPublicKeys();
-        int dropped = Int(Round["dropped_after_share_keys"]);
-        foreach ((string key, JsonNode? client) in Round["clients"]!.AsObject())
+        int dropped = Int(round["dropped_after_share_keys"]);
+        foreach ((string key, JsonNode? client) in round["clients"]!.AsObject())
         {
             int u = int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
             var random = new ByteStreamRandom(Bytes(client!["random_bytes"]));
             using SigningKey identity = SigningKey.Import(Bytes(client["identity_private_key"]));
-            using var session = new ClientSession(parameters, u, identity, identityPublicKeys, random);
+            using var session = new ClientSession(parameters, u, active ? identity : null, active ? identityPublicKeys : null, random);
 
-            AssertSame(Messages["advertise_keys"]![key], Message(session.AdvertiseKeys()));
-            AssertSame(Messages["share_keys"]![key], Message(session.ShareKeys(Message<KeyDirectory>(Messages["key_directories"]![key]))));
+            AssertSame(messages["advertise_keys"]![key], Message(session.AdvertiseKeys()));
+            AssertSame(messages["share_keys"]![key], Message(session.ShareKeys(Message<KeyDirectory>(messages["key_directories"]![key]))));
             if (u == dropped)
             {
                 Assert.Equal(Bytes(client["random_bytes"]).Length, random.Consumed);
                 continue;
             }
 
-            AssertSame(Messages["masked_inputs"]![key], Message(session.MaskInput(Message<ShareDelivery>(Messages["share_deliveries"]![key]), Words(client["input"]))));
-            AssertSame(Messages["consistency_signatures"]![key], Message(session.ConsistencyCheck(Message<SurvivorList>(Messages["survivor_list"]))));
-            AssertSame(Messages["unmask_shares"]![key], Message(session.Unmask(Message<ConsistencyProof>(Messages["consistency_proof"]))));
+            AssertSame(messages["masked_inputs"]![key], Message(session.MaskInput(Message<ShareDelivery>(messages["share_deliveries"]![key]), Words(client["input"]))));
+            if (active)
+            {
+                AssertSame(messages["consistency_signatures"]![key], Message(session.ConsistencyCheck(Message<SurvivorList>(messages["survivor_list"]))));
+                AssertSame(messages["unmask_shares"]![key], Message(session.Unmask(Message<ConsistencyProof>(messages["consistency_proof"]))));
+            }
+            else
+            {
+                AssertSame(messages["unmask_shares"]![key], Message(session.Unmask(Message<SurvivorList>(messages["survivor_list"]))));
+            }
 
             // A survivor also draws at unmasking: the proof nonce of its pair point with the dropped bank.
             Assert.Equal(Bytes(client["random_bytes"]).Length, random.Consumed);

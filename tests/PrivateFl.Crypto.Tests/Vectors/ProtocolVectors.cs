@@ -28,7 +28,8 @@ internal static class ProtocolVectors
         ["shamir"] = ShamirVectors(),
         ["graph"] = Graphs(),
         ["quantization"] = Quantization(),
-        ["round"] = RoundVector.Generate(),
+        ["round"] = RoundVector.Generate(SecAggMode.Active),
+        ["round_semi_honest"] = RoundVector.Generate(SecAggMode.SemiHonest),
     };
 
     private static JsonArray Hkdf()

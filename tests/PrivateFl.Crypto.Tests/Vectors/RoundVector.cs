@@ -9,8 +9,8 @@ using static PrivateFl.Crypto.Tests.Vectors.VectorJson;
 namespace PrivateFl.Crypto.Tests.Vectors;
 
 /// <summary>
-/// The whole-round golden vector: n = 4 banks, d = 6, complete graph, active mode, bank 4 drops out after
-/// ShareKeys. Every bank's randomness is a fixed byte stream and its identity key a fixed seed, so the real
+/// The whole-round golden vectors: n = 4 banks, d = 6, complete graph, active or semi-honest mode, bank 4 drops out
+/// after ShareKeys. Every bank's randomness is a fixed byte stream and its identity key a fixed seed, so the real
 /// <see cref="ClientSession"/> and <see cref="AggregationRound"/> produce the same transcript on every run.
 /// </summary>
 internal static class RoundVector
@@ -23,8 +23,8 @@ internal static class RoundVector
 
     public static readonly byte[] GraphSeed = SHA256.HashData("privatefl/vectors/graph-seed"u8);
 
-    public static SecAggParameters Parameters() =>
-        SecAggParameters.Complete(ClientCount, VectorLength, new RoundIdentity(SessionId, RoundNumber, GraphSeed), SecAggMode.Active, dropoutRate: 0.25, corruptedFraction: 0);
+    public static SecAggParameters Parameters(SecAggMode mode) =>
+        SecAggParameters.Complete(ClientCount, VectorLength, new RoundIdentity(SessionId, RoundNumber, GraphSeed), mode, dropoutRate: 0.25, corruptedFraction: 0);
 
     public static byte[] IdentitySeed(int client) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes($"privatefl/vectors/identity/{client}"));
 
@@ -45,14 +45,15 @@ internal static class RoundVector
     }
 
     /// <summary>Runs the round with fresh deterministic streams and records everything.</summary>
-    public static JsonObject Generate()
+    public static JsonObject Generate(SecAggMode mode)
     {
-        SecAggParameters parameters = Parameters();
+        bool active = mode == SecAggMode.Active;
+        SecAggParameters parameters = Parameters(mode);
         Dictionary<int, ReadOnlyMemory<byte>> identityPublicKeys = IdentityPublicKeys();
         SigningKey[] identityKeys = [.. Enumerable.Range(1, ClientCount).Select(u => SigningKey.Import(IdentitySeed(u)))];
         ByteStreamRandom[] randoms = [.. Enumerable.Range(1, ClientCount).Select(u => ByteStreamRandom.FromLabel($"privatefl/vectors/client-randomness/{u}"))];
-        ClientSession[] clients = [.. Enumerable.Range(1, ClientCount).Select(u => new ClientSession(parameters, u, identityKeys[u - 1], identityPublicKeys, randoms[u - 1]))];
-        var server = new AggregationRound(parameters, identityPublicKeys);
+        ClientSession[] clients = [.. Enumerable.Range(1, ClientCount).Select(u => new ClientSession(parameters, u, active ? identityKeys[u - 1] : null, active ? identityPublicKeys : null, randoms[u - 1]))];
+        var server = new AggregationRound(parameters, active ? identityPublicKeys : null);
         var messages = new JsonObject();
         var randomAfterAdvertise = new int[ClientCount];
         var randomAfterShare = new int[ClientCount];
@@ -96,34 +97,51 @@ internal static class RoundVector
             messages["masked_inputs"] = masked;
             messages["survivor_list"] = Message(survivors);
 
-            var signatures = new JsonObject();
-            foreach (int u in survivors.Survivors)
-            {
-                ConsistencySignature message = clients[u - 1].ConsistencyCheck(survivors);
-                signatures[Key(u)] = Message(message);
-                server.AcceptConsistencySignature(message);
-            }
-
-            ConsistencyProof proof = server.CloseConsistencyCheck();
-            messages["consistency_signatures"] = signatures;
-            messages["consistency_proof"] = Message(proof);
-
             var unmask = new JsonObject();
-            foreach (int u in survivors.Survivors)
+            if (active)
             {
-                UnmaskShares message = clients[u - 1].Unmask(proof);
-                unmask[Key(u)] = Message(message);
-                server.AcceptUnmask(message);
+                var signatures = new JsonObject();
+                foreach (int u in survivors.Survivors)
+                {
+                    ConsistencySignature message = clients[u - 1].ConsistencyCheck(survivors);
+                    signatures[Key(u)] = Message(message);
+                    server.AcceptConsistencySignature(message);
+                }
+
+                ConsistencyProof proof = server.CloseConsistencyCheck();
+                messages["consistency_signatures"] = signatures;
+                messages["consistency_proof"] = Message(proof);
+                foreach (int u in survivors.Survivors)
+                {
+                    UnmaskShares message = clients[u - 1].Unmask(proof);
+                    unmask[Key(u)] = Message(message);
+                    server.AcceptUnmask(message);
+                }
+            }
+            else
+            {
+                foreach (int u in survivors.Survivors)
+                {
+                    UnmaskShares message = clients[u - 1].Unmask(survivors);
+                    unmask[Key(u)] = Message(message);
+                    server.AcceptUnmask(message);
+                }
             }
 
             AggregationResult result = server.CloseUnmask();
             messages["unmask_shares"] = unmask;
             messages["result"] = Message(result);
 
+            // The labelled secrets are found from the transcript, not from positions in the stream, so they stay right
+            // when the session's draw order changes: c_u is the drawn key whose public key was advertised; b_u and
+            // s_u^SK are reconstructed from the shares u sent.
             var clientsNode = new JsonObject();
             for (int u = 1; u <= ClientCount; u++)
             {
                 byte[] stream = randoms[u - 1].ConsumedBytes;
+                AdvertisedKeys advertisedKeys = Message<AdvertisedKeys>(messages["advertise_keys"]![Key(u)]);
+                byte[] cipherPrivateKey = FindPrivateKey(stream, randoms[u - 1].Draws, advertisedKeys.CipherPublicKey.Span);
+                (byte[] selfMaskSeed, byte[] maskPrivateKey) = ReconstructSecrets(parameters, u, cipherPrivateKey, messages);
                 clientsNode[Key(u)] = new JsonObject
                 {
                     ["identity_private_key"] = Hex(IdentitySeed(u)),
@@ -132,22 +150,20 @@ internal static class RoundVector
                     ["random_bytes"] = Hex(stream),
                     ["random_bytes_used_by_advertise_keys"] = randomAfterAdvertise[u - 1],
                     ["random_bytes_used_by_share_keys"] = randomAfterShare[u - 1] - randomAfterAdvertise[u - 1],
-
-                    // The draw order of ClientSession's AdvertiseKeys: c_u, then s_u, then b_u.
-                    ["cipher_private_key"] = Hex(stream.AsSpan(0, 32)),
-                    ["mask_private_key"] = Hex(stream.AsSpan(32, 32)),
-                    ["self_mask_seed"] = Hex(stream.AsSpan(64, 32)),
+                    ["cipher_private_key"] = Hex(cipherPrivateKey),
+                    ["mask_private_key"] = Hex(maskPrivateKey),
+                    ["self_mask_seed"] = Hex(selfMaskSeed),
                 };
             }
 
-            return new JsonObject
+            var node = new JsonObject
             {
-                ["description"] = "One active-mode round, complete graph, n = 4, d = 6; bank 4 sends AdvertiseKeys and ShareKeys, then drops out. Messages are keyed by the index of the bank that sends (client→server) or receives (server→client) them.",
+                ["description"] = $"One {(active ? "active" : "semi-honest")}-mode round, complete graph, n = 4, d = 6; bank 4 sends AdvertiseKeys and ShareKeys, then drops out. Messages are keyed by the index of the bank that sends (client→server) or receives (server→client) them.",
                 ["session_id"] = SessionId,
                 ["round_number"] = RoundNumber,
                 ["graph_seed"] = Hex(GraphSeed),
                 ["context"] = Hex(parameters.Round.Context),
-                ["mode"] = "active",
+                ["mode"] = active ? "active" : "semi_honest",
                 ["graph"] = "complete",
                 ["participant_count"] = ClientCount,
                 ["vector_length"] = VectorLength,
@@ -159,10 +175,17 @@ internal static class RoundVector
                 ["clients"] = clientsNode,
                 ["pairs"] = Pairs(parameters, clientsNode),
                 ["shares"] = Shares(parameters, clientsNode, messages),
-                ["signed_strings"] = SignedStrings(parameters, messages),
+                ["signed_strings"] = active ? SignedStrings(parameters, messages) : null,
                 ["messages"] = messages,
                 ["expected_sum"] = Words(PlainSum(survivors.Survivors)),
             };
+            if (!active)
+            {
+                // Semi-honest rounds sign nothing.
+                node.Remove("signed_strings");
+            }
+
+            return node;
         }
         finally
         {
@@ -176,6 +199,42 @@ internal static class RoundVector
                 key.Dispose();
             }
         }
+    }
+
+    private static byte[] FindPrivateKey(byte[] stream, List<(int Offset, int Length)> draws, ReadOnlySpan<byte> publicKey)
+    {
+        foreach ((int offset, int length) in draws.Where(d => d.Length == KeyAgreementKey.KeySize))
+        {
+            using KeyAgreementKey candidate = KeyAgreementKey.Import(stream.AsSpan(offset, length));
+            if (candidate.PublicKey.SequenceEqual(publicKey))
+            {
+                return stream[offset..(offset + length)];
+            }
+        }
+
+        throw new InvalidOperationException("No 32-byte draw of the bank's randomness is the private key of its advertised cipher key.");
+    }
+
+    private static (byte[] SelfMaskSeed, byte[] MaskPrivateKey) ReconstructSecrets(SecAggParameters parameters, int sender, byte[] cipherPrivateKey, JsonObject messages)
+    {
+        using KeyAgreementKey cipherKey = KeyAgreementKey.Import(cipherPrivateKey);
+        var selfMaskShares = new List<ShamirShare>();
+        var maskKeyShares = new List<ShamirShare>();
+        foreach (EncryptedShare share in Message<ShareKeys>(messages["share_keys"]![Key(sender)]).Shares)
+        {
+            AdvertisedKeys recipient = Message<AdvertisedKeys>(messages["advertise_keys"]![Key(share.Recipient)]);
+            byte[] key = new byte[Aead.KeySize];
+            PairwiseKeys.DeriveShareKey(cipherKey, sender, cipherKey.PublicKey, share.Recipient, recipient.CipherPublicKey.Span, parameters.Round, key);
+            byte[] plaintext = Aead.Decrypt(key, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(parameters.Round, sender, share.Recipient));
+            selfMaskShares.Add(ShamirShare.Decode(plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset, ShamirShare.EncodedSize)));
+            maskKeyShares.Add(ShamirShare.Decode(plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset, ShamirShare.EncodedSize)));
+        }
+
+        byte[] selfMaskSeed = new byte[Shamir.SecretSize];
+        byte[] maskPrivateKey = new byte[Shamir.SecretSize];
+        Shamir.Reconstruct(selfMaskShares, parameters.Threshold, selfMaskSeed);
+        Shamir.Reconstruct(maskKeyShares, parameters.Threshold, maskPrivateKey);
+        return (selfMaskSeed, maskPrivateKey);
     }
 
     public static uint[] PlainSum(IEnumerable<int> clients)
