@@ -14,7 +14,7 @@ public sealed class RoundOptions
     public TimeSpan StageDeadline { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Gets or sets after how many proven protocol violations (specs/protocol.md §2.6), counted over all sessions
+    /// Gets or sets after how many proven protocol violations (specs/protocol.md §2.8), counted over all sessions
     /// since the bank's last enrolment, a bank is suspended: refused like a revoked bank until an operator re-enrols
     /// it. 0 never suspends. Default: 3.
     /// </summary>
