@@ -104,7 +104,7 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     // One job at a time, checked before the data set is even opened: a refused request costs no parsing.
     if (!jobs.TryReserve())
     {
-        return Results.Problem(statusCode: 409, title: "Training is already running.", detail: "This host takes part in one training at a time; follow the running job.");
+        return Results.Problem(statusCode: 409, title: "Training is already running.", detail: "This host takes part in one training at a time: a job is running (follow it at /fl_train/{id}) or another /fl_train request is being checked.");
     }
 
     TrainingJob job;

@@ -69,7 +69,8 @@ internal sealed class ServerProcess : IDisposable
 
     public static ServerProcess Start(params string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "PrivateFl.Server.dll");
+        // PRIVATEFL_SERVER_DLL runs another build (docs/benchmarks.md compares with the server before issue 10).
+        string dll = Environment.GetEnvironmentVariable("PRIVATEFL_SERVER_DLL") ?? Path.Combine(AppContext.BaseDirectory, "PrivateFl.Server.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,

@@ -155,7 +155,7 @@ public static class ParserFuzz
         }
         catch (DatasetValidationException ex)
         {
-            bool bounded = ex.Problems.Count is >= 1 and <= 101 && ex.Problems.All(p => p.Value is null || p.Value.Length <= 41);
+            bool bounded = ex.Problems.Count is >= 1 and <= 101 && ex.Problems.All(p => (p.Value is null || p.Value.Length <= 41) && p.Reason.Length <= 1200);
             return bounded ? $"problems {ex.Problems.Count}" : throw new InvalidOperationException($"{ex.Problems.Count} problems, or a value longer than an excerpt.");
         }
     }

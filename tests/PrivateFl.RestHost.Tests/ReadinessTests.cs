@@ -60,7 +60,7 @@ public sealed class ReadinessTests
         }
 
         // Before the fix each one blocked about 3 s on a refresh, queued behind the others (3 to 30 s).
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"10 predictions took {clock.Elapsed.TotalSeconds:F2} s.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"10 predictions took {clock.Elapsed.TotalSeconds:F2} s.");
         using HttpResponseMessage ready = await http.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
     }

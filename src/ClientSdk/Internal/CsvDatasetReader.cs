@@ -121,10 +121,8 @@ internal sealed class CsvDatasetReader
             _problems.Add(new DataProblem(rows + 1, null, null, $"The CSV cannot be read further: {exception.Message}"));
         }
 
-        if (_stopped)
-        {
-            _problems.Add(new DataProblem(rows, null, null, $"Reading stopped after the first {MaxProblems} problems; fix these and load the file again."));
-        }
+        // The note comes last, after the problems in file order.
+        DataProblem[] note = _stopped ? [new DataProblem(rows, null, null, $"Reading stopped after the first {MaxProblems} problems; fix these and load the file again.")] : [];
 
         if (rows == 0 && _problems.Count == 0)
         {
@@ -139,7 +137,8 @@ internal sealed class CsvDatasetReader
                     .OrderBy(p => p.problem.Row)
                     .ThenBy(p => p.problem.Column is null ? 0 : 1)
                     .ThenBy(p => p.order)
-                    .Select(p => p.problem));
+                    .Select(p => p.problem)
+                    .Concat(note));
         }
 
         return new CreditDataset(_schema, [.. inputs], [.. labels]);
@@ -181,7 +180,8 @@ internal sealed class CsvDatasetReader
 
         if (count == 0)
         {
-            string found = string.Join(", ", header.Where(h => h.Length > 0).Select(h => $"'{h}'"));
+            string[] named = [.. header.Where(h => h.Length > 0)];
+            string found = string.Join(", ", named.Take(16).Select(h => $"'{Excerpt(h)}'")) + (named.Length > 16 ? $" and {named.Length - 16} more" : string.Empty);
             _problems.Add(new DataProblem(0, name, null, $"The required column '{name}' is missing from the header (found {found}); names are matched exactly."));
             return -1;
         }

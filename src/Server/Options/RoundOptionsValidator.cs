@@ -23,6 +23,11 @@ internal sealed class RoundOptionsValidator : IValidateOptions<RoundOptions>
             failures.Add($"RoundOptions:StageDeadline must be 100 ms to 1 hour; got {options.StageDeadline}.");
         }
 
+        if (options.SuspendAfterMisbehaviours is < 0 or > 1_000)
+        {
+            failures.Add($"{nameof(RoundOptions)}.{nameof(RoundOptions.SuspendAfterMisbehaviours)} must be 0 (never) to 1000; got {options.SuspendAfterMisbehaviours}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -36,8 +36,9 @@ public sealed class KeySubstitutionAttackTests
     [InlineData(SecAggMode.Active)]
     public void MaskKeysCopiedAsTorsionShift_TenBanksHalfCorrupted_MasksDoNotCancel(SecAggMode mode)
     {
-        // 1/u is a canonical key of full order with other bytes than u, and X25519 gives it the same secret as u
-        // under every clamped scalar: no encoding check can see it; only binding both keys into the seed stops it.
+        // u(P + T) for T of order 2, 4 or 8 (1/u for order 2) is a canonical key of large order with other bytes than
+        // u, and X25519 gives it the same secret as u under every clamped scalar: no encoding check can see it; only
+        // binding both ends' indices and keys into the seed stops it.
         RoundScenario scenario = Scenario(mode, seed: 92);
 
         CoalitionOutcome outcome = KeySubstitutionCoalition.Run(scenario, Target, Plan(KeySubstitution.TorsionShift));
@@ -61,7 +62,7 @@ public sealed class KeySubstitutionAttackTests
         AdvertisedKeys forged = own with
         {
             MaskPublicKey = copied,
-            Signature = mode == SecAggMode.Active ? harness.IdentityKey(2).Sign(ProtocolEncoding.AdvertisePayload(harness.Parameters.Round, 2, own.CipherPublicKey.Span, copied)) : [],
+            Signature = mode == SecAggMode.Active ? harness.IdentityKey(2).Sign(ProtocolEncoding.AdvertisePayload(harness.Parameters.Round, 2, own.CipherPublicKey.Span, copied, own.SelfMaskCommitment.Span)) : [],
         };
 
         var ex = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(forged));

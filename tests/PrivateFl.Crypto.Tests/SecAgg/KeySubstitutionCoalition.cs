@@ -51,7 +51,7 @@ internal static class KeySubstitutionCoalition
                 byte[] maskKey = SubstituteKey(kind, advertised[victim].MaskPublicKey.Span, victim, scenario, coalitionKeys, corrupted, smallOrderPick);
                 AdvertisedKeys original = advertised[corrupted];
                 byte[] signature = active
-                    ? harness.IdentityKey(corrupted).Sign(ProtocolEncoding.AdvertisePayload(parameters.Round, corrupted, original.CipherPublicKey.Span, maskKey))
+                    ? harness.IdentityKey(corrupted).Sign(ProtocolEncoding.AdvertisePayload(parameters.Round, corrupted, original.CipherPublicKey.Span, maskKey, original.SelfMaskCommitment.Span))
                     : [];
                 substituted[corrupted] = original with { MaskPublicKey = maskKey, Signature = signature };
             }
@@ -215,7 +215,7 @@ internal static class KeySubstitutionCoalition
             case KeySubstitution.BitFlip:
                 return X25519Encodings.FlipBit255(victimKey);
             case KeySubstitution.TorsionShift:
-                return X25519Encodings.TorsionShift(victimKey);
+                return X25519Encodings.TorsionTranslates(victimKey)[(smallOrderPick + corrupted) % 7];
             case KeySubstitution.SmallOrder:
                 return Convert.FromHexString(X25519Encodings.SmallOrder[(smallOrderPick + corrupted) % X25519Encodings.SmallOrder.Length]);
             case KeySubstitution.OtherRound:

@@ -4,7 +4,7 @@ namespace PrivateFl.Crypto.Tests.SecAgg;
 
 /// <summary>
 /// Issue 9 §1 as a property: whatever keys a coalition of the server and up to γn = n/2 clients substitutes (copies,
-/// bit-255 flips, 1/u torsion shifts, small-order points and their aliases, keys of another round or session, keys
+/// bit-255 flips, torsion translates u(P + T) for T of order 2, 4 or 8, small-order points and their aliases, keys of another round or session, keys
 /// it generated), the target's input does not show in the coalition's view.
 /// </summary>
 public sealed class KeySubstitutionPropertyTests

@@ -6,10 +6,11 @@ using PrivateFl.Crypto.Tests.Support;
 namespace PrivateFl.Crypto.Tests.SecAgg;
 
 /// <summary>
-/// FsCheck generators of key-substitution coalitions: 4–28 clients, both graphs and modes, up to ⌊n/2⌋ corrupted
+/// FsCheck generators of key-substitution coalitions: 4–28 clients, both graphs and modes (active rounds take the
+/// complete graph, Rule P9, so Harary graphs occur in semi-honest rounds), up to ⌊n/2⌋ corrupted
 /// clients (γ = 0.5), a random honest target, and every substitution kind. Half the scenarios are random
 /// coalitions; the other half place the target between the honest and the corrupted indices and let each corrupted
-/// neighbour copy (bit flip or 1/u) a distinct honest neighbour on the other side of the target, the arrangement
+/// neighbour copy (bit flip or torsion translate) a distinct honest neighbour on the other side of the target, the arrangement
 /// in which the copied masks would cancel.
 /// </summary>
 public static class KeySubstitutionScenarios

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using PrivateFl.Crypto.Encoding;
 using PrivateFl.Crypto.Primitives;
@@ -265,10 +266,16 @@ public sealed class ProtocolVectorTests
 
             Assert.Equal(Independent.Framed("privatefl/v1/share", context, (uint)sender, (uint)recipient), associatedData);
             Assert.Equal(Text(pair["share_key"]), Text(share["share_key"]));
-            Assert.Equal(144, plaintext.Length);
+            Assert.Equal(208, plaintext.Length);
             Assert.Equal((uint)sender, BinaryPrimitives.ReadUInt32LittleEndian(plaintext));
             Assert.Equal((uint)recipient, BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(4)));
-            Assert.Equal(Text(share["self_mask_seed_share"]) + Text(share["mask_key_share"]), Hex(plaintext.AsSpan(8)));
+            Assert.Equal(Text(share["self_mask_seed_share"]) + Text(share["self_mask_seed_salt"]) + Text(share["mask_key_share"]) + Text(share["mask_key_salt"]), Hex(plaintext.AsSpan(8)));
+
+            // H_uv^k = SHA-256(framed(share-commitment, u, v) || kind || share || salt); the dealer signs H^b || H^s || ciphertext.
+            byte[] commitmentB = SHA256.HashData([.. Independent.Framed("privatefl/v1/share-commitment", context, (uint)sender, (uint)recipient), 0, .. Bytes(share["self_mask_seed_share"]), .. Bytes(share["self_mask_seed_salt"])]);
+            byte[] commitmentS = SHA256.HashData([.. Independent.Framed("privatefl/v1/share-commitment", context, (uint)sender, (uint)recipient), 1, .. Bytes(share["mask_key_share"]), .. Bytes(share["mask_key_salt"])]);
+            Assert.Equal(Hex(commitmentB) + Hex(commitmentS), Text(share["commitments"]));
+            Assert.Equal(Hex([.. Independent.Framed("privatefl/v1/share-signature", context, (uint)sender, (uint)recipient), .. commitmentB, .. commitmentS, .. Bytes(share["message"])]), Text(share["signature_payload"]));
             Assert.Equal((recipient, recipient), (xb, xs));
             Assert.Equal(Text(share["message"]), Hex(Independent.AesGcmSeal(Bytes(share["share_key"]), Bytes(share["nonce"]), plaintext, associatedData)));
             Assert.Contains(Message<ShareKeys>(messages["share_keys"]![RoundVector.Key(sender)]).Shares, e => e.Recipient == recipient && Hex(e.Ciphertext.Span) == Text(share["message"]));
@@ -294,7 +301,9 @@ public sealed class ProtocolVectorTests
         {
             int sender = Int(entry!["sender"]);
             AdvertisedKeys advertised = Message<AdvertisedKeys>(messages["advertise_keys"]![RoundVector.Key(sender)]);
-            byte[] payload = [.. Independent.Framed("privatefl/v1/advertise", context, (uint)sender), .. advertised.CipherPublicKey.Span, .. advertised.MaskPublicKey.Span];
+            byte[] payload = [.. Independent.Framed("privatefl/v1/advertise", context, (uint)sender), .. advertised.CipherPublicKey.Span, .. advertised.MaskPublicKey.Span, .. advertised.SelfMaskCommitment.Span];
+            byte[] commitment = SHA256.HashData([.. Independent.Framed("privatefl/v1/self-mask-commitment", context, (uint)sender), .. Bytes(clients[RoundVector.Key(sender)]!["self_mask_seed"])]);
+            Assert.Equal(Hex(commitment), Hex(advertised.SelfMaskCommitment.Span));
 
             Assert.Equal(Text(entry["payload"]), Hex(payload));
             Assert.True(Independent.Ed25519Verify(Bytes(clients[RoundVector.Key(sender)]!["identity_public_key"]), payload, advertised.Signature.ToArray()));
@@ -429,9 +438,9 @@ public sealed class ProtocolVectorTests
 
             AssertSame(messages["advertise_keys"]![key], Message(session.AdvertiseKeys()));
             AssertSame(messages["share_keys"]![key], Message(session.ShareKeys(Message<KeyDirectory>(messages["key_directories"]![key]))));
-            Assert.Equal(Bytes(client["random_bytes"]).Length, random.Consumed);
             if (u == dropped)
             {
+                Assert.Equal(Bytes(client["random_bytes"]).Length, random.Consumed);
                 continue;
             }
 
@@ -445,6 +454,9 @@ public sealed class ProtocolVectorTests
             {
                 AssertSame(messages["unmask_shares"]![key], Message(session.Unmask(Message<SurvivorList>(messages["survivor_list"]))));
             }
+
+            // A survivor also draws at unmasking: the proof nonce of its pair point with the dropped bank.
+            Assert.Equal(Bytes(client["random_bytes"]).Length, random.Consumed);
         }
     }
 

@@ -226,8 +226,8 @@ internal static class RoundVector
             byte[] key = new byte[Aead.KeySize];
             PairwiseKeys.DeriveShareKey(cipherKey, sender, cipherKey.PublicKey, share.Recipient, recipient.CipherPublicKey.Span, parameters.Round, key);
             byte[] plaintext = Aead.Decrypt(key, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(parameters.Round, sender, share.Recipient));
-            selfMaskShares.Add(ShamirShare.Decode(plaintext.AsSpan(8, ShamirShare.EncodedSize)));
-            maskKeyShares.Add(ShamirShare.Decode(plaintext.AsSpan(8 + ShamirShare.EncodedSize, ShamirShare.EncodedSize)));
+            selfMaskShares.Add(ShamirShare.Decode(plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset, ShamirShare.EncodedSize)));
+            maskKeyShares.Add(ShamirShare.Decode(plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset, ShamirShare.EncodedSize)));
         }
 
         byte[] selfMaskSeed = new byte[Shamir.SecretSize];
@@ -318,8 +318,12 @@ internal static class RoundVector
                     ["nonce"] = Hex(share.Ciphertext.Span[..Aead.NonceSize]),
                     ["associated_data"] = Hex(associatedData),
                     ["plaintext"] = Hex(plaintext),
-                    ["self_mask_seed_share"] = Hex(plaintext.AsSpan(8, ShamirShare.EncodedSize)),
-                    ["mask_key_share"] = Hex(plaintext.AsSpan(8 + ShamirShare.EncodedSize, ShamirShare.EncodedSize)),
+                    ["self_mask_seed_share"] = Hex(plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset, ShamirShare.EncodedSize)),
+                    ["self_mask_seed_salt"] = Hex(plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset + ShamirShare.EncodedSize, CommitmentEncoding.SaltSize)),
+                    ["mask_key_share"] = Hex(plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset, ShamirShare.EncodedSize)),
+                    ["mask_key_salt"] = Hex(plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset + ShamirShare.EncodedSize, CommitmentEncoding.SaltSize)),
+                    ["commitments"] = Hex(share.Commitments.Span),
+                    ["signature_payload"] = Hex(CommitmentEncoding.ShareSignaturePayload(parameters.Round, share.Sender, share.Recipient, share.Commitments.Span, share.Ciphertext.Span)),
                     ["message"] = Hex(share.Ciphertext.Span),
                 });
             }
@@ -337,7 +341,7 @@ internal static class RoundVector
             advertise.Add(new JsonObject
             {
                 ["sender"] = message.Sender,
-                ["payload"] = Hex(ProtocolEncoding.AdvertisePayload(parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span)),
+                ["payload"] = Hex(ProtocolEncoding.AdvertisePayload(parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span, message.SelfMaskCommitment.Span)),
                 ["signature"] = Hex(message.Signature.Span),
             });
         }
