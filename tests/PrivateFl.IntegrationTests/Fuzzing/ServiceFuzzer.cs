@@ -368,6 +368,7 @@ internal sealed class ServiceFuzzer : IDisposable
         MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory, s.Commitments.Memory, s.Signature.Memory))]), new uint[ModelLength]);
         uint[] words = masked.Vector.ToArray();
         var input = new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) };
+        input.Complaints.Add((masked.Complaints ?? []).Select(c => new ShareComplaintMessage { Dealer = (uint)c.Dealer, SharedPoint = ByteString.CopyFrom(c.SharedPoint.Span), Proof = ByteString.CopyFrom(c.Proof.Span) }));
         SurvivorListReply survivors = await FuzzThenSend(input, () => clients[0].SubmitMaskedInputAsync(input, Call()).ResponseAsync);
 
         ConsistencySignature signature = session.ConsistencyCheck(new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]));
@@ -377,6 +378,7 @@ internal sealed class ServiceFuzzer : IDisposable
         UnmaskShares revealed = session.Unmask(new ConsistencyProof([.. proof.Survivors.Select(s => (int)s)], [.. proof.Signatures.Select(s => new ConsistencySignature((int)s.Index, s.Signature.Memory))]));
         var unmask = new UnmaskRequest { Round = round };
         unmask.Shares.Add(revealed.Shares.Select(s => new RevealedShareMessage { Owner = (uint)s.Owner, Kind = s.Kind == Crypto.SecAgg.Messages.SecretKind.SelfMaskSeed ? Protocol.V1.SecretKind.SelfMaskSeed : Protocol.V1.SecretKind.MaskKey, Share = ByteString.CopyFrom(s.Share.Span), Salt = ByteString.CopyFrom(s.Salt.Span) }));
+        unmask.PairPoints.Add((revealed.PairPoints ?? []).Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
         RoundResultReply result = await FuzzThenSend(unmask, () => clients[0].UnmaskAsync(unmask, Call()).ResponseAsync);
 
         RoundResultReply[] all = [result, .. await Task.WhenAll(others)];
