@@ -78,12 +78,17 @@ public sealed partial class FederatedClient : IDisposable
     /// <summary>Demo seam: per round number, the stage before which this client goes silent for that round only (then rejoins).</summary>
     internal Func<long, RoundStage?>? DropoutSchedule { get; set; }
 
+    /// <summary>Test seam: rewrites this client's outgoing shares in every round, as a corrupted bank would.</summary>
+    internal Func<Crypto.SecAgg.Messages.ShareKeys, SigningKey, RoundIdentity, Crypto.SecAgg.Messages.ShareKeys>? TamperShares { get; set; }
+
     /// <summary>Reads a session's public configuration and state.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The session.</returns>
     /// <exception cref="SessionEndedException">The session does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
+    /// <exception cref="ServerErrorException">The server failed or refused the call.</exception>
     public async Task<TrainingSessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
@@ -173,7 +178,7 @@ public sealed partial class FederatedClient : IDisposable
                     RecordInLedger(ledger, LocalPrivacyLedger.Entry.For(announcement.RoundNumber, UpdateEncoder.AccountingRound(announcement), privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
                 }
 
-                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber) };
+                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber), TamperShares = TamperShares };
                 RoundResultReply result = await runner.RunAsync(announcement, parameters, identityKeys, update, cancellationToken).ConfigureAwait(false);
                 participated++;
                 modelVersion = result.ModelVersion;
@@ -218,6 +223,8 @@ public sealed partial class FederatedClient : IDisposable
     /// <returns>The model.</returns>
     /// <exception cref="SessionEndedException">The session or version does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
+    /// <exception cref="ServerErrorException">The server failed or refused the call.</exception>
     public async Task<GlobalModel> GetGlobalModelAsync(string sessionId, long version = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);

@@ -113,13 +113,13 @@ public sealed class AuthenticationAndBadInputTests
         using var clientSession = new ClientSession(parameters, (int)announcement.YourIndex);
         var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = "s", RoundNumber = announcement.RoundNumber };
         AdvertisedKeys keys = clientSession.AdvertiseKeys();
-        var advertise = new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span) };
+        var advertise = new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span), SelfMaskCommitment = ByteString.CopyFrom(keys.SelfMaskCommitment.Span) };
 
         // A round key with bit 255 set (X25519 ignores the bit, so it is another spelling of a key) is refused as
         // InvalidPublicKey before the round records anything (issue 9 §1); the valid advertisement below is accepted.
         byte[] nonCanonical = keys.MaskPublicKey.ToArray();
         nonCanonical[31] ^= 0x80;
-        var refusedKey = await Assert.ThrowsAsync<RpcException>(() => rogue.AdvertiseKeysAsync(new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(nonCanonical) }).ResponseAsync);
+        var refusedKey = await Assert.ThrowsAsync<RpcException>(() => rogue.AdvertiseKeysAsync(new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(nonCanonical), SelfMaskCommitment = ByteString.CopyFrom(keys.SelfMaskCommitment.Span) }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, refusedKey.StatusCode);
         Assert.StartsWith("InvalidPublicKey: ", refusedKey.Status.Detail, StringComparison.Ordinal);
         KeyDirectoryReply directory = await rogue.AdvertiseKeysAsync(advertise);
@@ -137,11 +137,11 @@ public sealed class AuthenticationAndBadInputTests
         Assert.Equal(StatusCode.FailedPrecondition, duplicate.StatusCode);
         Assert.Matches("^(DuplicateMessage|StageOutOfOrder): ", duplicate.Status.Detail);
 
-        ShareKeys shares = clientSession.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory))]));
+        ShareKeys shares = clientSession.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory, e.SelfMaskCommitment.Memory))]));
         var shareRequest = new ShareKeysRequest { Round = round };
-        shareRequest.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage { Sender = (uint)s.Sender, Recipient = (uint)s.Recipient, Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span) }));
+        shareRequest.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage { Sender = (uint)s.Sender, Recipient = (uint)s.Recipient, Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span), Commitments = ByteString.CopyFrom(s.Commitments.Span) }));
         ShareDeliveryReply delivery = await rogue.ShareKeysAsync(shareRequest);
-        MaskedInput masked = clientSession.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory))]), new uint[parameters.VectorLength]);
+        MaskedInput masked = clientSession.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory, s.Commitments.Memory))]), new uint[parameters.VectorLength]);
 
         uint[] tooShort = masked.Vector[..^1].ToArray();
         var wrongLength = await Assert.ThrowsAsync<RpcException>(() => rogue.SubmitMaskedInputAsync(new MaskedInputRequest { Round = round, VectorLength = (uint)tooShort.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(tooShort.AsSpan())) }).ResponseAsync);
@@ -152,7 +152,7 @@ public sealed class AuthenticationAndBadInputTests
         SurvivorListReply survivors = await rogue.SubmitMaskedInputAsync(new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) });
         UnmaskShares revealed = clientSession.Unmask(new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]));
         var unmask = new UnmaskRequest { Round = round };
-        unmask.Shares.Add(revealed.Shares.Select(s => new RevealedShareMessage { Owner = (uint)s.Owner, Kind = s.Kind == Crypto.SecAgg.Messages.SecretKind.SelfMaskSeed ? Protocol.V1.SecretKind.SelfMaskSeed : Protocol.V1.SecretKind.MaskKey, Share = ByteString.CopyFrom(s.Share.Span) }));
+        unmask.Shares.Add(revealed.Shares.Select(s => new RevealedShareMessage { Owner = (uint)s.Owner, Kind = s.Kind == Crypto.SecAgg.Messages.SecretKind.SelfMaskSeed ? Protocol.V1.SecretKind.SelfMaskSeed : Protocol.V1.SecretKind.MaskKey, Share = ByteString.CopyFrom(s.Share.Span), Salt = ByteString.CopyFrom(s.Salt.Span) }));
         RoundResultReply result = await rogue.UnmaskAsync(unmask);
 
         TrainingReport[] reports = await training.WaitAsync(Limit);

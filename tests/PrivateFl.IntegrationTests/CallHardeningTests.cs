@@ -222,6 +222,27 @@ public sealed class CallHardeningTests
     }
 
     [Fact]
+    public async Task EnrollClient_GeneratedKeyPlusThePointOfOrder2_RefusedAsMixedOrder()
+    {
+        // A + (0, −1) = (−x, −y): a point on the curve outside the prime-order subgroup, which verification alone accepts.
+        using var key = SigningKey.Generate();
+        var p = System.Numerics.BigInteger.Pow(2, 255) - 19;
+        byte[] encoded = key.PublicKey.ToArray();
+        int sign = encoded[31] >> 7;
+        encoded[31] &= 0x7F;
+        var y = new System.Numerics.BigInteger(encoded, isUnsigned: true);
+        byte[] mixed = new byte[32];
+        ((p - y) % p).TryWriteBytes(mixed, out _, isUnsigned: true);
+        mixed[31] |= (byte)((1 - sign) << 7);
+        await using InProcessServer server = await InProcessServer.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.Admin.EnrollClientAsync(new EnrollClientRequest { ClientId = "bank-1", IdentityPublicKey = ByteString.CopyFrom(mixed) }, InProcessServer.AdminCall()).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.False(Signatures.IsValidPublicKey(mixed));
+    }
+
+    [Fact]
     public void IsValidPublicKey_GeneratedKeys_Accepted()
     {
         for (int i = 0; i < 20; i++)
@@ -245,5 +266,20 @@ public sealed class CallHardeningTests
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(server.DatabasePath));
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(Directory.GetFiles(ledgerDirectory).Single()));
         Assert.All(new[] { server.DatabasePath + "-wal", server.DatabasePath + "-shm" }.Where(File.Exists), f => Assert.Equal(OwnerOnly, File.GetUnixFileMode(f)));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task OwnerOnlyFile_KeyFileOverAnOldWorldReadableOne_WrittenOwnerOnly()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"privatefl-key-{Guid.NewGuid():n}.key");
+        await File.WriteAllTextAsync(path, "old");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await OwnerOnlyFile.WriteAllTextAsync(path, "secret", CancellationToken.None);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal("secret", await File.ReadAllTextAsync(path));
+        File.Delete(path);
     }
 }

@@ -79,6 +79,53 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_BufferedBytesBudgetSpent_ResourceExhaustedAndNothingHeld()
+    {
+        byte[] message = Convert.FromHexString("1000");
+        Assert.True(_limiter.TryReserveBytes(_options.MaxBufferedRequestBytes));
+        DefaultHttpContext context = Context(new MemoryStream(Frame(message)));
+        Headers(context, "bank-1", _time.GetUtcNow().ToUnixTimeMilliseconds(), _key, message);
+
+        await Middleware().InvokeAsync(context);
+
+        Assert.Equal("8", context.Response.Headers["grpc-status"].ToString());
+        Assert.Equal(0, _nextCalls);
+        Assert.Equal(0, _limiter.Calls);
+        Assert.Equal(_options.MaxBufferedRequestBytes, _limiter.BufferedBytes);
+    }
+
+    [Fact]
+    public async Task Invoke_DatabaseUnreadable_InternalWithStorageFailedNotAnHttp500()
+    {
+        // A folder where the database file should be: every lookup fails inside SQLite.
+        var broken = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = Path.GetTempPath() }));
+        var body = new UnreadableStream();
+        DefaultHttpContext context = Context(body);
+        Headers(context, "bank-1", _time.GetUtcNow().ToUnixTimeMilliseconds(), _key, []);
+
+        await Middleware(store: broken).InvokeAsync(context);
+
+        Assert.Equal("13", context.Response.Headers["grpc-status"].ToString());
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.False(body.WasRead);
+    }
+
+    [Fact]
+    public void TryEnter_PerClientAndTotalLimits_RefusedWithTheirReasonsAndFreedOnExit()
+    {
+        var options = new ServerOptions { MaxConcurrentCallsPerClient = 2, MaxConcurrentCalls = 3 };
+        var limiter = new CallLimiter(Microsoft.Extensions.Options.Options.Create(options));
+
+        string?[] first = [limiter.TryEnter("a"), limiter.TryEnter("a"), limiter.TryEnter("a"), limiter.TryEnter("b"), limiter.TryEnter("c")];
+        limiter.Exit("a");
+        string? afterExit = limiter.TryEnter("c");
+
+        Assert.Equal(new[] { null, null, CallRefusals.ClientBusy, null, CallRefusals.ServerBusy }, first.AsEnumerable());
+        Assert.Null(afterExit);
+        Assert.Equal(3, limiter.Calls);
+    }
+
+    [Fact]
     public async Task Invoke_MessageLargerThanTheLimit_RefusedAfterReadingOnlyThePrefix()
     {
         byte[] prefix = new byte[5];
@@ -153,12 +200,12 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
         }
     }
 
-    private CallAuthenticationMiddleware Middleware(RequestDelegate? next = null) =>
+    private CallAuthenticationMiddleware Middleware(RequestDelegate? next = null, IFederationStore? store = null) =>
         new(
             next ?? (_ => { Interlocked.Increment(ref _nextCalls); return Task.CompletedTask; }),
-            _store,
+            store ?? _store,
             Microsoft.Extensions.Options.Options.Create(_options),
-            new ReplayCache(_store, _time),
+            new ReplayCache(store ?? _store, _time),
             _limiter,
             _time,
             NullLogger<CallAuthenticationMiddleware>.Instance);

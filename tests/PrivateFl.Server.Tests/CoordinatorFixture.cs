@@ -86,7 +86,8 @@ internal sealed class CoordinatorFixture : IDisposable
             return null;
         }
 
-        SurvivorList survivors = await Coordinator.SubmitMaskedInputAsync(SessionId, ticket.RoundNumber, clientId, session.MaskInput(delivery, encoded).Vector.ToArray(), CancellationToken.None);
+        MaskedInput masked = session.MaskInput(delivery, encoded);
+        SurvivorList survivors = await Coordinator.SubmitMaskedInputAsync(SessionId, ticket.RoundNumber, clientId, masked.Vector.ToArray(), masked.Complaints ?? [], CancellationToken.None);
         if (stopBefore == RoundStage.Unmask)
         {
             return null;
@@ -95,10 +96,12 @@ internal sealed class CoordinatorFixture : IDisposable
         if (active)
         {
             ConsistencyProof proof = await Coordinator.SignSurvivorsAsync(SessionId, ticket.RoundNumber, clientId, session.ConsistencyCheck(survivors).Signature, CancellationToken.None);
-            return await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, session.Unmask(proof).Shares, CancellationToken.None);
+            UnmaskShares revealed = session.Unmask(proof);
+            return await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, revealed.Shares, revealed.PairPoints ?? [], CancellationToken.None);
         }
 
-        return await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, session.Unmask(survivors).Shares, CancellationToken.None);
+        UnmaskShares shares = session.Unmask(survivors);
+        return await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, shares.Shares, shares.PairPoints ?? [], CancellationToken.None);
     }
 
     /// <summary>Lets the clock run until every task finishes or the fake time limit is reached; no real sleeping beyond yields.</summary>

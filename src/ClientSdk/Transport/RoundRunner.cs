@@ -16,6 +16,9 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
     /// <summary>Test seam: the client stops answering before this stage, as a crashed bank would.</summary>
     public RoundStage? StopBefore { get; init; }
 
+    /// <summary>Test seam: rewrites this client's shares before they are sent, as a corrupted bank would (given its identity key to re-sign).</summary>
+    public Func<ShareKeys, SigningKey, RoundIdentity, ShareKeys>? TamperShares { get; init; }
+
     public async Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
     {
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
@@ -29,26 +32,45 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             Stop(RoundStage.AdvertiseKeys);
             AdvertisedKeys keys = session.AdvertiseKeys();
             KeyDirectoryReply directory = await client.AdvertiseKeysAsync(
-                new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span), Signature = ByteString.CopyFrom(keys.Signature.Span) },
+                new AdvertiseKeysRequest
+                {
+                    Round = round,
+                    CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span),
+                    MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span),
+                    Signature = ByteString.CopyFrom(keys.Signature.Span),
+                    SelfMaskCommitment = ByteString.CopyFrom(keys.SelfMaskCommitment.Span),
+                },
                 Call());
 
             Stop(RoundStage.ShareKeys);
-            ShareKeys shares = session.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory))]));
+            ShareKeys shares = session.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory, e.SelfMaskCommitment.Memory))]));
+            if (TamperShares is not null)
+            {
+                shares = TamperShares(shares, identityKey, parameters.Round);
+            }
+
             var shareRequest = new ShareKeysRequest { Round = round };
-            shareRequest.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage { Sender = (uint)s.Sender, Recipient = (uint)s.Recipient, Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span) }));
+            shareRequest.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage
+            {
+                Sender = (uint)s.Sender,
+                Recipient = (uint)s.Recipient,
+                Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span),
+                Commitments = ByteString.CopyFrom(s.Commitments.Span),
+                Signature = ByteString.CopyFrom(s.Signature.Span),
+            }));
             ShareDeliveryReply delivery = await client.ShareKeysAsync(shareRequest, Call());
 
             Stop(RoundStage.MaskedInput);
-            MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory))]), encodedUpdate);
+            MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory, s.Commitments.Memory, s.Signature.Memory))]), encodedUpdate);
             uint[] words = masked.Vector.ToArray();
             if (!BitConverter.IsLittleEndian)
             {
                 System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(words, words);
             }
 
-            SurvivorListReply survivors = await client.SubmitMaskedInputAsync(
-                new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) },
-                Call());
+            var maskedRequest = new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) };
+            maskedRequest.Complaints.Add((masked.Complaints ?? []).Select(c => new ShareComplaintMessage { Dealer = (uint)c.Dealer, SharedPoint = ByteString.CopyFrom(c.SharedPoint.Span), Proof = ByteString.CopyFrom(c.Proof.Span) }));
+            SurvivorListReply survivors = await client.SubmitMaskedInputAsync(maskedRequest, Call());
             var survivorList = new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]);
             int minimumSurvivors = UpdateEncoder.MinimumSurvivors(announcement);
             if (survivorList.Survivors.Count < minimumSurvivors)
@@ -78,7 +100,9 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 Owner = (uint)s.Owner,
                 Kind = s.Kind == CryptoSecretKind.SelfMaskSeed ? ProtoSecretKind.SelfMaskSeed : ProtoSecretKind.MaskKey,
                 Share = ByteString.CopyFrom(s.Share.Span),
+                Salt = ByteString.CopyFrom(s.Salt.Span),
             }));
+            unmask.PairPoints.Add((revealed.PairPoints ?? []).Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
             return await client.UnmaskAsync(unmask, Call());
         }
         catch

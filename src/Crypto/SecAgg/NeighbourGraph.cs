@@ -8,8 +8,9 @@ namespace PrivateFl.Crypto.SecAgg;
 /// </summary>
 /// <remarks>
 /// The permutation comes from the graph seed the server announces when it opens the round, before any round
-/// key exists, and every party derives it identically, so the server cannot choose a client's neighbours
-/// after seeing keys, and cannot show different graphs to different clients.
+/// key exists, and every party derives it identically, so the server cannot show different graphs to different
+/// clients. The server does draw that seed and order the participants, so a sparse graph is only as random as a
+/// semi-honest server makes it: active rounds use the complete graph (specs/protocol.md §2.3).
 /// </remarks>
 public sealed class NeighbourGraph
 {

@@ -8,7 +8,7 @@ public enum NeighbourGraphKind
 
     /// <summary>
     /// A random Harary graph: each client with k = O(log n) others (SecAgg+, Bell et al. CCS'20): cost per
-    /// client grows with log n.
+    /// client grows with log n. Semi-honest rounds only: in active mode the SecAgg+ derivation gives the complete graph.
     /// </summary>
     Harary,
 }

@@ -1,4 +1,5 @@
 using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Crypto.SecAgg.Messages;
 
 namespace PrivateFl.Server.Coordination;
 
@@ -18,4 +19,10 @@ internal sealed partial class TrainingCoordinator
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, EventName = "MessageRejected", Message = "Session {SessionId} round {RoundNumber}: a {Stage} message from client {ClientId} was rejected ({Violation}).")]
     private static partial void LogMessageRejected(ILogger logger, string sessionId, long roundNumber, string clientId, RoundStage stage, SecAggViolation violation);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, EventName = "ProtocolViolationProven", Message = "Session {SessionId} round {RoundNumber}: client {ClientId} was proven to have broken the protocol ({Misbehaviour}); {Count} violations since its enrolment.")]
+    private static partial void LogCulprit(ILogger logger, string sessionId, long roundNumber, string clientId, Misbehaviour misbehaviour, int count);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, EventName = "ClientSuspended", Message = "Client {ClientId} is suspended after {Count} proven protocol violations; it is refused until an operator re-enrols it.")]
+    private static partial void LogClientSuspended(ILogger logger, string clientId, int count);
 }

@@ -125,9 +125,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return deliveries.TryGetValue(index, out ShareDelivery? delivery) ? delivery : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }
 
-    public async Task<SurvivorList> SubmitMaskedInputAsync(string sessionId, long roundNumber, string clientId, uint[] vector, CancellationToken cancellationToken)
+    public async Task<SurvivorList> SubmitMaskedInputAsync(string sessionId, long roundNumber, string clientId, uint[] vector, IReadOnlyList<ShareComplaint> complaints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector)));
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector, complaints)));
         var survivors = (SurvivorList)await round.ResultOf(RoundStage.MaskedInput).WaitAsync(cancellationToken).ConfigureAwait(false);
         return survivors.Survivors.Contains(index) ? survivors : throw Dropped(clientId, "its masked input missed the deadline");
     }
@@ -138,9 +138,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return (ConsistencyProof)await round.ResultOf(RoundStage.ConsistencyCheck).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<RoundOutcome> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, CancellationToken cancellationToken)
+    public async Task<RoundOutcome> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares)));
+        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)));
         return (RoundOutcome)await round.ResultOf(RoundStage.Unmask).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -436,6 +436,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         var ledger = new LedgerEntryData(definition.SessionId, round.Number, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
         bool last = session.CompletedRounds + 1 >= definition.TotalRounds;
         _store.CommitRound(record, model, ledger, last ? StoredSession.Completed : null);
+        ReportCulprits(session, round);
 
         session.Model = model;
         session.CompletedRounds++;
@@ -470,6 +471,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         try
         {
             _store.CommitRound(Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, null);
+            ReportCulprits(session, round);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -497,7 +499,23 @@ internal sealed partial class TrainingCoordinator : IDisposable
             round.StartedUnixMs,
             now,
             round.Round.Parameters.Threshold,
-            round.Round.Parameters.Degree);
+            round.Round.Parameters.Degree,
+            [.. round.Round.Culprits.Select(c => new RoundCulpritData(round.ParticipantIds[c.Client - 1], c.Misbehaviour))]);
+
+    /// <summary>Counts each culprit's proven violation and suspends a bank caught repeatedly (RoundOptions.SuspendAfterMisbehaviours).</summary>
+    private void ReportCulprits(SessionRuntime session, RoundRuntime round)
+    {
+        foreach (RoundCulprit culprit in round.Round.Culprits)
+        {
+            string clientId = round.ParticipantIds[culprit.Client - 1];
+            (int count, bool suspended) = _store.RecordMisbehaviour(clientId, _options.SuspendAfterMisbehaviours);
+            LogCulprit(_logger, session.Definition.SessionId, round.Number, clientId, culprit.Misbehaviour, count);
+            if (suspended)
+            {
+                LogClientSuspended(_logger, clientId, count);
+            }
+        }
+    }
 
     private void RecordTiming(RoundRuntime round, RoundStage stage, int aliveAfter) =>
         round.Timings.Add(new StageTimingData(stage.ToString(), _time.GetElapsedTime(round.StageOpenedTimestamp).TotalMilliseconds, aliveAfter));

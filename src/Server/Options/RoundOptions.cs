@@ -32,4 +32,12 @@ public sealed class RoundOptions
         double scaled = Math.Min(StageDeadlinePerClient.TotalMilliseconds * Math.Max(0, clients), MaximumStageDeadline.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(Math.Max(StageDeadline.TotalMilliseconds, scaled));
     }
+
+    /// <summary>
+    /// Gets or sets after how many proven protocol violations (specs/protocol.md §2.6), counted over all sessions
+    /// since the bank's last enrolment, a bank is suspended: refused like a revoked bank until an operator re-enrols
+    /// it. 0 never suspends. Default: 3.
+    /// </summary>
+    /// <remarks>A proven violation is never an honest bank's doing (a dropout is not one), so a small count suffices.</remarks>
+    public int SuspendAfterMisbehaviours { get; set; } = 3;
 }

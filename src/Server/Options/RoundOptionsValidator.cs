@@ -28,6 +28,11 @@ internal sealed class RoundOptionsValidator : IValidateOptions<RoundOptions>
             failures.Add($"RoundOptions:StageDeadlinePerClient must be 0 to 1 second; got {options.StageDeadlinePerClient}.");
         }
 
+        if (options.SuspendAfterMisbehaviours is < 0 or > 1_000)
+        {
+            failures.Add($"{nameof(RoundOptions)}.{nameof(RoundOptions.SuspendAfterMisbehaviours)} must be 0 (never) to 1000; got {options.SuspendAfterMisbehaviours}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -47,17 +47,26 @@ internal sealed partial class CallAuthenticationMiddleware(
     {
         ArgumentNullException.ThrowIfNull(context);
         string path = context.Request.Path.Value ?? string.Empty;
-        if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+        try
         {
-            await InvokeAdminAsync(context, path).ConfigureAwait(false);
+            if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+            {
+                await InvokeAdminAsync(context, path).ConfigureAwait(false);
+            }
+            else if (path.StartsWith(FederationPrefix, StringComparison.Ordinal))
+            {
+                await InvokeFederationAsync(context, path).ConfigureAwait(false);
+            }
+            else
+            {
+                await next(context).ConfigureAwait(false);
+            }
         }
-        else if (path.StartsWith(FederationPrefix, StringComparison.Ordinal))
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (!context.Response.HasStarted)
         {
-            await InvokeFederationAsync(context, path).ConfigureAwait(false);
-        }
-        else
-        {
-            await next(context).ConfigureAwait(false);
+            // The client lookup or the nonce record failed: a precise status instead of an HTTP 500.
+            LogStorageFailed(logger, path, ex.SqliteErrorCode);
+            await GrpcRefusalWriter.WriteAsync(context, RpcErrors.StorageFailed(ex)).ConfigureAwait(false);
         }
     }
 
@@ -108,9 +117,9 @@ internal sealed partial class CallAuthenticationMiddleware(
         }
 
         EnrolledClient? client = store.FindClient(clientId);
-        if (client is null || client.Revoked)
+        if (client is null || client.Revoked || client.Suspended)
         {
-            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : "revoked");
+            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : "suspended for repeated protocol violations");
             await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
             return;
         }
@@ -301,6 +310,9 @@ internal sealed partial class CallAuthenticationMiddleware(
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, EventName = "AdminCallRejected", Message = "Admin call {Method} rejected: wrong or missing API key.")]
     private static partial void LogAdminRejected(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Error, EventName = "StorageFailed", Message = "Call {Method} failed in the database (SQLite error {SqliteError}).")]
+    private static partial void LogStorageFailed(ILogger logger, string method, int sqliteError);
 
     [LoggerMessage(EventId = 202, Level = LogLevel.Warning, EventName = "CallLimited", Message = "Call {Method} from client {ClientId} refused: {Reason}.")]
     private static partial void LogCallLimited(ILogger logger, string method, string clientId, string reason);

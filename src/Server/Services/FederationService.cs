@@ -51,7 +51,7 @@ internal sealed class FederationService(TrainingCoordinator coordinator, IFedera
                 System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(vector, vector);
             }
 
-            return ProtoMapper.ToProto(await coordinator.SubmitMaskedInputAsync(session, round, ClientId(context), vector, context.CancellationToken).ConfigureAwait(false));
+            return ProtoMapper.ToProto(await coordinator.SubmitMaskedInputAsync(session, round, ClientId(context), vector, ProtoMapper.FromProto(request.Complaints), context.CancellationToken).ConfigureAwait(false));
         });
 
     public override Task<ConsistencyProofReply> SignSurvivors(ConsistencySignatureRequest request, ServerCallContext context) =>
@@ -65,7 +65,7 @@ internal sealed class FederationService(TrainingCoordinator coordinator, IFedera
         RpcErrors.Guard(async () =>
         {
             (string session, long round) = Round(request.Round);
-            return ProtoMapper.ToProto(await coordinator.UnmaskAsync(session, round, ClientId(context), ProtoMapper.FromProto(request.Shares), context.CancellationToken).ConfigureAwait(false));
+            return ProtoMapper.ToProto(await coordinator.UnmaskAsync(session, round, ClientId(context), ProtoMapper.FromProto(request.Shares), ProtoMapper.FromProto(request.PairPoints), context.CancellationToken).ConfigureAwait(false));
         });
 
     public override Task<ModelVersion> GetModel(GetModelRequest request, ServerCallContext context) =>

@@ -131,7 +131,7 @@ internal static class ProtoMapper
         RoundParticipants.GetValue(ticket.Participants, list => [.. list.Select(p => new Participant { Index = (uint)p.Index, ClientId = p.ClientId, IdentityPublicKey = ByteString.CopyFrom(p.IdentityPublicKey) })]);
 
     public static AdvertisedKeys FromProto(AdvertiseKeysRequest request) =>
-        new(0, request.CipherPublicKey.Memory, request.MaskPublicKey.Memory, request.Signature.Memory);
+        new(0, request.CipherPublicKey.Memory, request.MaskPublicKey.Memory, request.Signature.Memory, request.SelfMaskCommitment.Memory);
 
     public static KeyDirectoryReply ToProto(KeyDirectory directory)
     {
@@ -144,6 +144,7 @@ internal static class ProtoMapper
                 CipherPublicKey = ByteString.CopyFrom(entry.CipherPublicKey.Span),
                 MaskPublicKey = ByteString.CopyFrom(entry.MaskPublicKey.Span),
                 Signature = ByteString.CopyFrom(entry.Signature.Span),
+                SelfMaskCommitment = ByteString.CopyFrom(entry.SelfMaskCommitment.Span),
             });
         }
 
@@ -151,14 +152,21 @@ internal static class ProtoMapper
     }
 
     public static List<EncryptedShare> FromProto(IEnumerable<EncryptedShareMessage> shares) =>
-        [.. shares.Select(s => new EncryptedShare(Index(s.Sender, "shares.sender"), Index(s.Recipient, "shares.recipient"), s.Ciphertext.Memory))];
+        [.. shares.Select(s => new EncryptedShare(Index(s.Sender, "shares.sender"), Index(s.Recipient, "shares.recipient"), s.Ciphertext.Memory, s.Commitments.Memory, s.Signature.Memory))];
 
     public static ShareDeliveryReply ToProto(ShareDelivery delivery)
     {
         var reply = new ShareDeliveryReply();
         foreach (EncryptedShare share in delivery.Shares)
         {
-            reply.Shares.Add(new EncryptedShareMessage { Sender = (uint)share.Sender, Recipient = (uint)share.Recipient, Ciphertext = ByteString.CopyFrom(share.Ciphertext.Span) });
+            reply.Shares.Add(new EncryptedShareMessage
+            {
+                Sender = (uint)share.Sender,
+                Recipient = (uint)share.Recipient,
+                Ciphertext = ByteString.CopyFrom(share.Ciphertext.Span),
+                Commitments = ByteString.CopyFrom(share.Commitments.Span),
+                Signature = ByteString.CopyFrom(share.Signature.Span),
+            });
         }
 
         return reply;
@@ -192,7 +200,14 @@ internal static class ProtoMapper
                 ProtoSecretKind.MaskKey => CryptoSecretKind.MaskKey,
                 _ => throw new ArgumentException($"Revealed share of client {s.Owner} has no kind.", nameof(shares)),
             },
-            s.Share.Memory))];
+            s.Share.Memory,
+            s.Salt.Memory))];
+
+    public static List<ShareComplaint> FromProto(IEnumerable<ShareComplaintMessage> complaints) =>
+        [.. complaints.Select(c => new ShareComplaint(Index(c.Dealer, "complaints.dealer"), c.SharedPoint.Memory, c.Proof.Memory))];
+
+    public static List<RevealedPairPoint> FromProto(IEnumerable<RevealedPairPointMessage> points) =>
+        [.. points.Select(p => new RevealedPairPoint(Index(p.Peer, "pair_points.peer"), p.SharedPoint.Memory, p.Proof.Memory))];
 
     // A participant index is 1 … n; one that does not fit an int is malformed (INVALID_ARGUMENT), not an overflow (UNKNOWN).
     private static int Index(uint value, string field) =>
@@ -211,6 +226,8 @@ internal static class ProtoMapper
         IdentityPublicKey = ByteString.CopyFrom(client.IdentityPublicKey),
         Revoked = client.Revoked,
         EnrolledUnixMs = client.EnrolledUnixMs,
+        Suspended = client.Suspended,
+        MisbehaviourCount = (uint)client.MisbehaviourCount,
     };
 
     public static RoundRecord ToProto(RoundRecordData round)
@@ -231,6 +248,7 @@ internal static class ProtoMapper
         record.Included.Add(round.Included);
         record.Dropped.Add(round.Dropped);
         record.Stages.Add(round.Stages.Select(s => new StageTiming { Stage = s.Stage, Milliseconds = s.Milliseconds, AliveAfter = (uint)s.AliveAfter }));
+        record.Culprits.Add((round.Culprits ?? []).Select(c => new PrivateFl.Protocol.V1.RoundCulprit { ClientId = c.ClientId, Misbehaviour = (PrivateFl.Protocol.V1.Misbehaviour)(int)c.Misbehaviour }));
         return record;
     }
 }

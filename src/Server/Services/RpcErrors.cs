@@ -31,6 +31,17 @@ internal static class RpcErrors
         {
             throw InvalidArgument(ex.ParamName ?? "request", ex.Message);
         }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw StorageFailed(ex).ToRpcException();
+        }
+    }
+
+    /// <summary>INTERNAL with reason <c>STORAGE_FAILED</c> and SQLite's error code (never its text, which may quote data).</summary>
+    public static Google.Rpc.Status StorageFailed(Microsoft.Data.Sqlite.SqliteException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return StatusWithReason(Code.Internal, "STORAGE_FAILED", $"The server's database failed (SQLite error {exception.SqliteErrorCode}); the operator must check it (PRAGMA quick_check).");
     }
 
     /// <summary>The <c>google.rpc.ErrorInfo</c> domain of every reason this server sends.</summary>

@@ -21,6 +21,12 @@ internal interface IFederationStore
     /// <summary>Revokes a client; null if unknown.</summary>
     EnrolledClient? RevokeClient(string clientId);
 
+    /// <summary>
+    /// Counts one proven misbehaviour of a client (specs/protocol.md §2.6) and suspends it when the count since its
+    /// last enrolment reaches <paramref name="suspendAt"/> (0: never). Returns the new count and whether it is now suspended.
+    /// </summary>
+    (int Count, bool Suspended) RecordMisbehaviour(string clientId, int suspendAt);
+
     /// <summary>Creates a session with its initial model version 0; false if the id is taken.</summary>
     bool CreateSession(SessionDefinition definition, ModelVersionRecord initialModel);
 

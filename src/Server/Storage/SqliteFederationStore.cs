@@ -66,6 +66,10 @@ internal sealed class SqliteFederationStore : IFederationStore
             PRIMARY KEY (client_id, nonce)) WITHOUT ROWID;
         CREATE INDEX call_nonces_expiry ON call_nonces (expires_unix_ms);
         """,
+        """
+        ALTER TABLE clients ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE clients ADD COLUMN misbehaviour_count INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     private readonly string _connectionString;
@@ -103,26 +107,43 @@ internal sealed class SqliteFederationStore : IFederationStore
     public EnrolledClient? FindClient(string clientId)
     {
         using SqliteConnection connection = Open();
-        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
+        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
     }
 
     public IReadOnlyList<EnrolledClient> ListClients()
     {
         using SqliteConnection connection = Open();
-        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms FROM clients ORDER BY client_id;", ReadClient);
+        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients ORDER BY client_id;", ReadClient);
     }
 
     public bool EnrollClient(EnrolledClient client)
     {
         using SqliteConnection connection = Open();
-        return Execute(connection, null, "INSERT OR IGNORE INTO clients (client_id, identity_public_key, revoked, enrolled_unix_ms) VALUES ($id, $key, 0, $t);", ("$id", client.ClientId), ("$key", client.IdentityPublicKey), ("$t", client.EnrolledUnixMs)) == 1;
+        if (Execute(connection, null, "INSERT OR IGNORE INTO clients (client_id, identity_public_key, revoked, enrolled_unix_ms) VALUES ($id, $key, 0, $t);", ("$id", client.ClientId), ("$key", client.IdentityPublicKey), ("$t", client.EnrolledUnixMs)) == 1)
+        {
+            return true;
+        }
+
+        // Re-enrolling a suspended bank with its own key is how an operator reinstates it (specs/api.md).
+        return Execute(connection, null, "UPDATE clients SET suspended = 0, misbehaviour_count = 0, enrolled_unix_ms = $t WHERE client_id = $id AND suspended = 1 AND revoked = 0 AND identity_public_key = $key;", ("$id", client.ClientId), ("$key", client.IdentityPublicKey), ("$t", client.EnrolledUnixMs)) == 1;
+    }
+
+    public (int Count, bool Suspended) RecordMisbehaviour(string clientId, int suspendAt)
+    {
+        using SqliteConnection connection = Open();
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "UPDATE clients SET misbehaviour_count = misbehaviour_count + 1 WHERE client_id = $id;", ("$id", clientId));
+        Execute(connection, transaction, "UPDATE clients SET suspended = 1 WHERE client_id = $id AND $at > 0 AND misbehaviour_count >= $at;", ("$id", clientId), ("$at", suspendAt));
+        transaction.Commit();
+        EnrolledClient? client = Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
+        return client is null ? (0, false) : (client.MisbehaviourCount, client.Suspended);
     }
 
     public EnrolledClient? RevokeClient(string clientId)
     {
         using SqliteConnection connection = Open();
         Execute(connection, null, "UPDATE clients SET revoked = 1 WHERE client_id = $id;", ("$id", clientId));
-        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
+        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
     }
 
     public bool CreateSession(SessionDefinition definition, ModelVersionRecord initialModel)
@@ -302,7 +323,7 @@ internal sealed class SqliteFederationStore : IFederationStore
     }
 
     private static EnrolledClient ReadClient(SqliteDataReader reader) =>
-        new(reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2) != 0, reader.GetInt64(3));
+        new(reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2) != 0, reader.GetInt64(3), reader.GetInt64(4) != 0, (int)reader.GetInt64(5));
 
     private static StoredSession ReadSession(SqliteDataReader reader) =>
         new(JsonSerializer.Deserialize<SessionDefinition>(reader.GetString(0), Json)!, reader.GetString(1));

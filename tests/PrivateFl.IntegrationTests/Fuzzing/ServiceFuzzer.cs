@@ -83,7 +83,8 @@ internal sealed class ServiceFuzzer : IDisposable
         IReadOnlyList<FuzzTarget> targets = ServiceTargets.All(Sessions, [OpenHash, DeepHash, string.Empty], [Outsider, Victim], [Victim, "fuzz-stranger"], ModelLength);
         Log?.Invoke($"phase 1: {targets.Count} request types × {inputsPerType} inputs");
         using var progress = new Timer(_ => Log?.Invoke($"… {report.Inputs} inputs after {clock.Elapsed.TotalSeconds:F0} s, {report.Failures.Count} failures"), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        await Task.WhenAll(targets.Select((t, i) => RunInputsAsync(report, t, Outsider, inputsPerType, seed + ((ulong)i << 32), parallelism, authenticatedOnly: false)));
+        // One caller per request type, so that parallel request types stay within ServerOptions:MaxConcurrentCallsPerClient.
+        await Task.WhenAll(targets.Select((t, i) => RunInputsAsync(report, t, $"{Outsider}-{i}", inputsPerType, seed + ((ulong)i << 32), parallelism, authenticatedOnly: false)));
 
         // A cancelled long poll leaves the waiting list when the server sees the cancellation.
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -144,7 +145,7 @@ internal sealed class ServiceFuzzer : IDisposable
 
     private async Task SetUpAsync()
     {
-        foreach (string id in (string[])[Outsider, Victim, .. Participants])
+        foreach (string id in (string[])[Outsider, Victim, .. Participants, .. Enumerable.Range(0, 16).Select(i => $"{Outsider}-{i}")])
         {
             var key = SigningKey.Generate();
             _keys[id] = key;
@@ -243,12 +244,14 @@ internal sealed class ServiceFuzzer : IDisposable
     {
         string method = target.Method == "*" ? StageMethod(request) : target.Method;
         byte[] body = request.ToByteArray();
+        // In-process, an authenticated bank's call is handed over as the authentication middleware would; its
+        // refusals of unauthenticated bank calls are fuzzed over gRPC, where that middleware runs.
         bool behindAuthentication = Invoker is not null && !target.IsAdmin && auth == FuzzAuth.Valid;
         Metadata headers = target.IsAdmin ? AdminHeaders(auth, random) : behindAuthentication ? [] : ClientHeaders($"/{target.Service}/{method}", clientId, body, auth, random);
         StatusCode status;
         string detail = string.Empty;
         RpcException? refusal = null;
-        if (Invoker is not null)
+        if (Invoker is not null && (target.IsAdmin || behindAuthentication))
         {
             (status, detail, refusal) = await Invoker(target.Service, method, body, headers, behindAuthentication ? clientId : null, target.Timeout);
         }
@@ -257,7 +260,9 @@ internal sealed class ServiceFuzzer : IDisposable
             var call = new Method<byte[], byte[]>(MethodType.Unary, target.Service, method, Raw, Raw);
             try
             {
-                await _invoker.AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow + target.Timeout), body);
+                // Only an authenticated call may legitimately wait (a long poll); a refusal must come within the long deadline.
+                TimeSpan timeout = auth == FuzzAuth.Valid ? target.Timeout : TimeSpan.FromSeconds(30);
+                await _invoker.AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow + timeout), body);
                 status = StatusCode.OK;
             }
             catch (RpcException ex)
@@ -321,7 +326,7 @@ internal sealed class ServiceFuzzer : IDisposable
                 int replace = random.Next(4);
                 return [.. valid.Select((e, i) => i == replace ? new Metadata.Entry(e.Key, Printable(random, 100)) : e)];
             case FuzzAuth.WrongKey:
-                return random.Next(2) == 0 ? Sign(clientId, _stranger, now, body) : Sign("fuzz-stranger", _stranger, now, body);
+                return random.Next(2) == 0 ? Sign(clientId, _stranger, now, body) : Sign($"{clientId}-stranger", _stranger, now, body);
             case FuzzAuth.TamperedBody:
                 return Sign(clientId, _keys[clientId], now, [.. body, 1]);
             default:

@@ -38,7 +38,7 @@ internal static class ServiceTargets
                 from session in Text(sessions)
                 from hash in Gen.Frequency((1, Gen.Constant(schemaHashes[0])), (49, Text(schemaHashes[1..])))
                 select (IMessage)new WaitForRoundRequest { ProtocolVersion = version, SessionId = session, SchemaHash = hash },
-                [StatusCode.InvalidArgument, StatusCode.NotFound, StatusCode.FailedPrecondition, StatusCode.DeadlineExceeded],
+                [StatusCode.InvalidArgument, StatusCode.NotFound, StatusCode.FailedPrecondition, StatusCode.AlreadyExists, StatusCode.DeadlineExceeded],
                 WaitTimeout),
             Federation("AdvertiseKeys", Advertise(sessions), stage),
             Federation("ShareKeys", Shares(sessions), stage),
