@@ -148,6 +148,51 @@ public sealed class CreditDataset
         }).ToArray());
     }
 
+    /// <summary>
+    /// Deals the rows into <paramref name="shardCount"/> disjoint shards by bands of one feature, the non-IID case where
+    /// each bank serves a different population (for example banks of small and of large credit limits): rows are sorted
+    /// by the feature (ties in row order) and cut into contiguous bands whose sizes differ by at most one.
+    /// </summary>
+    /// <param name="shardCount">The number of shards, from 1 to <see cref="RowCount"/>.</param>
+    /// <param name="featureName">A name from <see cref="FeatureSchema.FeatureNames"/>, such as <c>LIMIT_BAL</c>.</param>
+    /// <returns>The shards, lowest band first; each keeps the original row order, and together they hold every row once.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="featureName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The schema has no such feature.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shardCount"/> is below 1 or above <see cref="RowCount"/>.</exception>
+    public IReadOnlyList<CreditDataset> ShardsByFeatureBand(int shardCount, string featureName)
+    {
+        ArgumentNullException.ThrowIfNull(featureName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, RowCount);
+        int feature = -1;
+        for (int i = 0; i < Schema.FeatureNames.Count; i++)
+        {
+            if (string.Equals(Schema.FeatureNames[i], featureName, StringComparison.Ordinal))
+            {
+                feature = i;
+                break;
+            }
+        }
+
+        if (feature < 0)
+        {
+            throw new ArgumentException($"The schema {Schema} has no feature '{featureName}'.", nameof(featureName));
+        }
+
+        int[] order = [.. Enumerable.Range(0, RowCount).OrderBy(row => _inputs[row][feature + 1]).ThenBy(row => row)];
+        var shards = new CreditDataset[shardCount];
+        for (int s = 0; s < shardCount; s++)
+        {
+            int start = (int)((long)s * RowCount / shardCount);
+            int end = (int)((long)(s + 1) * RowCount / shardCount);
+            int[] rows = order[start..end];
+            Array.Sort(rows);
+            shards[s] = Select(rows);
+        }
+
+        return Array.AsReadOnly(shards);
+    }
+
     /// <summary>Gets the model input of a row: 1 (for the bias) followed by its F features.</summary>
     internal double[] Input(int row) => _inputs[row];
 
