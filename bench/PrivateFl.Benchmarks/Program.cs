@@ -34,6 +34,12 @@ internal static class Program
             return;
         }
 
+        if (args.Length > 0 && args[0] == "tune-model")
+        {
+            ModelTuning.Run(args[1..]);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "e2e")
         {
             EndToEndBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();

@@ -1,0 +1,73 @@
+using System.Globalization;
+using PrivateFl.ClientSdk;
+using PrivateFl.Crypto.Privacy;
+
+namespace PrivateFl.Benchmarks;
+
+/// <summary>
+/// A fast stand-in for the utility benchmark over any data set and model, used only to choose the training plans: the
+/// same DP-SGD arithmetic (clipped per-example gradients summed over 10 banks, Gaussian noise σC on the sum, the same
+/// accountant without the discreteness term) without the network.
+/// </summary>
+internal static class ModelTuning
+{
+    public static void Run(string[] args)
+    {
+        string dataset = args.Length > 0 ? args[0] : "taiwan";
+        string modelName = args.Length > 1 ? args[1] : "logistic";
+        string partition = args.Length > 2 ? args[2] : "iid";
+        int splits = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
+        BenchScenario scenario = BenchScenario.Create(dataset, modelName);
+        CreditDataset all = DatasetLoader.LoadCsv(BenchScenario.DataPath(scenario.File), scenario.Schema);
+        foreach (int rounds in new[] { 10, 20, 40 })
+        {
+            foreach (double lr in new[] { 3.0, 10.0, 30.0 })
+            {
+                foreach (double clip in new[] { 1.0, 3.0 })
+                {
+                    var line = new List<string>();
+                    foreach (double epsilon in new[] { 1.0, 1e9 })
+                    {
+                        double sigma = epsilon > 1e6 ? 0 : DdgAccountant.CalibrateNoise(1, DdgDiscreteness.None, rounds, epsilon, 1e-5);
+                        double auc = Enumerable.Range(0, splits).Average(split => Simulate(all, scenario, partition, split, rounds, lr, clip, sigma));
+                        line.Add(string.Create(CultureInfo.InvariantCulture, $"ε={epsilon}: {auc:F4}"));
+                    }
+
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"T={rounds} lr={lr} C={clip}: {string.Join("  ", line)}"));
+                }
+            }
+        }
+    }
+
+    private static double Simulate(CreditDataset all, BenchScenario scenario, string partition, int split, int rounds, double lr, double clip, double sigma)
+    {
+        (CreditDataset train, CreditDataset test) = all.StratifiedSplit(0.25, split);
+        IReadOnlyList<CreditDataset> banks = scenario.Partition(train, 10, partition, split);
+        CreditModel model = CreditModel.Create(all.Schema, scenario.Model);
+        var random = new Random(split);
+        double[] w = model.CreateInitialWeights();
+        double denominator = train.RowCount;
+        for (int round = 0; round < rounds; round++)
+        {
+            double[] total = new double[w.Length];
+            foreach (CreditDataset bank in banks)
+            {
+                double[] g = model.PerExampleGradientSum(w, bank, [.. Enumerable.Range(0, bank.RowCount)], clip);
+                for (int i = 0; i < w.Length; i++)
+                {
+                    total[i] += g[i];
+                }
+            }
+
+            for (int i = 0; i < w.Length; i++)
+            {
+                double u1 = 1 - random.NextDouble();
+                double u2 = random.NextDouble();
+                double gaussian = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+                w[i] -= lr * (total[i] + (sigma * clip * gaussian)) / denominator;
+            }
+        }
+
+        return ModelMetrics.RocAuc(model.PredictProbabilities(w, test), test.Labels);
+    }
+}
