@@ -17,13 +17,19 @@ internal static class ModelTuning
         string modelName = args.Length > 1 ? args[1] : "logistic";
         string partition = args.Length > 2 ? args[2] : "iid";
         int splits = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
+        double[] List(int index, string fallback) => [.. (args.Length > index ? args[index] : fallback).Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
         BenchScenario scenario = BenchScenario.Create(dataset, modelName);
-        CreditDataset all = DatasetLoader.LoadCsv(BenchScenario.DataPath(scenario.File), scenario.Schema);
-        foreach (int rounds in new[] { 10, 20, 40 })
+        if (scenario.Model.Kind == CreditModelKind.MultilayerPerceptron && args.Length > 7)
         {
-            foreach (double lr in new[] { 3.0, 10.0, 30.0 })
+            scenario = scenario with { Model = ModelSpecification.MultilayerPerceptron([int.Parse(args[7], CultureInfo.InvariantCulture)], args.Length > 8 && args[8] == "relu" ? HiddenActivation.Relu : HiddenActivation.Tanh, 1, linearSkip: args.Length > 9 && args[9] == "skip") };
+        }
+
+        CreditDataset all = DatasetLoader.LoadCsv(BenchScenario.DataPath(scenario.File), scenario.Schema);
+        foreach (int rounds in List(4, "10,20,40").Select(r => (int)r))
+        {
+            foreach (double lr in List(5, "3,10,30"))
             {
-                foreach (double clip in new[] { 1.0, 3.0 })
+                foreach (double clip in List(6, "1,3"))
                 {
                     var line = new List<string>();
                     foreach (double epsilon in new[] { 1.0, 1e9 })

@@ -24,7 +24,7 @@ internal static class Program
 
         if (args.Length > 0 && args[0] == "utility")
         {
-            UtilityBenchmark.RunAsync().GetAwaiter().GetResult();
+            UtilityBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 

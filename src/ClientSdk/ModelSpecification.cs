@@ -13,9 +13,10 @@ public sealed class ModelSpecification : IEquatable<ModelSpecification>
     /// <summary>The most units a hidden layer may have.</summary>
     public const int MaxHiddenUnits = 1024;
 
-    private ModelSpecification(CreditModelKind kind, int[] hiddenUnits, HiddenActivation activation, long initializationSeed)
+    private ModelSpecification(CreditModelKind kind, int[] hiddenUnits, HiddenActivation activation, long initializationSeed, bool linearSkip = false)
     {
         Kind = kind;
+        LinearSkip = linearSkip;
         HiddenUnits = Array.AsReadOnly(hiddenUnits);
         Activation = activation;
         InitializationSeed = initializationSeed;
@@ -34,6 +35,14 @@ public sealed class ModelSpecification : IEquatable<ModelSpecification>
     public HiddenActivation Activation { get; }
 
     /// <summary>
+    /// Gets whether a multilayer perceptron also has a linear path from the features to the output (the "wide" part of
+    /// wide-and-deep networks, Cheng et al. 2016): the log-odds are the hidden layers' output plus a logistic
+    /// regression's, whose F weights start at zero. The hidden layers then learn what the linear scorecard misses, instead
+    /// of re-learning it slowly through a random representation under few noisy DP rounds.
+    /// </summary>
+    public bool LinearSkip { get; }
+
+    /// <summary>
     /// Gets the public seed of the initial weights: every bank and the operator derive the same initial model from it,
     /// and a bank refuses a session whose version-0 model differs (0 for logistic regression, which starts from zeros).
     /// </summary>
@@ -43,15 +52,16 @@ public sealed class ModelSpecification : IEquatable<ModelSpecification>
     /// <param name="hiddenUnits">The width of each hidden layer: 1 to <see cref="MaxHiddenLayers"/> layers of 1 to <see cref="MaxHiddenUnits"/> units.</param>
     /// <param name="activation">The activation of the hidden units.</param>
     /// <param name="initializationSeed">The public seed of the initial weights.</param>
+    /// <param name="linearSkip">Whether to add a linear path from the features to the output (<see cref="LinearSkip"/>).</param>
     /// <returns>The specification.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="hiddenUnits"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The layers or the activation break a rule above; the message names it.</exception>
-    public static ModelSpecification MultilayerPerceptron(IEnumerable<int> hiddenUnits, HiddenActivation activation = HiddenActivation.Tanh, long initializationSeed = 1)
+    public static ModelSpecification MultilayerPerceptron(IEnumerable<int> hiddenUnits, HiddenActivation activation = HiddenActivation.Tanh, long initializationSeed = 1, bool linearSkip = false)
     {
         ArgumentNullException.ThrowIfNull(hiddenUnits);
         int[] layers = [.. hiddenUnits];
         string? problem = Check(CreditModelKind.MultilayerPerceptron, layers, activation);
-        return problem is null ? new ModelSpecification(CreditModelKind.MultilayerPerceptron, layers, activation, initializationSeed) : throw new ArgumentException(problem, nameof(hiddenUnits));
+        return problem is null ? new ModelSpecification(CreditModelKind.MultilayerPerceptron, layers, activation, initializationSeed, linearSkip) : throw new ArgumentException(problem, nameof(hiddenUnits));
     }
 
     /// <summary>Creates a specification of any registered kind, checking the hyperparameters the kind takes.</summary>
@@ -59,25 +69,26 @@ public sealed class ModelSpecification : IEquatable<ModelSpecification>
     /// <param name="hiddenUnits">The hidden-layer widths (empty for logistic regression).</param>
     /// <param name="activation">The hidden activation.</param>
     /// <param name="initializationSeed">The public seed of the initial weights.</param>
+    /// <param name="linearSkip">Whether a multilayer perceptron has a linear path (<see cref="LinearSkip"/>); must be false for logistic regression.</param>
     /// <returns>The specification.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="hiddenUnits"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The kind is not registered, or its hyperparameters are invalid; the message names the rule.</exception>
-    public static ModelSpecification Create(CreditModelKind kind, IEnumerable<int> hiddenUnits, HiddenActivation activation, long initializationSeed)
+    public static ModelSpecification Create(CreditModelKind kind, IEnumerable<int> hiddenUnits, HiddenActivation activation, long initializationSeed, bool linearSkip = false)
     {
         ArgumentNullException.ThrowIfNull(hiddenUnits);
         int[] layers = [.. hiddenUnits];
-        string? problem = Check(kind, layers, activation);
+        string? problem = Check(kind, layers, activation) ?? (kind == CreditModelKind.LogisticRegression && linearSkip ? "Logistic regression is already linear: it has no linear skip path." : null);
         if (problem is not null)
         {
             throw new ArgumentException(problem, nameof(kind));
         }
 
-        return kind == CreditModelKind.LogisticRegression ? LogisticRegression : new ModelSpecification(kind, layers, activation, initializationSeed);
+        return kind == CreditModelKind.LogisticRegression ? LogisticRegression : new ModelSpecification(kind, layers, activation, initializationSeed, linearSkip);
     }
 
     /// <inheritdoc/>
     public bool Equals(ModelSpecification? other) =>
-        other is not null && Kind == other.Kind && HiddenUnits.SequenceEqual(other.HiddenUnits) && (Kind == CreditModelKind.LogisticRegression || (Activation == other.Activation && InitializationSeed == other.InitializationSeed));
+        other is not null && Kind == other.Kind && HiddenUnits.SequenceEqual(other.HiddenUnits) && (Kind == CreditModelKind.LogisticRegression || (Activation == other.Activation && InitializationSeed == other.InitializationSeed && LinearSkip == other.LinearSkip));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as ModelSpecification);
@@ -88,7 +99,7 @@ public sealed class ModelSpecification : IEquatable<ModelSpecification>
     /// <inheritdoc/>
     public override string ToString() => Kind == CreditModelKind.LogisticRegression
         ? "logistic regression"
-        : $"multilayer perceptron {string.Join("×", HiddenUnits)} {Activation.ToString().ToLowerInvariant()} (seed {InitializationSeed})";
+        : $"multilayer perceptron {string.Join("×", HiddenUnits)} {Activation.ToString().ToLowerInvariant()}{(LinearSkip ? " + linear" : string.Empty)} (seed {InitializationSeed})";
 
     internal static string? Check(CreditModelKind kind, int[] hiddenUnits, HiddenActivation activation) => kind switch
     {

@@ -31,7 +31,7 @@ internal sealed class DemoScenario
         dataset == "taiwan" ? "taiwan_credit_card_default.csv" : "german_credit_data.csv",
         dataset == "taiwan" ? "Yeh 2009, UCI, CC BY 4.0" : "Hofmann 1994, UCI, CC BY 4.0",
         dataset == "taiwan" ? "LIMIT_BAL" : "Credit amount",
-        model == "mlp" ? ModelSpecification.MultilayerPerceptron([hidden], HiddenActivation.Tanh, initializationSeed: 1) : ModelSpecification.LogisticRegression);
+        model == "mlp" ? ModelSpecification.MultilayerPerceptron([hidden], HiddenActivation.Tanh, initializationSeed: 1, linearSkip: true) : ModelSpecification.LogisticRegression);
 
     public IReadOnlyList<CreditDataset> Partition(CreditDataset train, int banks, string partition, int seed) =>
         partition == "non-iid" ? train.ShardsByFeatureBand(banks, BandFeature) : train.StratifiedShards(banks, seed);
@@ -55,6 +55,7 @@ internal sealed class DemoScenario
             Kind = Model.Kind == CreditModelKind.MultilayerPerceptron ? ModelKind.MultilayerPerceptron : ModelKind.LogisticRegression,
             Activation = Model.Kind == CreditModelKind.MultilayerPerceptron ? ActivationKind.Tanh : ActivationKind.Unspecified,
             InitSeed = Model.Kind == CreditModelKind.MultilayerPerceptron ? Model.InitializationSeed : 0,
+            LinearSkip = Model.LinearSkip,
         };
         spec.HiddenUnits.Add(Model.HiddenUnits.Select(u => (uint)u));
         return (spec, Model.Kind == CreditModelKind.MultilayerPerceptron ? CreditModel.Create(Schema, Model).CreateInitialWeights() : null);

@@ -10,21 +10,22 @@ public sealed class CreditModelTests
 {
     private static readonly Lazy<CreditDataset> Taiwan = new(() => DatasetLoader.LoadCsv(CreditFiles.PathOf("taiwan_credit_card_default.csv"), CreditSchemas.TaiwanCredit));
 
-    public static TheoryData<int[], HiddenActivation> Shapes => new()
+    public static TheoryData<int[], HiddenActivation, bool> Shapes => new()
     {
-        { [1], HiddenActivation.Tanh },
-        { [8], HiddenActivation.Tanh },
-        { [5, 3], HiddenActivation.Tanh },
-        { [6], HiddenActivation.Relu },
-        { [4, 4, 2], HiddenActivation.Relu },
+        { [1], HiddenActivation.Tanh, false },
+        { [8], HiddenActivation.Tanh, false },
+        { [8], HiddenActivation.Tanh, true },
+        { [5, 3], HiddenActivation.Tanh, false },
+        { [6], HiddenActivation.Relu, false },
+        { [4, 4, 2], HiddenActivation.Relu, true },
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void ExampleGradient_Mlp_MatchesCentralFiniteDifferences(int[] hidden, HiddenActivation activation)
+    public void ExampleGradient_Mlp_MatchesCentralFiniteDifferences(int[] hidden, HiddenActivation activation, bool linearSkip)
     {
         CreditDataset data = CreditFiles.GermanCredit;
-        CreditModel model = CreditModel.Create(data.Schema, ModelSpecification.MultilayerPerceptron(hidden, activation, initializationSeed: 42));
+        CreditModel model = CreditModel.Create(data.Schema, ModelSpecification.MultilayerPerceptron(hidden, activation, initializationSeed: 42, linearSkip));
         double[] weights = model.CreateInitialWeights();
         var random = new SeededRandom(hidden.Sum());
         for (int j = 0; j < weights.Length; j++)
@@ -123,6 +124,23 @@ public sealed class CreditModelTests
         Assert.All(Enumerable.Range(0, 16), unit => Assert.Equal(0, initial[unit * 33]));
         double limit = Math.Sqrt(6.0 / (32 + 16));
         Assert.All(initial.Take(16 * 33), w => Assert.InRange(w, -limit, limit));
+    }
+
+    [Fact]
+    public void LinearSkip_FreshModel_AddsFZeroWeightsAndPredictsAsWithout()
+    {
+        FeatureSchema schema = CreditSchemas.GermanCredit;
+        CreditModel plain = CreditModel.Create(schema, ModelSpecification.MultilayerPerceptron([8], HiddenActivation.Tanh, 3));
+        CreditModel skip = CreditModel.Create(schema, ModelSpecification.MultilayerPerceptron([8], HiddenActivation.Tanh, 3, linearSkip: true));
+        ReadOnlySpan<double> features = CreditFiles.GermanCredit.GetFeatures(9);
+
+        double[] initial = skip.CreateInitialWeights();
+
+        Assert.Equal(plain.ParameterCount + schema.EncodedLength, skip.ParameterCount);
+        Assert.Equal(plain.CreateInitialWeights(), initial[..plain.ParameterCount]);
+        Assert.All(initial[plain.ParameterCount..], w => Assert.Equal(0, w));
+        Assert.Equal(plain.PredictProbability(plain.CreateInitialWeights(), features), skip.PredictProbability(initial, features));
+        Assert.NotEqual(plain.Specification, skip.Specification);
     }
 
     [Fact]

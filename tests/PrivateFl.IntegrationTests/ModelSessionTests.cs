@@ -54,8 +54,12 @@ public sealed class ModelSessionTests
         hiddenLogistic.Model = new ModelSpec { Kind = ModelKind.LogisticRegression, HiddenUnits = { 4 } };
         CreateSessionRequest noActivation = MlpRequest("d", model, model.CreateInitialWeights());
         noActivation.Model.Activation = ActivationKind.Unspecified;
+        CreateSessionRequest skipLogistic = InProcessServer.CreditSessionRequest("e", 3, 1, FedAvg(), new PrivacySettings { Mode = DpMode.None });
+        skipLogistic.Model = new ModelSpec { Kind = ModelKind.LogisticRegression, LinearSkip = true };
+        CreateSessionRequest skipWithoutItsWeights = MlpRequest("f", model, model.CreateInitialWeights());
+        skipWithoutItsWeights.Model.LinearSkip = true;
 
-        foreach ((CreateSessionRequest request, string field) in new[] { (noWeights, "initial_weights"), (wrongLength, "model_length"), (hiddenLogistic, "model.hidden_units"), (noActivation, "model.activation") })
+        foreach ((CreateSessionRequest request, string field) in new[] { (noWeights, "initial_weights"), (wrongLength, "model_length"), (hiddenLogistic, "model.hidden_units"), (noActivation, "model.activation"), (skipLogistic, "model.linear_skip"), (skipWithoutItsWeights, "model_length") })
         {
             var ex = await Assert.ThrowsAsync<RpcException>(() => server.Admin.CreateSessionAsync(request, InProcessServer.AdminCall()).ResponseAsync);
             Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);

@@ -7,7 +7,8 @@ namespace PrivateFl.ClientSdk.Internal;
 /// </summary>
 /// <remarks>
 /// Layout of the weight vector: each hidden layer in order, one row per unit as <c>[bias, weights over the previous
-/// layer]</c>, then the output row <c>[c, v₁ … v_H]</c>. Scratch per example: every layer's activations (the input
+/// layer]</c>, then the output row <c>[c, v₁ … v_H]</c>, then, with <see cref="ModelSpecification.LinearSkip"/>, the F
+/// weights u of the linear path (z = c + v·a_L + u·x; they start at zero). Scratch per example: every layer's activations (the input
 /// included) and the back-propagated errors of the widest layer, twice.
 /// </remarks>
 internal sealed class MultilayerPerceptronModel : CreditModel
@@ -17,6 +18,7 @@ internal sealed class MultilayerPerceptronModel : CreditModel
     private readonly int[] _activationOffsets; // where aₗ starts in the scratch, l = 0 … L
     private readonly int _maxWidth;
     private readonly int _parameterCount;
+    private readonly int _skipOffset;      // the linear path's F weights, after the output row (= _parameterCount without one)
     private readonly int _scratchLength;
     private readonly HiddenActivation _activation;
 
@@ -41,7 +43,8 @@ internal sealed class MultilayerPerceptronModel : CreditModel
         _layerOffsets[layers] = offset;
         _activationOffsets[layers] = activations;
         activations += _widths[layers];
-        _parameterCount = checked(offset + _widths[layers] + 1);
+        _skipOffset = checked(offset + _widths[layers] + 1);
+        _parameterCount = specification.LinearSkip ? checked(_skipOffset + schema.EncodedLength) : _skipOffset;
         _maxWidth = _widths.Max();
         _scratchLength = activations + (2 * _maxWidth);
     }
@@ -96,6 +99,14 @@ internal sealed class MultilayerPerceptronModel : CreditModel
             outputGradient[j + 1] = outputError * top[j];
         }
 
+        if (_parameterCount > _skipOffset)
+        {
+            // The linear path: ∂ℓ/∂uⱼ = (∂ℓ/∂z) · xⱼ, as in logistic regression.
+            Span<double> skipGradient = gradient[_skipOffset..];
+            skipGradient.Clear();
+            SpanMath.MultiplyAdd(outputError, features, skipGradient);
+        }
+
         // δ_L = (∂ℓ/∂z)·v ⊙ act′(z_L), then backwards: δₗ₋₁ = Wₗᵀδₗ ⊙ act′(zₗ₋₁); ∂ℓ/∂Wₗ = δₗ·aₗ₋₁ᵀ, ∂ℓ/∂bₗ = δₗ.
         ReadOnlySpan<double> outputWeights = weights.Slice(_layerOffsets[layers] + 1, _widths[layers]);
         Span<double> current = bufferA[.._widths[layers]];
@@ -143,6 +154,11 @@ internal sealed class MultilayerPerceptronModel : CreditModel
 
     private protected override bool IsBias(int index)
     {
+        if (index >= _skipOffset)
+        {
+            return false;
+        }
+
         for (int l = 0; l <= HiddenLayers; l++)
         {
             int fanIn = _widths[l];
@@ -174,7 +190,8 @@ internal sealed class MultilayerPerceptronModel : CreditModel
         }
 
         ReadOnlySpan<double> output = weights.Slice(_layerOffsets[HiddenLayers], _widths[HiddenLayers] + 1);
-        return output[0] + SpanMath.Dot(output[1..], below);
+        double z = output[0] + SpanMath.Dot(output[1..], below);
+        return _parameterCount > _skipOffset ? z + SpanMath.Dot(weights[_skipOffset..], features) : z;
     }
 
     private double Activate(double z) => _activation == HiddenActivation.Relu ? Math.Max(0, z) : Math.Tanh(z);

@@ -28,7 +28,7 @@ internal static class ModelSpecMapper
 
         try
         {
-            return ModelSpecification.Create(kind, spec.HiddenUnits.Select(u => (int)Math.Min(u, int.MaxValue)), activation, spec.InitSeed);
+            return ModelSpecification.Create(kind, spec.HiddenUnits.Select(u => (int)Math.Min(u, int.MaxValue)), activation, spec.InitSeed, spec.LinearSkip);
         }
         catch (ArgumentException ex)
         {
@@ -44,6 +44,7 @@ internal static class ModelSpecMapper
             Kind = specification.Kind == CreditModelKind.MultilayerPerceptron ? ModelKind.MultilayerPerceptron : ModelKind.LogisticRegression,
             Activation = specification.Kind == CreditModelKind.LogisticRegression ? ActivationKind.Unspecified : specification.Activation == HiddenActivation.Relu ? ActivationKind.Relu : ActivationKind.Tanh,
             InitSeed = specification.Kind == CreditModelKind.LogisticRegression ? 0 : specification.InitializationSeed,
+            LinearSkip = specification.LinearSkip,
         };
         spec.HiddenUnits.Add(specification.HiddenUnits.Select(u => (uint)u));
         return spec;

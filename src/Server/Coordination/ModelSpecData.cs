@@ -1,7 +1,7 @@
 namespace PrivateFl.Server.Coordination;
 
 /// <summary>The session's model family and hyperparameters, as stored; public to its clients.</summary>
-internal sealed record ModelSpecData(ModelKindData Kind, int[] HiddenUnits, ActivationKindData Activation, long InitSeed)
+internal sealed record ModelSpecData(ModelKindData Kind, int[] HiddenUnits, ActivationKindData Activation, long InitSeed, bool LinearSkip = false)
 {
     /// <summary>Logistic regression, the model of every session that declares none.</summary>
     public static ModelSpecData LogisticRegression { get; } = new(ModelKindData.LogisticRegression, [], ActivationKindData.Tanh, 0);

@@ -46,6 +46,7 @@ internal static class ProtoMapper
             Kind = m.Kind == ModelKindData.MultilayerPerceptron ? ModelKind.MultilayerPerceptron : ModelKind.LogisticRegression,
             Activation = m.Kind == ModelKindData.MultilayerPerceptron ? (m.Activation == ActivationKindData.Relu ? ActivationKind.Relu : ActivationKind.Tanh) : ActivationKind.Unspecified,
             InitSeed = m.InitSeed,
+            LinearSkip = m.LinearSkip,
         };
         spec.HiddenUnits.Add(m.HiddenUnits.Select(u => (uint)u));
         return spec;

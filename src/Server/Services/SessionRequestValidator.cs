@@ -181,6 +181,7 @@ internal static partial class SessionRequestValidator
         if (spec.Kind is ModelKind.Unspecified or ModelKind.LogisticRegression)
         {
             check(spec.HiddenUnits.Count == 0, "model.hidden_units", "must be empty for logistic regression.");
+            check(!spec.LinearSkip, "model.linear_skip", "must be false for logistic regression (it is already linear).");
             check(request.ModelLength >= 2, "model_length", "must be at least 2 for logistic regression (the bias and one weight per feature).");
             return ModelSpecData.LogisticRegression;
         }
@@ -197,14 +198,17 @@ internal static partial class SessionRequestValidator
         check(spec.Activation is ActivationKind.Tanh or ActivationKind.Relu, "model.activation", "is required for a multilayer perceptron: TANH or RELU.");
         if (layersValid)
         {
-            // d = H₁(F + 1) + Σ_{l≥2} Hₗ(Hₗ₋₁ + 1) + H_L + 1: what is left after the fixed layers must be H₁ × (F + 1), F ≥ 1.
+            // d = H₁(F + 1) + Σ_{l≥2} Hₗ(Hₗ₋₁ + 1) + H_L + 1 (+ F with the linear path): what is left after the fixed
+            // layers must be H₁ × (F + 1) (or (H₁ + 1) × F + H₁), F ≥ 1.
             long rest = (long)request.ModelLength - hidden[^1] - 1;
             for (int l = 1; l < hidden.Length; l++)
             {
                 rest -= (long)hidden[l] * (hidden[l - 1] + 1);
             }
 
-            check(rest >= 2L * hidden[0] && rest % hidden[0] == 0, "model_length", $"does not fit a multilayer perceptron with hidden layers {string.Join("×", hidden)} over any number of features.");
+            long perFeature = spec.LinearSkip ? hidden[0] + 1L : hidden[0];
+            rest -= hidden[0];
+            check(rest >= perFeature && rest % perFeature == 0, "model_length", $"does not fit a multilayer perceptron with hidden layers {string.Join("×", hidden)} over any number of features.");
         }
 
         check(request.InitialWeights.Count == request.ModelLength && request.InitialWeights.Any(w => w != 0), "initial_weights", "are required for a multilayer perceptron: the weights its init_seed gives (SDK CreditModel.CreateInitialWeights), since from zeros every hidden unit would stay identical.");
@@ -212,7 +216,8 @@ internal static partial class SessionRequestValidator
             ModelKindData.MultilayerPerceptron,
             hidden,
             spec.Activation == ActivationKind.Relu ? ActivationKindData.Relu : ActivationKindData.Tanh,
-            spec.InitSeed);
+            spec.InitSeed,
+            spec.LinearSkip);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
