@@ -8,6 +8,8 @@ internal static class Program
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
     // Active rounds:    dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round-active
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
+    // Service fuzzing:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz [inputs per type, default 100000] [over gRPC, default 1000] [seed]
+    // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "round")
@@ -37,6 +39,18 @@ internal static class Program
         if (args.Length > 0 && args[0] == "tune-model")
         {
             ModelTuning.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "fuzz")
+        {
+            Environment.ExitCode = FuzzBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "fuzz-parsers")
+        {
+            ParserFuzzBenchmark.Run(args[1..]);
             return;
         }
 

@@ -109,7 +109,7 @@ public sealed class CreditPredictor
             applicant.TryGetField(columns[c].Name, out string field, out string? raw);
             if (!Schema.Encoder.TryParse(c, raw, _allowUnknownCategories, out values[c], out string? reason))
             {
-                errors[field] = [raw is null ? reason : $"{reason} Got '{raw}'."];
+                errors[field] = [raw is null ? reason : $"{reason} Got '{Internal.CsvDatasetReader.Excerpt(raw)}'."];
             }
         }
 

@@ -39,7 +39,7 @@ public static class CreditSchemas
     /// Gets the <c>taiwan-credit</c> schema, version 1, over the UCI "default of credit card clients" data (Yeh and
     /// Lien 2009; 30,000 clients of a Taiwanese bank, October 2005), label <c>default</c>: <c>1</c> (defaulted the
     /// next month) is the positive class, <c>0</c> the negative. <c>SEX</c>, <c>MARRIAGE</c> and <c>AGE</c> are
-    /// protected; 62 features, so 63 logistic-regression weights.
+    /// protected; 60 features, so 61 logistic-regression weights.
     /// </summary>
     /// <remarks>
     /// <para>Amounts in NT$, heavy-tailed, so scaled after the signed log sign(x)·ln(1 + |x|)

@@ -10,7 +10,8 @@ namespace PrivateFl.ClientSdk;
 /// cannot swallow the rest of the file), a header row. Columns are found by header name, exactly after
 /// trimming, in any order; columns the schema does not name (such as an unnamed leading row index) are
 /// ignored. Blank lines are skipped. Values are trimmed.</para>
-/// <para>Every row is checked and every problem reported at once, in a <see cref="DatasetValidationException"/>;
+/// <para>Every row is checked and every problem reported at once (up to the first 100, after which reading stops; a
+/// value is repeated in a problem only as its first 40 characters), in a <see cref="DatasetValidationException"/>;
 /// no row is ever dropped or repaired silently. Problems: a required column missing or named twice in the
 /// header; a row with a different number of fields from the header; malformed quoting; a numeric value that
 /// is empty, not a number or outside the column's declared range (such values are refused, not clamped: a
@@ -47,16 +48,29 @@ public static class DatasetLoader
     /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
     /// <exception cref="IOException">The stream cannot be read.</exception>
     /// <exception cref="DatasetValidationException">The data does not match the schema; <see cref="DatasetValidationException.Problems"/> lists every problem.</exception>
-    public static CreditDataset LoadCsv(Stream stream, FeatureSchema schema)
+    public static CreditDataset LoadCsv(Stream stream, FeatureSchema schema) => LoadCsv(stream, schema, int.MaxValue);
+
+    /// <summary>Loads CSV from a stream, refusing more than <paramref name="maxRows"/> data rows; the stream stays open.</summary>
+    /// <param name="stream">The readable stream.</param>
+    /// <param name="schema">The schema the data must match.</param>
+    /// <param name="maxRows">The most data rows read; a further row is a problem and reading stops there.</param>
+    /// <returns>The encoded data set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="schema"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxRows"/> is zero or negative.</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
+    /// <exception cref="DatasetValidationException">The data does not match the schema or has too many rows; <see cref="DatasetValidationException.Problems"/> lists the problems.</exception>
+    public static CreditDataset LoadCsv(Stream stream, FeatureSchema schema, int maxRows)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRows);
         ArgumentNullException.ThrowIfNull(schema);
         if (!stream.CanRead)
         {
             throw new ArgumentException("The stream is not readable.", nameof(stream));
         }
 
-        var reader = new CsvDatasetReader(schema);
+        var reader = new CsvDatasetReader(schema, maxRows);
         using CsvReader csv = CsvReader.Create(stream, reader.Options, leaveOpen: true);
         return reader.Read(csv);
     }

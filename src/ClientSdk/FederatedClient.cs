@@ -84,6 +84,8 @@ public sealed partial class FederatedClient : IDisposable
     /// <returns>The session.</returns>
     /// <exception cref="SessionEndedException">The session does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
+    /// <exception cref="ServerErrorException">The server failed or refused the call.</exception>
     public async Task<TrainingSessionInfo> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
@@ -105,11 +107,34 @@ public sealed partial class FederatedClient : IDisposable
     /// <exception cref="SchemaMismatchException">The data's schema differs from the session's.</exception>
     /// <exception cref="SessionEndedException">The session does not exist or has ended.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
-    /// <exception cref="FederationException">The server refused this client (not enrolled, revoked) or announced an unsafe round.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client (not enrolled, revoked, bad signature).</exception>
+    /// <exception cref="ServerErrorException">The server failed, refused a request, or answered something this client cannot use.</exception>
+    /// <exception cref="PrivacyLedgerException">This bank's privacy ledger cannot be read or written.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// Apart from argument errors and the caller's own cancellation, every failure surfaces as one of the
+    /// <see cref="FederationException"/> subtypes above, never as a transport exception: a host can always end its job with a reason.
+    /// </remarks>
     public async Task<TrainingReport> TrainAsync(string sessionId, CreditDataset data, IProgress<TrainingProgress>? progress = null, int? maxRounds = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         ArgumentNullException.ThrowIfNull(data);
+        try
+        {
+            return await TrainCoreAsync(sessionId, data, progress, maxRounds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The caller cancelled training.", ex, cancellationToken);
+        }
+        catch (Exception ex) when (AsFederationException(ex, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task<TrainingReport> TrainCoreAsync(string sessionId, CreditDataset data, IProgress<TrainingProgress>? progress, int? maxRounds, CancellationToken cancellationToken)
+    {
         TrainingSessionInfo session = await GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         CreditModel model = CreditModel.Create(data.Schema, session.Model ?? ModelSpecification.LogisticRegression);
         if (!string.Equals(session.SchemaHash, data.Schema.Hash, StringComparison.Ordinal) || session.ModelLength != model.ParameterCount)
@@ -117,7 +142,7 @@ public sealed partial class FederatedClient : IDisposable
             throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({model.Specification}: {model.ParameterCount} parameters).");
         }
 
-        var ledger = new LocalPrivacyLedger(_options.LedgerDirectory, sessionId);
+        LocalPrivacyLedger ledger = OpenLedger(sessionId);
         string stopReason = "The session has run all its rounds.";
         int participated = 0;
         int lost = 0;
@@ -149,7 +174,7 @@ public sealed partial class FederatedClient : IDisposable
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
                 {
                     // Recorded before the update leaves the bank: a round that later aborts is counted, never missed.
-                    ledger.Record(LocalPrivacyLedger.Entry.For(announcement.RoundNumber, UpdateEncoder.AccountingRound(announcement), privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                    RecordInLedger(ledger, LocalPrivacyLedger.Entry.For(announcement.RoundNumber, UpdateEncoder.AccountingRound(announcement), privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
                 }
 
                 var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber) };
@@ -160,7 +185,7 @@ public sealed partial class FederatedClient : IDisposable
                 LogRoundCompleted(_logger, sessionId, announcement.RoundNumber, result.ModelVersion, result.Included.Count);
                 progress?.Report(new TrainingProgress(sessionId, announcement.RoundNumber, participated + lost, (int)announcement.TotalRounds, result.ModelVersion, true, result.EpsilonSpent, $"Round {announcement.RoundNumber} completed with {result.Included.Count} of {announcement.Participants.Count} banks; model version {result.ModelVersion}."));
             }
-            catch (FederationException ex) when (ex is not ServerUnavailableException and not SchemaMismatchException && !cancellationToken.IsCancellationRequested)
+            catch (FederationException ex) when (ex is not ServerUnavailableException and not SchemaMismatchException and not PrivacyLedgerException && !cancellationToken.IsCancellationRequested)
             {
                 // The announced round is unsafe for this bank: it declines and stops, since the session's settings will not change.
                 stopReason = $"This client refused round {announcement.RoundNumber}: {ex.Message}";
@@ -197,6 +222,8 @@ public sealed partial class FederatedClient : IDisposable
     /// <returns>The model.</returns>
     /// <exception cref="SessionEndedException">The session or version does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
+    /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
+    /// <exception cref="ServerErrorException">The server failed or refused the call.</exception>
     public async Task<GlobalModel> GetGlobalModelAsync(string sessionId, long version = 0, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
@@ -258,10 +285,33 @@ public sealed partial class FederatedClient : IDisposable
                     cancellationToken: cancellationToken).ResponseAsync,
                 cancellationToken).ConfigureAwait(false), null);
         }
-        catch (FederationException ex) when (ex is not ServerUnavailableException && ex.InnerException is RpcException { StatusCode: StatusCode.FailedPrecondition } rpc && rpc.Status.Detail.Contains("rounds", StringComparison.Ordinal))
+        catch (FederationException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.FailedPrecondition } rpc)
         {
-            // The session completed, or spent its privacy budget, while this client waited.
-            return (null, rpc.Status.Detail);
+            string? reason = RpcErrorTranslator.Reason(rpc);
+            if (RpcErrorTranslator.IsSessionOver(reason))
+            {
+                return (null, rpc.Status.Detail);
+            }
+
+            if (reason is not null)
+            {
+                throw;
+            }
+
+            // No machine-readable reason: the session's state, not the status text, says whether it ended
+            // (completed, or spent its privacy budget) while this client waited, or the schema changed.
+            TrainingSessionInfo session = await GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            if (!session.IsActive)
+            {
+                return (null, rpc.Status.Detail);
+            }
+
+            if (!string.Equals(session.SchemaHash, schemaHash, StringComparison.Ordinal))
+            {
+                throw new SchemaMismatchException(rpc.Status.Detail, rpc);
+            }
+
+            throw;
         }
     }
 
@@ -291,20 +341,47 @@ public sealed partial class FederatedClient : IDisposable
         }
     }
 
-    private FederationException Translate(RpcException ex) => ex.StatusCode switch
+    private FederationException Translate(RpcException ex) => RpcErrorTranslator.Translate(ex, _options.ServerAddress, ClientId, _options.MaxRetries);
+
+    /// <summary>The documented exception for anything <see cref="TrainAsync"/> met; null leaves the exception as it is (the caller's cancellation, already documented ones).</summary>
+    private FederationException? AsFederationException(Exception ex, CancellationToken cancellationToken) => ex switch
     {
-        StatusCode.Unavailable or StatusCode.ResourceExhausted => new ServerUnavailableException($"The aggregation server at {_options.ServerAddress} is unreachable after {_options.MaxRetries} retries: {ex.Status.Detail}", ex),
-        StatusCode.DeadlineExceeded => new ServerUnavailableException($"The aggregation server at {_options.ServerAddress} did not answer in time: {ex.Status.Detail}", ex),
-        StatusCode.NotFound => new SessionEndedException(ex.Status.Detail, ex),
-        StatusCode.Unauthenticated => new FederationException($"The server did not accept client '{ClientId}': {ex.Status.Detail}", ex),
-        StatusCode.FailedPrecondition when ex.Status.Detail.Contains("schema", StringComparison.OrdinalIgnoreCase) => new SchemaMismatchException(ex.Status.Detail, ex),
-        _ => new FederationException(ex.Status.Detail, ex),
+        FederationException or ArgumentException => null,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        RpcException rpc => Translate(rpc),
+        OperationCanceledException or TimeoutException or HttpRequestException => new ServerUnavailableException($"The aggregation server at {_options.ServerAddress} did not answer: {ex.Message}", ex),
+        SecAggProtocolException => new ServerErrorException($"The server's answer breaks the secure-aggregation protocol: {ex.Message}", ex),
+        _ => new ServerErrorException($"Training stopped on an unexpected {ex.GetType().Name}; see the inner exception.", ex),
     };
+
+    private LocalPrivacyLedger OpenLedger(string sessionId)
+    {
+        try
+        {
+            return new LocalPrivacyLedger(_options.LedgerDirectory, sessionId);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new PrivacyLedgerException($"This bank's privacy ledger in '{_options.LedgerDirectory}' cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private void RecordInLedger(LocalPrivacyLedger ledger, LocalPrivacyLedger.Entry entry)
+    {
+        try
+        {
+            ledger.Record(entry);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PrivacyLedgerException($"This bank's privacy ledger in '{_options.LedgerDirectory}' cannot be written, so the round is not joined: {ex.Message}", ex);
+        }
+    }
 
     private static bool IsRoundLoss(Exception ex, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
         && ex is OperationCanceledException or SecAggProtocolException
-            or RpcException { StatusCode: StatusCode.Aborted or StatusCode.FailedPrecondition or StatusCode.DeadlineExceeded or StatusCode.Cancelled };
+            or RpcException { StatusCode: StatusCode.Aborted or StatusCode.FailedPrecondition or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Unavailable };
 
     private static SigningKey LoadIdentityKey(string path)
     {

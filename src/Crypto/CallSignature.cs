@@ -32,7 +32,7 @@ public static class CallSignature
     /// <param name="clientId">The enrolled client id.</param>
     /// <param name="timestampMs">Unix time in milliseconds.</param>
     /// <param name="nonce">The call's nonce.</param>
-    /// <param name="body">The request's protobuf bytes.</param>
+    /// <param name="body">The request message bytes exactly as sent on the wire (after the 5-byte gRPC prefix), not a re-serialisation.</param>
     /// <returns>The payload to sign or verify.</returns>
     public static byte[] Payload(string method, string clientId, long timestampMs, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> body)
     {

@@ -20,6 +20,7 @@ internal static class ApplicantParser
         [nameof(CreditApplicant.CheckingAccount)] = "checking_account",
     };
 
+    /// <summary>Parses the fields; never throws for any field values (see the fuzzing property in the tests).</summary>
     public static (CreditApplicant Applicant, Dictionary<string, string[]> Errors, List<string> Assumptions) Parse(IReadOnlyDictionary<string, string?> fields)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -48,12 +49,18 @@ internal static class ApplicantParser
                 return value;
             }
 
-            errors[name] = [$"{name} must be a whole number; got '{text}'."];
+            errors[name] = [$"{name} must be a whole number; got '{Excerpt.Of(text)}'."];
             return null;
         }
 
         string? creditText = Text("credit") ?? Text("credit_amount");
-        if (creditText is null)
+        if (fields.ContainsKey("credit") && fields.ContainsKey("credit_amount"))
+        {
+            // Two amounts for one applicant: picking either silently could score the wrong loan.
+            errors["credit"] = ["Give either credit or credit_amount, not both."];
+            creditText = null;
+        }
+        else if (creditText is null)
         {
             errors["credit"] = ["credit (or credit_amount) is required."];
         }
@@ -67,7 +74,7 @@ internal static class ApplicantParser
             }
             else
             {
-                errors["credit"] = [$"credit must be a number; got '{creditText}'."];
+                errors["credit"] = [$"credit must be a number; got '{Excerpt.Of(creditText)}'."];
             }
         }
 

@@ -1,29 +1,59 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 using PrivateFl.ClientSdk;
 using PrivateFl.RestHost;
 using Scalar.AspNetCore;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).Validate(o => !string.IsNullOrWhiteSpace(o.DataRoot) && !string.IsNullOrWhiteSpace(o.SessionId), "RestHostOptions:DataRoot and RestHostOptions:SessionId must be set.").ValidateOnStart();
+builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<RestHostOptions>, RestHostOptionsValidator>();
 builder.Services.AddOptions<CreditPredictorOptions>().BindConfiguration(nameof(CreditPredictorOptions));
 builder.Services.AddPrivateFlClient();
 builder.Services.AddOptions<FederatedClientOptions>().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModelCache>();
+builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("server-and-model", tags: ["ready"]);
+builder.Services.AddHealthChecks()
+    .AddCheck<ServerReadinessCheck>("aggregation-server", tags: ["ready"])
+    .AddCheck<ModelReadinessCheck>("model", tags: ["ready"]);
+
+// Kestrel's own limits, set explicitly so that no body larger than the host's limit is ever buffered; the
+// handlers check the same limit (RequestFields), which also covers servers without these limits (tests).
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<RestHostOptions>>((kestrel, options) =>
+{
+    kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes;
+    kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+});
+builder.Services.AddOptions<FormOptions>().Configure<IOptions<RestHostOptions>>((form, options) =>
+{
+    form.ValueCountLimit = options.Value.MaxRequestFields;
+    form.ValueLengthLimit = options.Value.MaxFieldLength;
+    form.KeyLengthLimit = options.Value.MaxFieldLength;
+    form.MultipartBodyLengthLimit = options.Value.MaxRequestBodyBytes;
+});
 
 WebApplication app = builder.Build();
-app.UseExceptionHandler();
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    // A request refused by the server itself (a body over Kestrel's limit, a malformed request) keeps its 4xx status.
+    StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+});
+
+// Routing itself answers 415 for a content type an endpoint does not accept; it gets the same problem document.
+app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType
+    ? RequestFields.UnsupportedMediaType(context.HttpContext.Request.ContentType ?? "none").ExecuteAsync(context.HttpContext)
+    : Results.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });
 
 // Routing matches "/fl_train" and "/fl_train/" alike, so the original clients' trailing slash keeps working.
 app.MapPost("/fl_train", TrainAsync)
@@ -47,7 +77,8 @@ app.Run();
 
 static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
 {
-    string apiKey = options.Value.ApiKey;
+    RestHostOptions settings = options.Value;
+    string apiKey = settings.ApiKey;
     if (!string.IsNullOrEmpty(apiKey))
     {
         byte[] expected = System.Text.Encoding.UTF8.GetBytes(apiKey);
@@ -58,38 +89,40 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
         }
     }
 
-    (Dictionary<string, string?>? fields, string? bodyError) = await RequestFields.ReadAsync(context.Request, cancellationToken);
+    (Dictionary<string, string?>? fields, IResult? bodyError) = await RequestFields.ReadAsync(context.Request, settings, cancellationToken);
     if (fields is null)
     {
-        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [bodyError!] });
+        return bodyError!;
     }
 
-    (string? path, string? pathError) = DatasetPathResolver.Resolve(options.Value.DataRoot, fields.GetValueOrDefault("addr"));
-    if (path is null)
+    string? addr = fields.GetValueOrDefault("addr");
+    if (DatasetPathResolver.CheckText(addr) is { } addrError)
     {
-        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["addr"] = [pathError!] });
+        return RequestFields.Invalid("addr", addrError);
     }
 
-    CreditDataset data;
-    try
-    {
-        data = DatasetLoader.LoadCsv(path, CreditSchemas.GermanCredit);
-    }
-    catch (DatasetValidationException ex)
-    {
-        var errors = new Dictionary<string, string[]> { ["addr"] = [$"The data set does not fit the session's schema '{CreditSchemas.GermanCredit.Name}': {ex.Problems.Count} problems."] };
-        foreach (IGrouping<string, DataProblem> group in ex.Problems.GroupBy(p => p.Row > 0 ? $"row {p.Row}" + (p.Column is null ? string.Empty : $", {p.Column}") : p.Column ?? "file"))
-        {
-            errors[group.Key] = [.. group.Select(p => p.Value is null ? p.Reason : $"{p.Reason} (value '{p.Value}')")];
-        }
-
-        return TypedResults.ValidationProblem(errors, title: "The data set does not fit the schema.");
-    }
-
-    TrainingJob? job = jobs.TryStart(Path.GetFileName(path), data);
-    if (job is null)
+    // One job at a time, checked before the data set is even opened: a refused request costs no parsing.
+    if (!jobs.TryReserve())
     {
         return Results.Problem(statusCode: 409, title: "Training is already running.", detail: "This host takes part in one training at a time; follow the running job.");
+    }
+
+    TrainingJob job;
+    try
+    {
+        (CreditDataset? data, IResult? dataError) = LoadDataset(settings, addr!);
+        if (data is null)
+        {
+            jobs.Release();
+            return dataError!;
+        }
+
+        job = jobs.Start(Path.GetFileName(addr!), data);
+    }
+    catch
+    {
+        jobs.Release();
+        throw;
     }
 
     if (wait == true)
@@ -101,33 +134,66 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     return Results.Accepted($"/fl_train/{job.Id}", job);
 }
 
-static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, CancellationToken cancellationToken)
+static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions settings, string addr)
 {
-    (Dictionary<string, string?>? fields, string? bodyError) = await RequestFields.ReadAsync(context.Request, cancellationToken);
+    (SafeFileHandle? handle, string? pathError) = DatasetPathResolver.Open(settings.DataRoot, addr, settings.MaxDatasetBytes);
+    if (handle is null)
+    {
+        return (null, RequestFields.Invalid("addr", pathError!));
+    }
+
+    using var capped = new CappedReadStream(new FileStream(handle, FileAccess.Read, bufferSize: 64 * 1024), settings.MaxDatasetBytes);
+    try
+    {
+        CreditDataset data = DatasetLoader.LoadCsv(capped, CreditSchemas.GermanCredit, settings.MaxDatasetRows);
+        return capped.Exceeded ? (null, TooBig()) : (data, null);
+    }
+    catch (DatasetValidationException ex)
+    {
+        if (capped.Exceeded)
+        {
+            return (null, TooBig());
+        }
+
+        var errors = new Dictionary<string, string[]> { ["addr"] = [$"The data set does not fit the session's schema '{CreditSchemas.GermanCredit.Name}': {ex.Problems.Count} problems."] };
+        foreach (IGrouping<string, DataProblem> group in ex.Problems.GroupBy(p => p.Row > 0 ? $"row {p.Row}" + (p.Column is null ? string.Empty : $", {p.Column}") : p.Column ?? "file"))
+        {
+            errors[group.Key] = [.. group.Select(p => p.Value is null ? p.Reason : $"{p.Reason} (value '{p.Value}')")];
+        }
+
+        return (null, TypedResults.ValidationProblem(errors, title: "The data set does not fit the schema."));
+    }
+    catch (IOException)
+    {
+        return (null, RequestFields.Invalid("addr", "addr could not be read to the end."));
+    }
+
+    IResult TooBig() => RequestFields.Invalid("addr", $"addr grew past {settings.MaxDatasetBytes:N0} bytes while it was read (RestHostOptions:MaxDatasetBytes).");
+}
+
+static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, IOptions<RestHostOptions> options, CancellationToken cancellationToken)
+{
+    (Dictionary<string, string?>? fields, IResult? bodyError) = await RequestFields.ReadAsync(context.Request, options.Value, cancellationToken);
     if (fields is null)
     {
-        return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [bodyError!] });
+        return bodyError!;
     }
 
     (CreditApplicant applicant, Dictionary<string, string[]> errors, List<string> assumptions) = ApplicantParser.Parse(fields);
-    (GlobalModel Model, CreditPredictor Predictor)? current;
-    try
-    {
-        current = await models.GetAsync(cancellationToken);
-    }
-    catch (FederationException ex)
-    {
-        return Results.Problem(statusCode: 503, title: "No model yet.", detail: $"The host has no global model cached and cannot reach the aggregation server: {ex.Message}");
-    }
 
+    // Only the cache is read: a refresh happens in the background, so a prediction never waits on the network.
+    CachedModel? current = models.Current;
     if (current is null)
     {
+        ServerState server = models.Server;
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : Results.Problem(statusCode: 503, title: "No model yet.", detail: "The federation has not trained a model yet: run /fl_train first.");
+            : server.Answers || server == ServerState.NotAskedYet
+                ? Results.Problem(statusCode: 503, title: "No model yet.", detail: "The federation has not trained a model yet: run /fl_train first.")
+                : Results.Problem(statusCode: 503, title: "No model yet.", detail: $"The host has no global model cached and the aggregation server does not answer: {server.Problem}");
     }
 
-    foreach ((string member, string[] messages) in current.Value.Predictor.Validate(applicant))
+    foreach ((string member, string[] messages) in current.Predictor.Validate(applicant))
     {
         string field = ApplicantParser.FieldOf.GetValueOrDefault(member, member);
         if (!errors.ContainsKey(field))
@@ -141,8 +207,8 @@ static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, 
         return TypedResults.ValidationProblem(errors);
     }
 
-    CreditPrediction prediction = current.Value.Predictor.Predict(applicant);
-    GlobalModel model = current.Value.Model;
+    CreditPrediction prediction = current.Predictor.Predict(applicant);
+    GlobalModel model = current.Model;
     return Results.Ok(new PredictionResponse(
         prediction.ProbabilityGood,
         prediction.ProbabilityOfDefault,
@@ -162,20 +228,3 @@ internal sealed record TrainRequest(string Addr);
 /// <summary>The <c>/fl_predict</c> body (JSON or form); <c>credit_amount</c> is accepted for <c>credit</c>.</summary>
 internal sealed record PredictRequest(int Age, string Sex, int Job, string Housing, double Credit, int Duration, string Purpose, string? Saving_accounts, string? Checking_account);
 
-/// <summary>Ready when the aggregation server answers and a trained model is available.</summary>
-internal sealed class ReadinessCheck(ModelCache models) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await models.GetAsync(cancellationToken) is { } current
-                ? HealthCheckResult.Healthy($"Model version {current.Model.Version} is cached.")
-                : HealthCheckResult.Unhealthy("The server answers but has no trained model yet.");
-        }
-        catch (FederationException ex)
-        {
-            return HealthCheckResult.Unhealthy($"The aggregation server is unreachable: {ex.Message}");
-        }
-    }
-}

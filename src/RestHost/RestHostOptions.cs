@@ -1,6 +1,6 @@
 namespace PrivateFl.RestHost;
 
-/// <summary>The REST host's own settings. Bound from the <c>RestHostOptions</c> configuration section.</summary>
+/// <summary>The REST host's own settings. Bound from the <c>RestHostOptions</c> configuration section; checked at start-up by <see cref="RestHostOptionsValidator"/>.</summary>
 public sealed class RestHostOptions
 {
     /// <summary>Gets or sets the folder <c>addr</c> is resolved in; nothing outside it is ever read. Default: <c>data</c>.</summary>
@@ -12,6 +12,27 @@ public sealed class RestHostOptions
     /// <summary>Gets or sets the key callers of <c>/fl_train</c> present in <c>X-Api-Key</c>; empty leaves training open (development only). Default: empty.</summary>
     public string ApiKey { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets how long a cached global model is used before asking the server for a newer one. Default: 30 seconds.</summary>
+    /// <summary>Gets or sets how often the cached global model is refreshed from the server in the background (1 second to 1 day). Default: 30 seconds.</summary>
+    /// <remarks>Predictions never wait for a refresh: they use whatever model is cached.</remarks>
     public TimeSpan ModelRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long one model refresh (or a <c>/readyz</c> probe) waits for the server (100 ms to 1 minute). Default: 2 seconds.</summary>
+    public TimeSpan ServerProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Gets or sets the largest data set file <c>/fl_train</c> reads, in bytes (1 KiB to 16 GiB). Default: 64 MiB.</summary>
+    /// <remarks>The size is checked on the opened file before reading, and reading stops there should the file grow.</remarks>
+    public long MaxDatasetBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Gets or sets the most data rows <c>/fl_train</c> reads from one data set (1 to 100,000,000). Default: 1,000,000.</summary>
+    public int MaxDatasetRows { get; set; } = 1_000_000;
+
+    /// <summary>Gets or sets the largest request body accepted, in bytes (1 KiB to 16 MiB); larger bodies get <c>413</c>. Default: 64 KiB.</summary>
+    /// <remarks>Requests carry a file name or nine applicant fields: a few hundred bytes.</remarks>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets the most fields of a form or JSON body (1 to 1,024); more get <c>400</c>. Default: 64.</summary>
+    public int MaxRequestFields { get; set; } = 64;
+
+    /// <summary>Gets or sets the longest form field name or value, in characters (16 to 1 MiB); longer get <c>400</c>. Default: 4,096.</summary>
+    public int MaxFieldLength { get; set; } = 4096;
 }

@@ -12,13 +12,16 @@ public static class PrivateFlServerApplication
     /// <param name="args">Command-line arguments (configuration overrides such as <c>--StorageOptions:DatabasePath=x.db</c>).</param>
     /// <param name="configure">Adjusts the builder before the server's services are added (tests, embedding).</param>
     /// <returns>The application, ready to start.</returns>
+    /// <exception cref="Exception">A configured listener is plaintext on a non-loopback address (the message names it).</exception>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        Security.ListenerPolicy.ValidateConfiguration(builder.Configuration);
         builder.Services.AddPrivateFlServer();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureKestrel(kestrel, server.Value));
         WebApplication app = builder.Build();
+        app.UsePrivateFlServer();
         app.MapPrivateFlServer();
         return app;
     }
@@ -49,6 +52,7 @@ public static class PrivateFlServerApplication
             kestrel.ListenAnyIP(port, Listen);
         }
 
-        kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes;
+        // One gRPC message and its 5-byte prefix.
+        kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes + 5L;
     }
 }

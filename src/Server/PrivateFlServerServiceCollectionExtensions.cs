@@ -33,6 +33,8 @@ public static class PrivateFlServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFederationStore, SqliteFederationStore>();
         services.TryAddSingleton<ReplayCache>();
+        services.TryAddSingleton<CallLimiter>();
+        services.AddHostedService<PrivateFl.Server.Hosting.BoundListenerCheck>();
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();
         services.AddGrpc(options => options.Interceptors.Add<AuthenticationInterceptor>());
@@ -41,6 +43,10 @@ public static class PrivateFlServerServiceCollectionExtensions
             grpc.MaxReceiveMessageSize = server.Value.MaxMessageBytes;
             grpc.MaxSendMessageSize = server.Value.MaxMessageBytes;
             grpc.EnableDetailedErrors = false;
+
+            // Requests are read and checked by CallAuthenticationMiddleware, which refuses compressed ones; with no
+            // provider gRPC could not inflate one either.
+            grpc.CompressionProviders = [];
         });
         return services;
     }

@@ -50,6 +50,79 @@ public sealed class AnnouncementValidatorTests
     }
 
     [Fact]
+    public void Validate_ActiveRoundWithSparseHararyGraph_RefusedNamingTheCompleteGraph()
+    {
+        // A Harary degree the server could have derived before issue 9 (n = 3 admits only k = 2 = n − 1, so k = 1 here).
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active, NeighbourGraphKind.Harary);
+        announcement.Degree = 1;
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("active rounds use the complete graph", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ActiveRoundOfAStoredHararySession_RunsOnTheCompleteGraph()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active, NeighbourGraphKind.Harary);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36);
+
+        Assert.Equal(PrivateFl.Crypto.SecAgg.NeighbourGraphKind.Complete, parameters.GraphKind);
+    }
+
+    [Fact]
+    public void Validate_ActiveRoundWithDegreeBelowAllOthers_Refused()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active);
+        announcement.Degree = 1;
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("active rounds use the complete graph", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ActiveRoundWithCompleteGraph_Accepted()
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36, CryptoMode.Active);
+
+        Assert.Equal(PrivateFl.Crypto.SecAgg.NeighbourGraphKind.Complete, parameters.GraphKind);
+        Assert.Equal(2, parameters.Threshold);
+    }
+
+    [Theory]
+    [InlineData((int)SecAggMode.Unspecified, (int)NeighbourGraphKind.Complete)]
+    [InlineData((int)SecAggMode.SemiHonest, (int)NeighbourGraphKind.Unspecified)]
+    public void Validate_UnspecifiedModeOrGraph_Refused(int mode, int graph)
+    {
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, (SecAggMode)mode, (NeighbourGraphKind)graph);
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+
+        Assert.Contains("must be set", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ZeroSecurityAndCorrectnessBits_TakeTheDefaults()
+    {
+        // Zero-valued proto fields mean σ = 40 and η = 20 (specs/protocol.md §2.3); they used to be refused as σ = 0.
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.SemiHonest, NeighbourGraphKind.Harary);
+
+        (var parameters, _) = AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36);
+
+        Assert.Equal(2, parameters.Degree);
+    }
+
+    [Fact]
     public void Validate_ClientNoiseBelowFourQuantizedUnits_RefusedNamingIt()
     {
         // Record level, C = 1, s = 1, d = 36: Δ = 1 + 2·6 = 13; m = 2 of 3; σ = 0.1 gives σ_client = 0.1·13/√2 ≈ 0.92.
@@ -90,7 +163,7 @@ public sealed class AnnouncementValidatorTests
         return refused == !DistributedNoise.IsClientSigmaAllowed(clientSigma) && refused == clientSigma < 4;
     }
 
-    private static RoundAnnouncement Announcement(SigningKey key, DpMode mode, AggregationRule rule, double samplingRate, SecAggMode secAggMode)
+    private static RoundAnnouncement Announcement(SigningKey key, DpMode mode, AggregationRule rule, double samplingRate, SecAggMode secAggMode, NeighbourGraphKind graph = NeighbourGraphKind.Complete)
     {
         var announcement = new RoundAnnouncement
         {
@@ -99,7 +172,7 @@ public sealed class AnnouncementValidatorTests
             RoundNumber = 1,
             GraphSeed = ByteString.CopyFrom(new byte[32]),
             YourIndex = 1,
-            SecAgg = new SecAggSettings { Mode = secAggMode, Graph = NeighbourGraphKind.Complete, DropoutRate = 0.3, CorruptedFraction = 0 },
+            SecAgg = new SecAggSettings { Mode = secAggMode, Graph = graph, DropoutRate = 0.3, CorruptedFraction = 0 },
             Threshold = 2,
             Degree = 2,
             VectorLength = 36,

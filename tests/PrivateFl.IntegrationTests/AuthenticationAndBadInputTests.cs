@@ -41,9 +41,10 @@ public sealed class AuthenticationAndBadInputTests
         await server.Admin.RevokeClientAsync(new RevokeClientRequest { ClientId = "bank-1" }, InProcessServer.AdminCall());
         using FederatedClient client = server.Client("bank-1");
 
-        var ex = await Assert.ThrowsAsync<FederationException>(() => client.GetSessionAsync("s"));
+        var ex = await Assert.ThrowsAsync<ClientRejectedException>(() => client.GetSessionAsync("s"));
 
-        Assert.Contains("revoked", ex.Message, StringComparison.Ordinal);
+        // The same message as for an unknown client or a bad signature (no enumeration of enrolled ids).
+        Assert.Contains("not enrolled or is revoked", ex.Message, StringComparison.Ordinal);
         Assert.NotNull(key);
     }
 
@@ -113,6 +114,14 @@ public sealed class AuthenticationAndBadInputTests
         var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = "s", RoundNumber = announcement.RoundNumber };
         AdvertisedKeys keys = clientSession.AdvertiseKeys();
         var advertise = new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span) };
+
+        // A round key with bit 255 set (X25519 ignores the bit, so it is another spelling of a key) is refused as
+        // InvalidPublicKey before the round records anything (issue 9 §1); the valid advertisement below is accepted.
+        byte[] nonCanonical = keys.MaskPublicKey.ToArray();
+        nonCanonical[31] ^= 0x80;
+        var refusedKey = await Assert.ThrowsAsync<RpcException>(() => rogue.AdvertiseKeysAsync(new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(nonCanonical) }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refusedKey.StatusCode);
+        Assert.StartsWith("InvalidPublicKey: ", refusedKey.Status.Detail, StringComparison.Ordinal);
         KeyDirectoryReply directory = await rogue.AdvertiseKeysAsync(advertise);
 
         // A verbatim replay of the captured call (same nonce and signature) is refused before the handler, and so is

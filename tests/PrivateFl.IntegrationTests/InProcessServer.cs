@@ -30,6 +30,9 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Gets the SQLite file.</summary>
+    public string DatabasePath => _databasePath;
+
     public Admin.AdminClient Admin { get; private set; } = null!;
 
     public static async Task<InProcessServer> StartAsync(TimeSpan? stageDeadline = null, string? databasePath = null)

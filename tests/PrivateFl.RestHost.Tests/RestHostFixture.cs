@@ -37,11 +37,25 @@ internal sealed class RestHostFixture : IAsyncDisposable
 
     public IReadOnlyList<CreditDataset> Shards { get; private set; } = [];
 
-    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1)
+    /// <summary>Holds the host bank's stage calls when armed: a server crash mid-round.</summary>
+    public StageGate Gate { get; } = new();
+
+    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null)
     {
         var fixture = new RestHostFixture();
-        await fixture.InitialiseAsync(apiKey, rounds);
+        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>());
         return fixture;
+    }
+
+    /// <summary>Stops the aggregation server at once, aborting the calls in flight, as a crash would.</summary>
+    public async Task KillServerAsync()
+    {
+        if (_server is { } server)
+        {
+            _server = null;
+            await server.StopAsync(new CancellationToken(canceled: true));
+            await server.DisposeAsync();
+        }
     }
 
     public HttpClient CreateClient() => Host.CreateClient();
@@ -78,7 +92,7 @@ internal sealed class RestHostFixture : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task InitialiseAsync(string apiKey, int rounds)
+    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings)
     {
         Directory.CreateDirectory(DataRoot);
         CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
@@ -110,6 +124,8 @@ internal sealed class RestHostFixture : IAsyncDisposable
                 ["RoundOptions:StageDeadline"] = "00:00:05",
             });
             builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(Gate);
+            builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.Interceptors.Add<StageGate>());
         });
         await _server.StartAsync();
         ServerAddress = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -149,12 +165,17 @@ internal sealed class RestHostFixture : IAsyncDisposable
             web.UseSetting("RestHostOptions:DataRoot", DataRoot);
             web.UseSetting("RestHostOptions:SessionId", SessionId);
             web.UseSetting("RestHostOptions:ApiKey", apiKey);
-            web.UseSetting("RestHostOptions:ModelRefreshInterval", "00:00:00");
+            web.UseSetting("RestHostOptions:ModelRefreshInterval", "00:00:01");
             web.UseSetting("FederatedClientOptions:ServerAddress", ServerAddress.ToString());
             web.UseSetting("FederatedClientOptions:ClientId", "host-bank");
             web.UseSetting("FederatedClientOptions:IdentityKeyFile", keyFile);
             web.UseSetting("FederatedClientOptions:LedgerDirectory", Path.Combine(_folder, "ledgers", "host-bank"));
             web.UseSetting("FederatedClientOptions:MaxRetries", "1");
+            foreach ((string key, string value) in hostSettings)
+            {
+                web.UseSetting(key, value);
+            }
+
             web.ConfigureLogging(logging => logging.ClearProviders());
         });
     }

@@ -17,7 +17,7 @@ internal sealed class CoordinatorFixture : IDisposable
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"privatefl-test-{Guid.NewGuid():n}.db");
     private readonly Dictionary<string, SigningKey> _identities = [];
 
-    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest)
+    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null)
     {
         Store = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
         Store.Migrate();
@@ -39,7 +39,7 @@ internal sealed class CoordinatorFixture : IDisposable
             modelLength,
             totalRounds,
             3,
-            clients,
+            maximumClients ?? clients,
             new SecAggSettingsData(mode, NeighbourGraphKind.Complete, 0.3, 0, 40, 20),
             new TrainingPlanData(AggregationRuleKind.FederatedAveraging, 1, 0.1, 0, 32, 1.0, 1 << 16, 1.0, 1.0),
             new PrivacySettingsData(DpModeKind.None, 0, 0, 0),

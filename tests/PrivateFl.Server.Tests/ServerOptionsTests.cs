@@ -14,6 +14,9 @@ public sealed class ServerOptionsTests
     [InlineData("RoundOptions:MinimumClients", "2", "RoundOptions:MinimumClients")]
     [InlineData("RoundOptions:StageDeadline", "00:00:00.010", "RoundOptions:StageDeadline")]
     [InlineData("StorageOptions:DatabasePath", "/no/such/folder/x.db", "StorageOptions:DatabasePath")]
+    [InlineData("ServerOptions:MaxConcurrentCallsPerClient", "0", "ServerOptions:MaxConcurrentCallsPerClient")]
+    [InlineData("ServerOptions:MaxConcurrentCalls", "2", "ServerOptions:MaxConcurrentCalls")]
+    [InlineData("ServerOptions:MaxBufferedRequestBytes", "65536", "ServerOptions:MaxBufferedRequestBytes")]
     public async Task Start_InvalidSetting_FailsNamingIt(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?>

@@ -9,13 +9,22 @@ namespace PrivateFl.ClientSdk.Internal;
 /// </summary>
 internal sealed class CsvDatasetReader
 {
+    /// <summary>Reading stops after this many problems: enough to fix an export in one pass, bounded for a hostile file.</summary>
+    public const int MaxProblems = 100;
+
+    /// <summary>The most characters of a value a problem repeats.</summary>
+    public const int MaxValueLength = 40;
+
     private readonly FeatureSchema _schema;
+    private readonly int _maxRows;
+    private bool _stopped;
     private readonly List<DataProblem> _problems = [];
     private readonly List<DataProblem> _quotingProblems = [];
 
-    public CsvDatasetReader(FeatureSchema schema)
+    public CsvDatasetReader(FeatureSchema schema, int maxRows = int.MaxValue)
     {
         _schema = schema;
+        _maxRows = maxRows;
         Options = new CsvReaderOptions
         {
             Separator = ',',
@@ -62,14 +71,20 @@ internal sealed class CsvDatasetReader
         int rows = 0;
         try
         {
-            while (csv.Read())
+            while (!_stopped && csv.Read())
             {
                 rows++;
                 int row = checked((int)csv.RowNumber);
+                if (rows > _maxRows)
+                {
+                    _problems.Add(new DataProblem(row, null, null, $"The data set has more than {_maxRows.ToString(CultureInfo.InvariantCulture)} data rows, the most this reader takes; reading stopped here."));
+                    break;
+                }
+
                 if (csv.FieldCount != header.Length)
                 {
                     // The fields of a row with a different count are probably shifted: checking them would only add noise.
-                    _problems.Add(new DataProblem(row, null, null, $"The row has {csv.FieldCount} field{(csv.FieldCount == 1 ? string.Empty : "s")}; the header has {header.Length}."));
+                    Add(new DataProblem(row, null, null, $"The row has {csv.FieldCount} field{(csv.FieldCount == 1 ? string.Empty : "s")}; the header has {header.Length}."));
                     continue;
                 }
 
@@ -89,7 +104,7 @@ internal sealed class CsvDatasetReader
                     }
                     else
                     {
-                        _problems.Add(new DataProblem(row, columns[c].Name, raw.Trim(), reason));
+                        Add(new DataProblem(row, columns[c].Name, Excerpt(raw.Trim()), reason));
                     }
                 }
 
@@ -106,6 +121,9 @@ internal sealed class CsvDatasetReader
             _problems.Add(new DataProblem(rows + 1, null, null, $"The CSV cannot be read further: {exception.Message}"));
         }
 
+        // The note comes last, after the problems in file order.
+        DataProblem[] note = _stopped ? [new DataProblem(rows, null, null, $"Reading stopped after the first {MaxProblems} problems; fix these and load the file again.")] : [];
+
         if (rows == 0 && _problems.Count == 0)
         {
             _problems.Add(new DataProblem(0, null, null, "The file has a header but no data rows."));
@@ -119,7 +137,8 @@ internal sealed class CsvDatasetReader
                     .OrderBy(p => p.problem.Row)
                     .ThenBy(p => p.problem.Column is null ? 0 : 1)
                     .ThenBy(p => p.order)
-                    .Select(p => p.problem));
+                    .Select(p => p.problem)
+                    .Concat(note));
         }
 
         return new CreditDataset(_schema, [.. inputs], [.. labels]);
@@ -138,10 +157,10 @@ internal sealed class CsvDatasetReader
         }
 
         string expected = $"'{_schema.PositiveLabel}' (positive) or '{_schema.NegativeLabel}' (negative)";
-        _problems.Add(new DataProblem(
+        Add(new DataProblem(
             row,
             _schema.LabelColumn,
-            value,
+            Excerpt(value),
             value.Length == 0 ? $"The label is empty; expected {expected}." : $"The label is not {expected}."));
         return 0;
     }
@@ -161,7 +180,8 @@ internal sealed class CsvDatasetReader
 
         if (count == 0)
         {
-            string found = string.Join(", ", header.Where(h => h.Length > 0).Select(h => $"'{h}'"));
+            string[] named = [.. header.Where(h => h.Length > 0)];
+            string found = string.Join(", ", named.Take(16).Select(h => $"'{Excerpt(h)}'")) + (named.Length > 16 ? $" and {named.Length - 16} more" : string.Empty);
             _problems.Add(new DataProblem(0, name, null, $"The required column '{name}' is missing from the header (found {found}); names are matched exactly."));
             return -1;
         }
@@ -180,13 +200,32 @@ internal sealed class CsvDatasetReader
     private void OnMalformedRecord(CsvMalformedRecord record)
     {
         // Record numbers count the header; field-count mismatches are reported per row by Read.
-        if (record.Reason != CsvMalformedReason.FieldCountMismatch)
+        if (record.Reason != CsvMalformedReason.FieldCountMismatch && !_stopped)
         {
             _quotingProblems.Add(new DataProblem(
                 checked((int)Math.Max(0, record.RecordNumber - 1)),
                 null,
-                record.RawRecord,
+                Excerpt(record.RawRecord),
                 $"Malformed quoting ({record.Reason}): RFC 4180 quotes a whole value, doubles a quote inside it and does not break lines inside it."));
+            _stopped = _problems.Count + _quotingProblems.Count >= MaxProblems;
+        }
+    }
+
+    /// <summary>A value cut to <see cref="MaxValueLength"/> characters, so that a problem report never carries more than a glimpse of a row.</summary>
+    internal static string Excerpt(string value) =>
+        value.Length <= MaxValueLength ? value : string.Concat(value.AsSpan(0, char.IsHighSurrogate(value[MaxValueLength - 1]) ? MaxValueLength - 1 : MaxValueLength), "…");
+
+    private void Add(DataProblem problem)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _problems.Add(problem);
+        if (_problems.Count + _quotingProblems.Count >= MaxProblems)
+        {
+            _stopped = true;
         }
     }
 }

@@ -6,8 +6,8 @@ namespace PrivateFl.ClientSdk.Internal;
 
 /// <summary>
 /// The JSON form of a <see cref="FeatureSchema"/>. Writing is canonical: a fixed property order, aliases
-/// sorted by ordinal key, absent optional members left out, numbers in their shortest round-trip form and no
-/// indentation, so the same schema always gives the same bytes (and so the same hash). Reading is strict:
+/// sorted by ordinal key, absent optional members left out, numbers in their shortest round-trip form
+/// (<see cref="CanonicalNumber"/>) and no indentation, so the same schema always gives the same bytes (and so the same hash). Reading is strict:
 /// unknown, duplicate or missing properties and wrong types are refused, each naming its JSON path.
 /// </summary>
 internal static class SchemaJson
@@ -51,6 +51,19 @@ internal static class SchemaJson
     }
 
     public static FeatureSchema Read(string json)
+    {
+        try
+        {
+            return ReadDocument(json);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // System.Text.Json parses escaped lone surrogates and only refuses them when the text is read.
+            throw new FormatException($"The schema holds text that is not valid Unicode: {exception.Message}", exception);
+        }
+    }
+
+    private static FeatureSchema ReadDocument(string json)
     {
         JsonDocument document;
         try
@@ -118,8 +131,10 @@ internal static class SchemaJson
         if (column.Kind == FeatureKind.Numeric)
         {
             writer.WriteString("kind", Numeric);
-            writer.WriteNumber("min", column.Minimum!.Value);
-            writer.WriteNumber("max", column.Maximum!.Value);
+            writer.WritePropertyName("min");
+            writer.WriteRawValue(CanonicalNumber.Format(column.Minimum!.Value), skipInputValidation: true);
+            writer.WritePropertyName("max");
+            writer.WriteRawValue(CanonicalNumber.Format(column.Maximum!.Value), skipInputValidation: true);
             if (column.Transform == NumericTransform.Log)
             {
                 writer.WriteString("transform", LogTransform);

@@ -58,7 +58,9 @@ internal static class AnnouncementValidator
             throw new FederationException($"Round {announcement.RoundNumber} announces secure-aggregation mode {settings.Mode} and graph {settings.Graph}; both must be set.");
         }
 
-        if (settings.Mode == Protocol.V1.SecAggMode.Active && (settings.Graph != Protocol.V1.NeighbourGraphKind.Complete || announcement.Degree != n - 1))
+        // The derivation below gives the complete graph in active mode whatever the graph setting (a session stored
+        // before HARARY was refused for active mode keeps running on it); a sparse degree is refused by name.
+        if (settings.Mode == Protocol.V1.SecAggMode.Active && announcement.Degree != n - 1)
         {
             throw new FederationException($"Round {announcement.RoundNumber} is active with graph {settings.Graph} and degree {announcement.Degree}; active rounds use the complete graph (degree n − 1 = {n - 1}), because a server that draws a sparse graph's seed could choose this client's neighbours.");
         }

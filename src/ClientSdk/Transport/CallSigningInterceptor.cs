@@ -10,7 +10,9 @@ namespace PrivateFl.ClientSdk.Transport;
 
 /// <summary>
 /// Signs every call with the client's identity key (specs/api.md, "Authentication"): client id, timestamp,
-/// a fresh nonce and an Ed25519 signature over them, the method and the request body.
+/// a fresh nonce and an Ed25519 signature over them, the method and the request body. The request is serialised
+/// once; the signature covers those bytes and the call sends exactly those bytes, because the server hashes the
+/// message as received on the wire.
 /// </summary>
 internal sealed class CallSigningInterceptor(string clientId, SigningKey identityKey, TimeProvider time) : Interceptor
 {
@@ -20,14 +22,24 @@ internal sealed class CallSigningInterceptor(string clientId, SigningKey identit
         ArgumentNullException.ThrowIfNull(continuation);
         long timestamp = time.GetUtcNow().ToUnixTimeMilliseconds();
         byte[] nonce = RandomNumberGenerator.GetBytes(CallSignature.NonceSize);
-        byte[] body = (request as IMessage)?.ToByteArray() ?? [];
+        Marshaller<TRequest> marshaller = context.Method.RequestMarshaller;
+        byte[] body = Serialize(request);
         byte[] signature = identityKey.Sign(CallSignature.Payload(context.Method.FullName, clientId, timestamp, nonce, body));
         Metadata headers = context.Options.Headers ?? [];
         headers.Add(CallSignature.ClientHeader, clientId);
         headers.Add(CallSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         headers.Add(CallSignature.NonceHeader, Convert.ToHexStringLower(nonce));
         headers.Add(CallSignature.SignatureHeader, Convert.ToBase64String(signature));
-        var signed = new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithHeaders(headers));
+        var sendSigned = new Method<TRequest, TResponse>(
+            context.Method.Type,
+            context.Method.ServiceName,
+            context.Method.Name,
+            Marshallers.Create(message => ReferenceEquals(message, request) ? body : Serialize(message), marshaller.Deserializer),
+            context.Method.ResponseMarshaller);
+        var signed = new ClientInterceptorContext<TRequest, TResponse>(sendSigned, context.Host, context.Options.WithHeaders(headers));
         return continuation(request, signed);
     }
+
+    private static byte[] Serialize<TRequest>(TRequest request) =>
+        request is IMessage message ? message.ToByteArray() : throw new ArgumentException($"{typeof(TRequest).Name} is not a protobuf message.", nameof(request));
 }

@@ -58,7 +58,7 @@ internal sealed class LocalPrivacyLedger
         {
             _entries.Add(entry);
             string temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_entries, Json));
+            OwnerOnlyFile.WriteAllText(temporary, JsonSerializer.Serialize(_entries, Json));
             File.Move(temporary, _path, overwrite: true);
         }
     }

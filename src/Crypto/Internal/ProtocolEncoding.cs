@@ -14,17 +14,23 @@ internal static class ProtocolEncoding
     public const string ShareDomain = "privatefl/v1/share";
     public const string ConsistencyDomain = "privatefl/v1/consistency";
 
-    /// <summary>uint32 sender || uint32 recipient || share of b (68) || share of s^SK (68).</summary>
-    public const int SharePlaintextSize = (2 * sizeof(uint)) + (2 * ShamirShare.EncodedSize);
+    /// <summary>uint32 sender || uint32 recipient || share of b (68) || salt of b's share (32) || share of s^SK (68) || salt of s^SK's share (32).</summary>
+    public const int SharePlaintextSize = (2 * sizeof(uint)) + (2 * (ShamirShare.EncodedSize + CommitmentEncoding.SaltSize));
+
+    /// <summary>Where, in the share plaintext, the share of b and its salt start; the share of s^SK and its salt follow.</summary>
+    public const int SelfMaskShareOffset = 2 * sizeof(uint);
+
+    public const int MaskKeyShareOffset = SelfMaskShareOffset + ShamirShare.EncodedSize + CommitmentEncoding.SaltSize;
 
     public const int ShareCiphertextSize = SharePlaintextSize + Aead.Overhead;
 
-    public static byte[] AdvertisePayload(RoundIdentity round, int sender, ReadOnlySpan<byte> cipherPublicKey, ReadOnlySpan<byte> maskPublicKey)
+    public static byte[] AdvertisePayload(RoundIdentity round, int sender, ReadOnlySpan<byte> cipherPublicKey, ReadOnlySpan<byte> maskPublicKey, ReadOnlySpan<byte> selfMaskCommitment)
     {
-        var writer = new Writer(AdvertiseDomain, round, sizeof(uint) + cipherPublicKey.Length + maskPublicKey.Length);
+        var writer = new Writer(AdvertiseDomain, round, sizeof(uint) + cipherPublicKey.Length + maskPublicKey.Length + selfMaskCommitment.Length);
         writer.WriteUInt32((uint)sender);
         writer.Write(cipherPublicKey);
         writer.Write(maskPublicKey);
+        writer.Write(selfMaskCommitment);
         return writer.ToArray();
     }
 

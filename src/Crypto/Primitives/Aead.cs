@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PrivateFl.Crypto.Internal;
 
 namespace PrivateFl.Crypto.Primitives;
 
@@ -49,6 +50,16 @@ public static class Aead
         Span<byte> nonce = stackalloc byte[NonceSize];
         RandomNumberGenerator.Fill(nonce);
         EncryptWithNonce(key, nonce, plaintext, associatedData, message);
+    }
+
+    /// <summary>Encrypts under a nonce drawn from <paramref name="random"/> (the randomness seam of <see cref="IRandomSource"/>).</summary>
+    internal static byte[] Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, IRandomSource random)
+    {
+        Span<byte> nonce = stackalloc byte[NonceSize];
+        random.Fill(nonce);
+        byte[] message = new byte[plaintext.Length + Overhead];
+        EncryptWithNonce(key, nonce, plaintext, associatedData, message);
+        return message;
     }
 
     /// <summary>Decrypts and authenticates a message.</summary>

@@ -44,6 +44,14 @@ public sealed class KeyAgreementKey : IDisposable
         return new KeyAgreementKey(privateKey);
     }
 
+    /// <summary>Creates a key pair from 32 bytes of <paramref name="random"/> (the randomness seam of <see cref="IRandomSource"/>).</summary>
+    internal static KeyAgreementKey Generate(IRandomSource random)
+    {
+        byte[] privateKey = new byte[KeySize];
+        random.Fill(privateKey);
+        return new KeyAgreementKey(privateKey);
+    }
+
     /// <summary>Recreates a key pair from a 32-byte private key (for example one reconstructed from shares).</summary>
     /// <param name="privateKey">The private scalar; it is copied.</param>
     /// <exception cref="ArgumentException">The key is not 32 bytes long.</exception>

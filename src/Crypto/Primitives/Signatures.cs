@@ -26,4 +26,17 @@ public static class Signatures
         byte[] messageCopy = message.ToArray();
         return Ed25519.Verify(signature.ToArray(), 0, publicKey.ToArray(), 0, messageCopy, 0, messageCopy.Length);
     }
+
+    /// <summary>
+    /// Checks that a public key is a canonical encoding of a point of the prime-order subgroup: not small order
+    /// (for example all zeros, the identity or a point of order 2, 4 or 8), not of mixed order, and with y &lt; p.
+    /// </summary>
+    /// <remarks>
+    /// Verification alone accepts such keys, and a small-order key admits signatures that verify for many messages;
+    /// an identity key is therefore checked in full once, at enrolment (RFC 8032 §5.1.3; "Taming the many EdDSAs").
+    /// </remarks>
+    /// <param name="publicKey">The candidate 32-byte key.</param>
+    /// <returns><see langword="true"/> if the key is a valid identity key.</returns>
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) =>
+        publicKey.Length == PublicKeySize && Ed25519.ValidatePublicKeyFull(publicKey.ToArray(), 0);
 }

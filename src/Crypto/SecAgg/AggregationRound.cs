@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using PrivateFl.Crypto.Encoding;
 using PrivateFl.Crypto.Internal;
@@ -33,6 +34,15 @@ public sealed class AggregationRound
     private readonly Dictionary<int, List<ShamirShare>> _selfMaskShares = [];
     private readonly Dictionary<int, List<ShamirShare>> _maskKeyShares = [];
     private readonly List<(int Client, SecretKind Kind)> _reconstructed = [];
+
+    // Kept from ShareKeys to judge complaints and revealed shares against the dealer's commitments.
+    private readonly Dictionary<(int Dealer, int Holder), EncryptedShare> _dealtShares = [];
+
+    // Masked inputs stay apart until MaskedInput closes, so that a culprit's input can be left out (n·d·4 bytes).
+    private readonly Dictionary<int, uint[]> _maskedInputs = [];
+    private readonly List<(int Complainant, ShareComplaint Complaint)> _complaints = [];
+    private readonly Dictionary<(int Dropped, int Survivor), RevealedPairPoint> _pairPoints = [];
+    private readonly List<RoundCulprit> _culprits = [];
     private SortedSet<int> _alive;
     private SortedSet<int> _sharers = [];   // U2
     private SortedSet<int> _survivors = []; // U3
@@ -83,6 +93,12 @@ public sealed class AggregationRound
     /// <summary>Gets a value indicating whether every alive client has answered the current stage.</summary>
     public bool IsStageComplete => Stage < RoundStage.Completed && _received.Count == _alive.Count;
 
+    /// <summary>
+    /// Gets the clients proven to have broken the protocol in this round, in the order found (specs/protocol.md §2.6).
+    /// A culprit found before MaskedInput closes is left out of the sum, like a client that dropped.
+    /// </summary>
+    public IReadOnlyList<RoundCulprit> Culprits => _culprits;
+
     /// <summary>The secrets reconstructed at unmasking, for the transcript-privacy tests.</summary>
     internal IReadOnlyList<(int Client, SecretKind Kind)> ReconstructedSecrets => _reconstructed;
 
@@ -98,8 +114,13 @@ public sealed class AggregationRound
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender}'s round public keys must be 32 bytes each.");
         }
 
+        if (message.SelfMaskCommitment.Length != CommitmentEncoding.CommitmentSize)
+        {
+            throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s self-mask commitment must be {CommitmentEncoding.CommitmentSize} bytes.");
+        }
+
         if (_parameters.Mode == SecAggMode.Active
-            && !Signatures.Verify(_identityPublicKeys![message.Sender].Span, ProtocolEncoding.AdvertisePayload(_parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span), message.Signature.Span))
+            && !Signatures.Verify(_identityPublicKeys![message.Sender].Span, ProtocolEncoding.AdvertisePayload(_parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span, message.SelfMaskCommitment.Span), message.Signature.Span))
         {
             throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s advertised keys are not signed by its identity key.");
         }
@@ -113,6 +134,12 @@ public sealed class AggregationRound
         if (defect != X25519PublicKeyDefect.None)
         {
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a round public key that is not a canonical X25519 key of large order ({defect}).");
+        }
+
+        // A twist point agrees under X25519 but admits no complaint proof on the curve (specs/protocol.md §2.6).
+        if (Curve25519Points.LiftEven(message.CipherPublicKey.Span) is null || Curve25519Points.LiftEven(message.MaskPublicKey.Span) is null)
+        {
+            throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a public key that is not a point of Curve25519 (it lies on the twist).");
         }
 
         // Byte equality is key equality here: every key passed the canonical-encoding check above.
@@ -181,6 +208,19 @@ public sealed class AggregationRound
             {
                 throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share for client {share.Recipient} is {share.Ciphertext.Length} bytes; a share is {ProtocolEncoding.ShareCiphertextSize}.");
             }
+
+            if (share.Commitments.Length != CommitmentEncoding.ShareCommitmentsSize)
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share commitments for client {share.Recipient} are {share.Commitments.Length} bytes; they are {CommitmentEncoding.ShareCommitmentsSize}.");
+            }
+
+            // The dealer's signature commits it to exactly this ciphertext, so that a complaint about it is
+            // evidence against the dealer and never about something the server altered.
+            if (_parameters.Mode == SecAggMode.Active
+                && !Signatures.Verify(_identityPublicKeys![message.Sender].Span, CommitmentEncoding.ShareSignaturePayload(_parameters.Round, message.Sender, share.Recipient, share.Commitments.Span, share.Ciphertext.Span), share.Signature.Span))
+            {
+                throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s share for client {share.Recipient} is not signed by its identity key.");
+            }
         }
 
         if (recipients.Count != expected.Count)
@@ -207,18 +247,18 @@ public sealed class AggregationRound
                 if (inbox.TryGetValue(share.Recipient, out List<EncryptedShare>? shares))
                 {
                     shares.Add(share);
+                    _dealtShares[(sender, share.Recipient)] = share;
                 }
             }
         }
 
         _shareKeys.Clear();
         _sharers = sharers;
-        _sum = new uint[_parameters.VectorLength];
         Advance(RoundStage.MaskedInput, sharers);
         return inbox.ToDictionary(pair => pair.Key, pair => new ShareDelivery(pair.Value));
     }
 
-    /// <summary>Stage 2: accepts a client's masked input and adds it into the running sum.</summary>
+    /// <summary>Stage 2: accepts a client's masked input and its complaints, if any.</summary>
     /// <param name="message">The masked input.</param>
     /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
     public void AcceptMaskedInput(MaskedInput message)
@@ -230,20 +270,41 @@ public sealed class AggregationRound
             throw Reject(SecAggViolation.WrongVectorLength, $"Client {message.Sender}'s masked input has length {message.Vector.Length}; the round's vector length is {_parameters.VectorLength}.");
         }
 
-        ModularVector.Add(_sum, message.Vector.Span);
+        var dealers = new HashSet<int>();
+        foreach (ShareComplaint? complaint in message.Complaints ?? [])
+        {
+            if (complaint is null || !_sharers.Contains(complaint.Dealer) || !_dealtShares.ContainsKey((complaint.Dealer, message.Sender)) || !dealers.Add(complaint.Dealer))
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} complained about client {complaint?.Dealer}, which dealt it no share or was named twice.");
+            }
+
+            if (complaint.SharedPoint.Length != Curve25519Points.EncodedSize || complaint.Proof.Length != SharePointProof.ProofSize)
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s complaint about client {complaint.Dealer} must hold a {Curve25519Points.EncodedSize}-byte point and a {SharePointProof.ProofSize}-byte proof.");
+            }
+        }
+
+        _maskedInputs.Add(message.Sender, message.Vector.ToArray());
+        foreach (ShareComplaint complaint in message.Complaints ?? [])
+        {
+            _complaints.Add((message.Sender, complaint));
+        }
+
         _received.Add(message.Sender);
     }
 
     /// <summary>
-    /// Closes stage 2: the clients whose inputs arrived are the survivors U3, and the sum will contain exactly
-    /// their inputs. In semi-honest mode the list is the unmask request; in active mode, the list to sign.
+    /// Closes stage 2: judges the complaints, and the clients whose inputs arrived, less the culprits, are the
+    /// survivors U3; the sum will contain exactly their inputs. In semi-honest mode the list is the unmask
+    /// request; in active mode, the list to sign.
     /// </summary>
     /// <returns>The survivor list to send to every survivor.</returns>
     /// <exception cref="RoundAbortedException">A survivor or a dropped client has fewer than t surviving neighbours, so its masks could not be removed.</exception>
     public SurvivorList CloseMaskedInput()
     {
         RequireStage(RoundStage.MaskedInput);
-        var survivors = new SortedSet<int>(_received);
+        JudgeComplaints();
+        var survivors = new SortedSet<int>(_received.Where(c => !_culprits.Any(culprit => culprit.Client == c)));
         foreach (int client in _sharers)
         {
             int surviving = _neighbours[client].Count(survivors.Contains);
@@ -255,6 +316,13 @@ public sealed class AggregationRound
         }
 
         _survivors = survivors;
+        _sum = new uint[_parameters.VectorLength];
+        foreach (int survivor in survivors)
+        {
+            ModularVector.Add(_sum, _maskedInputs[survivor]);
+        }
+
+        ClearMaskedInputs();
         int[] list = [.. survivors];
         if (_parameters.Mode == SecAggMode.Active)
         {
@@ -301,7 +369,11 @@ public sealed class AggregationRound
         return proof;
     }
 
-    /// <summary>Stage 4: accepts a client's revealed shares: for each neighbour it holds, b_v if v survived, else s_v.</summary>
+    /// <summary>
+    /// Stage 4: accepts a client's revealed shares (for each neighbour it holds, b_v if v survived, else s_v) and
+    /// pair points of dropped neighbours. A share that does not open the dealer's commitment is left out and its
+    /// revealer named a culprit (specs/protocol.md §2.6).
+    /// </summary>
     /// <param name="message">The shares.</param>
     /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
     public void AcceptUnmask(UnmaskShares message)
@@ -310,7 +382,7 @@ public sealed class AggregationRound
         Admit(RoundStage.Unmask, message.Sender);
         var expected = new HashSet<int>(_neighbours[message.Sender].Where(_sharers.Contains));
         var owners = new HashSet<int>();
-        var decoded = new List<(int Owner, SecretKind Kind, ShamirShare Share)>();
+        var decoded = new List<(int Owner, SecretKind Kind, ShamirShare Share, bool Opens)>();
         try
         {
             foreach (RevealedShare? revealed in message.Shares ?? [])
@@ -326,6 +398,11 @@ public sealed class AggregationRound
                     throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed the {revealed.Kind} share of client {revealed.Owner}; the round needs its {wanted} share.");
                 }
 
+                if (revealed.Salt.Length != CommitmentEncoding.SaltSize)
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share of client {revealed.Owner} must carry a {CommitmentEncoding.SaltSize}-byte salt.");
+                }
+
                 ShamirShare share;
                 try
                 {
@@ -336,21 +413,30 @@ public sealed class AggregationRound
                     throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share of client {revealed.Owner} does not decode.", ex);
                 }
 
-                decoded.Add((revealed.Owner, revealed.Kind, share));
+                decoded.Add((revealed.Owner, revealed.Kind, share, OpensCommitment(revealed.Owner, message.Sender, revealed)));
                 if (share.Index != message.Sender)
                 {
                     throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s share of client {revealed.Owner} is not evaluated at its own point.");
                 }
             }
 
-            if (owners.Count != expected.Count)
+            var peers = new HashSet<int>();
+            foreach (RevealedPairPoint? point in message.PairPoints ?? [])
             {
-                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed {owners.Count} shares; it holds {expected.Count}.");
+                if (point is null || !expected.Contains(point.Peer) || _survivors.Contains(point.Peer) || !peers.Add(point.Peer))
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a pair point with client {point?.Peer}, which is not a dropped neighbour or was named twice.");
+                }
+
+                if (point.SharedPoint.Length != Curve25519Points.EncodedSize || point.Proof.Length != SharePointProof.ProofSize)
+                {
+                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s pair point with client {point.Peer} must hold a {Curve25519Points.EncodedSize}-byte point and a {SharePointProof.ProofSize}-byte proof.");
+                }
             }
         }
         catch
         {
-            foreach ((_, _, ShamirShare share) in decoded)
+            foreach ((_, _, ShamirShare share, _) in decoded)
             {
                 share.Dispose();
             }
@@ -358,8 +444,17 @@ public sealed class AggregationRound
             throw;
         }
 
-        foreach ((int owner, SecretKind kind, ShamirShare share) in decoded)
+        bool lied = false;
+        foreach ((int owner, SecretKind kind, ShamirShare share, bool opens) in decoded)
         {
+            if (!opens)
+            {
+                // Only a share as dealt may enter reconstruction; this one was altered by its revealer.
+                share.Dispose();
+                lied = true;
+                continue;
+            }
+
             Dictionary<int, List<ShamirShare>> store = kind == SecretKind.SelfMaskSeed ? _selfMaskShares : _maskKeyShares;
             if (!store.TryGetValue(owner, out List<ShamirShare>? list))
             {
@@ -369,44 +464,55 @@ public sealed class AggregationRound
             list.Add(share);
         }
 
+        if (lied)
+        {
+            AddCulprit(message.Sender, Misbehaviour.WrongRevealedShare);
+        }
+
+        foreach (RevealedPairPoint point in message.PairPoints ?? [])
+        {
+            _pairPoints[(point.Peer, message.Sender)] = point;
+        }
+
         _received.Add(message.Sender);
     }
 
     /// <summary>
-    /// Closes stage 4: reconstructs b_u of every survivor and s_v of every client that dropped after sharing,
-    /// removes the masks, and returns the sum of exactly the survivors' inputs.
+    /// Closes stage 4: reconstructs and verifies b_u of every survivor (against its commitment C_u) and removes
+    /// the masks of every client that dropped after sharing (from its verified s_v, or else from the survivors'
+    /// proven pair points), and returns the sum of exactly the survivors' inputs.
     /// </summary>
     /// <returns>The sum and the clients it contains.</returns>
-    /// <exception cref="RoundAbortedException">Some secret has fewer than t revealed shares.</exception>
-    /// <exception cref="SecretSharingException">Revealed shares are inconsistent (a client lied); the round is aborted.</exception>
+    /// <exception cref="RoundAbortedException">Some secret has fewer than t usable shares, or a survivor dealt shares that reconstruct no secret matching its commitment (it is named in <see cref="Culprits"/>).</exception>
     public AggregationResult CloseUnmask()
     {
         RequireStage(RoundStage.Unmask);
-        foreach (int client in _sharers)
+        foreach (int client in _survivors)
         {
-            bool survived = _survivors.Contains(client);
-            int revealed = (survived ? _selfMaskShares : _maskKeyShares).GetValueOrDefault(client)?.Count ?? 0;
+            int revealed = _selfMaskShares.GetValueOrDefault(client)?.Count ?? 0;
             if (revealed < _parameters.Threshold)
             {
-                string secret = survived ? "self-mask seed of survivor" : "mask key of dropped client";
-                throw Abort(RoundStage.Unmask, $"After Unmask {_received.Count} clients answered; the {secret} {client} has {revealed} shares, below the threshold {_parameters.Threshold}.");
+                throw Abort(RoundStage.Unmask, $"After Unmask {_received.Count} clients answered; the self-mask seed of survivor {client} has {revealed} usable shares, below the threshold {_parameters.Threshold}.");
             }
         }
 
-        List<MaskRemoval> removals;
-        try
+        List<MaskRemoval> removals = ReconstructMasks(out string? failure);
+        if (failure is not null)
         {
-            removals = ReconstructMasks();
-        }
-        catch (SecretSharingException ex)
-        {
-            throw Abort(RoundStage.Unmask, $"Revealed shares are inconsistent: {ex.Message}");
+            foreach (MaskRemoval removal in removals)
+            {
+                CryptographicOperations.ZeroMemory(removal.Secret);
+            }
+
+            throw Abort(RoundStage.Unmask, failure);
         }
 
         uint[] sum = _sum!;
         RemoveMasks(sum, removals);
         _sum = null;
         ClearShares();
+        _dealtShares.Clear();
+        _pairPoints.Clear();
         Stage = RoundStage.Completed;
         _alive = [];
         _received.Clear();
@@ -423,27 +529,61 @@ public sealed class AggregationRound
         }
     }
 
-    private List<MaskRemoval> ReconstructMasks()
+    private List<MaskRemoval> ReconstructMasks(out string? failure)
     {
+        failure = null;
         var removals = new List<MaskRemoval>();
         byte[] secret = new byte[Shamir.SecretSize];
         try
         {
             foreach (int survivor in _survivors)
             {
-                Shamir.Reconstruct(_selfMaskShares[survivor], _parameters.Threshold, secret);
+                if (!TryReconstructVerified(_selfMaskShares[survivor], secret, candidate => SelfMaskMatches(survivor, candidate)))
+                {
+                    // Every share used opened the survivor's own commitments, so the survivor dealt them.
+                    AddCulprit(survivor, Misbehaviour.InconsistentSharing);
+                    failure = $"The shares of survivor {survivor}'s self-mask seed match its commitments but reconstruct no seed matching its advertised commitment: it dealt inconsistent shares.";
+                    return removals;
+                }
+
                 _reconstructed.Add((survivor, SecretKind.SelfMaskSeed));
                 removals.Add(new MaskRemoval(secret.ToArray(), null, AddedByClient: true));
             }
 
             foreach (int dropped in _sharers.Where(c => !_survivors.Contains(c)))
             {
-                Shamir.Reconstruct(_maskKeyShares[dropped], _parameters.Threshold, secret);
-                _reconstructed.Add((dropped, SecretKind.MaskKey));
-                foreach (int survivor in _neighbours[dropped].Where(_survivors.Contains))
+                int[] survivingNeighbours = [.. _neighbours[dropped].Where(_survivors.Contains)];
+                List<ShamirShare> shares = _maskKeyShares.GetValueOrDefault(dropped) ?? [];
+                if (shares.Count >= _parameters.Threshold)
                 {
-                    // The survivor masked with +PRG(s_uv) if it has the smaller index, −PRG(s_uv) otherwise.
-                    removals.Add(new MaskRemoval(secret.ToArray(), new PairEnds(dropped, _advertised[dropped].MaskPublicKey, survivor, _advertised[survivor].MaskPublicKey), AddedByClient: survivor < dropped));
+                    if (TryReconstructVerified(shares, secret, candidate => MaskKeyMatches(dropped, candidate)))
+                    {
+                        _reconstructed.Add((dropped, SecretKind.MaskKey));
+                        foreach (int survivor in survivingNeighbours)
+                        {
+                            // The survivor masked with +PRG(s_uv) if it has the smaller index, −PRG(s_uv) otherwise.
+                            removals.Add(new MaskRemoval(secret.ToArray(), new PairEnds(dropped, _advertised[dropped].MaskPublicKey, survivor, _advertised[survivor].MaskPublicKey), AddedByClient: survivor < dropped));
+                        }
+
+                        continue;
+                    }
+
+                    AddCulprit(dropped, Misbehaviour.InconsistentSharing);
+                }
+
+                // s_v is unusable (too few shares, or a culprit dealt garbage): each surviving neighbour's
+                // proven pair point gives the one seed it shares with v.
+                _reconstructed.Add((dropped, SecretKind.MaskKey));
+                foreach (int survivor in survivingNeighbours)
+                {
+                    byte[] seed = new byte[MaskGenerator.SeedSize];
+                    if (!TryPairSeed(dropped, survivor, seed))
+                    {
+                        failure = $"After Unmask {_received.Count} clients answered; the mask key of dropped client {dropped} has {shares.Count} usable shares (threshold {_parameters.Threshold}) and survivor {survivor} gave no proven pair point with it.";
+                        return removals;
+                    }
+
+                    removals.Add(new MaskRemoval(seed, null, AddedByClient: survivor < dropped));
                 }
             }
         }
@@ -453,6 +593,166 @@ public sealed class AggregationRound
         }
 
         return removals;
+    }
+
+    private bool TryPairSeed(int dropped, int survivor, byte[] seed)
+    {
+        if (!_pairPoints.TryGetValue((dropped, survivor), out RevealedPairPoint? point))
+        {
+            return false;
+        }
+
+        if (!SharePointProof.Verify(SharePointProof.PairPointDomain, _advertised[survivor].MaskPublicKey.Span, _advertised[dropped].MaskPublicKey.Span, _parameters.Round, dropped, survivor, point.SharedPoint.Span, point.Proof.Span))
+        {
+            AddCulprit(survivor, Misbehaviour.WrongRevealedShare);
+            return false;
+        }
+
+        Kdf.DeriveKey(point.SharedPoint.Span[..KeyAgreementKey.KeySize], KdfLabels.MaskSeed, PairwiseKeys.PairContext(_parameters.Round, dropped, _advertised[dropped].MaskPublicKey.Span, survivor, _advertised[survivor].MaskPublicKey.Span), seed);
+        return true;
+    }
+
+    /// <summary>
+    /// Reconstructs from t shares (all as dealt) and accepts only a secret that passes <paramref name="verify"/>;
+    /// with more than t shares, tries each window of t consecutive shares, so that one inconsistent share does not
+    /// hide the secret the others encode.
+    /// </summary>
+    private bool TryReconstructVerified(List<ShamirShare> shares, byte[] secret, Func<byte[], bool> verify)
+    {
+        int t = _parameters.Threshold;
+        for (int start = 0; start + t <= shares.Count; start++)
+        {
+            try
+            {
+                Shamir.Reconstruct(shares.GetRange(start, t), t, secret);
+            }
+            catch (SecretSharingException)
+            {
+                continue;
+            }
+
+            if (verify(secret))
+            {
+                return true;
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(secret);
+        return false;
+    }
+
+    private bool SelfMaskMatches(int client, byte[] candidate)
+    {
+        Span<byte> commitment = stackalloc byte[CommitmentEncoding.CommitmentSize];
+        CommitmentEncoding.SelfMaskCommitment(_parameters.Round, client, candidate, commitment);
+        return CryptographicOperations.FixedTimeEquals(commitment, _advertised[client].SelfMaskCommitment.Span);
+    }
+
+    private bool MaskKeyMatches(int client, byte[] candidate)
+    {
+        using var key = KeyAgreementKey.Import(candidate);
+        return CryptographicOperations.FixedTimeEquals(key.PublicKey, _advertised[client].MaskPublicKey.Span);
+    }
+
+    private bool OpensCommitment(int dealer, int holder, RevealedShare revealed)
+    {
+        ReadOnlySpan<byte> commitments = _dealtShares[(dealer, holder)].Commitments.Span;
+        ReadOnlySpan<byte> commitment = revealed.Kind == SecretKind.SelfMaskSeed
+            ? commitments[..CommitmentEncoding.CommitmentSize]
+            : commitments[CommitmentEncoding.CommitmentSize..];
+        return CommitmentEncoding.OpensShareCommitment(_parameters.Round, dealer, holder, revealed.Kind, revealed.Share.Span, revealed.Salt.Span, commitment);
+    }
+
+    /// <summary>
+    /// Judges every complaint: a valid proof over a share that really fails makes the dealer a culprit; an invalid
+    /// proof, or a share that opens and matches its commitments, makes the complainant one.
+    /// </summary>
+    private void JudgeComplaints()
+    {
+        foreach ((int complainant, ShareComplaint complaint) in _complaints)
+        {
+            bool proven = SharePointProof.Verify(SharePointProof.ComplaintDomain, _advertised[complainant].CipherPublicKey.Span, _advertised[complaint.Dealer].CipherPublicKey.Span, _parameters.Round, complaint.Dealer, complainant, complaint.SharedPoint.Span, complaint.Proof.Span);
+            if (proven && ShareFails(complaint.Dealer, complainant, complaint.SharedPoint.Span[..KeyAgreementKey.KeySize]))
+            {
+                AddCulprit(complaint.Dealer, Misbehaviour.InvalidShare);
+            }
+            else
+            {
+                AddCulprit(complainant, Misbehaviour.FalseComplaint);
+            }
+        }
+
+        _complaints.Clear();
+    }
+
+    /// <summary>Whether the share the dealer sealed for the holder fails exactly as the holder's own check would.</summary>
+    private bool ShareFails(int dealer, int holder, ReadOnlySpan<byte> sharedSecret)
+    {
+        EncryptedShare share = _dealtShares[(dealer, holder)];
+        byte[] shareKey = new byte[Aead.KeySize];
+        byte[] plaintext = new byte[ProtocolEncoding.SharePlaintextSize];
+        try
+        {
+            Kdf.DeriveKey(sharedSecret, KdfLabels.ShareKey, PairwiseKeys.PairContext(_parameters.Round, dealer, _advertised[dealer].CipherPublicKey.Span, holder, _advertised[holder].CipherPublicKey.Span), shareKey);
+            try
+            {
+                Aead.Decrypt(shareKey, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(_parameters.Round, dealer, holder), plaintext);
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                return true;
+            }
+
+            if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != (uint)dealer || BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(sizeof(uint))) != (uint)holder)
+            {
+                return true;
+            }
+
+            return !SharePartOpens(dealer, holder, SecretKind.SelfMaskSeed, plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset), share.Commitments.Span[..CommitmentEncoding.CommitmentSize])
+                || !SharePartOpens(dealer, holder, SecretKind.MaskKey, plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset), share.Commitments.Span[CommitmentEncoding.CommitmentSize..]);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(shareKey);
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private bool SharePartOpens(int dealer, int holder, SecretKind kind, ReadOnlySpan<byte> part, ReadOnlySpan<byte> commitment)
+    {
+        ReadOnlySpan<byte> encoded = part[..ShamirShare.EncodedSize];
+        if (!CommitmentEncoding.OpensShareCommitment(_parameters.Round, dealer, holder, kind, encoded, part.Slice(ShamirShare.EncodedSize, CommitmentEncoding.SaltSize), commitment))
+        {
+            return false;
+        }
+
+        try
+        {
+            using ShamirShare decoded = ShamirShare.Decode(encoded);
+            return decoded.Index == holder;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private void AddCulprit(int client, Misbehaviour misbehaviour)
+    {
+        if (!_culprits.Any(c => c.Client == client))
+        {
+            _culprits.Add(new RoundCulprit(client, misbehaviour));
+        }
+    }
+
+    private void ClearMaskedInputs()
+    {
+        foreach (uint[] input in _maskedInputs.Values)
+        {
+            Array.Clear(input);
+        }
+
+        _maskedInputs.Clear();
     }
 
     private void RemoveMasks(uint[] sum, List<MaskRemoval> removals)
@@ -585,7 +885,9 @@ public sealed class AggregationRound
         }
 
         ClearShares();
+        ClearMaskedInputs();
         _shareKeys.Clear();
+        _dealtShares.Clear();
         Stage = RoundStage.Aborted;
         AbortReason = reason;
         _alive = [];

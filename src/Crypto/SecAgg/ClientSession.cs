@@ -24,7 +24,14 @@ public sealed class ClientSession : IDisposable
     private readonly SigningKey? _identityKey;
     private readonly IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? _identityPublicKeys;
     private readonly Dictionary<int, AdvertisedKeys> _liveNeighbours = [];
-    private readonly SortedDictionary<int, (ShamirShare SelfMaskSeed, ShamirShare MaskKey)> _heldShares = [];
+    private readonly SortedDictionary<int, (ShamirShare SelfMaskSeed, byte[] SelfMaskSalt, ShamirShare MaskKey, byte[] MaskKeySalt)> _heldShares = [];
+
+    // N(u) ∩ U2: every neighbour whose share reached this client, valid or not; the masks cover all of them.
+    private readonly SortedSet<int> _sharingNeighbours = [];
+
+    // Every key, seed, Shamir coefficient and nonce of the round comes from here: the CSPRNG in production.
+    private readonly IRandomSource _random;
+    private readonly SecureRandom? _ownedRandom;
 
     // The share key of each pair serves both directions; kept from ShareKeys to open the peer's shares.
     private readonly Dictionary<int, byte[]> _shareKeys = [];
@@ -45,6 +52,17 @@ public sealed class ClientSession : IDisposable
         int index,
         SigningKey? identityKey = null,
         IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys = null)
+        : this(parameters, index, identityKey, identityPublicKeys, random: null)
+    {
+    }
+
+    /// <summary>Creates the client's state for a round drawing its randomness from <paramref name="random"/> (the operating system's CSPRNG when null).</summary>
+    internal ClientSession(
+        SecAggParameters parameters,
+        int index,
+        SigningKey? identityKey,
+        IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityPublicKeys,
+        IRandomSource? random)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(index, 1);
@@ -63,6 +81,8 @@ public sealed class ClientSession : IDisposable
         _graph = NeighbourGraph.Create(parameters);
         _identityKey = identityKey;
         _identityPublicKeys = identityPublicKeys;
+        _ownedRandom = random is null ? new SecureRandom() : null;
+        _random = random ?? _ownedRandom!;
         Index = index;
     }
 
@@ -72,22 +92,31 @@ public sealed class ClientSession : IDisposable
     /// <summary>Gets where the client is in the round.</summary>
     public ClientStage Stage { get; private set; } = ClientStage.Ready;
 
-    /// <summary>Stage 0: creates the round keys c_u and s_u and advertises their public halves.</summary>
+    /// <summary>
+    /// Stage 0: creates the round keys c_u and s_u and the self-mask seed b_u, and advertises the public keys
+    /// with the commitment C_u to b_u (specs/protocol.md §2.6).
+    /// </summary>
     /// <returns>The advertisement, signed in active mode.</returns>
     /// <exception cref="SecAggProtocolException">Called twice or after the round ended.</exception>
     public AdvertisedKeys AdvertiseKeys()
     {
         Expect(ClientStage.Ready, nameof(AdvertiseKeys));
-        _cipherKey = KeyAgreementKey.Generate();
-        _maskKey = KeyAgreementKey.Generate();
+        _cipherKey = KeyAgreementKey.Generate(_random);
+        _maskKey = KeyAgreementKey.Generate(_random);
+
+        // b_u is fixed before any neighbour's key is seen, so that the commitment binds the secret that is later shared.
+        _selfMaskSeed = new byte[MaskGenerator.SeedSize];
+        _random.Fill(_selfMaskSeed);
+        byte[] commitment = new byte[CommitmentEncoding.CommitmentSize];
+        CommitmentEncoding.SelfMaskCommitment(_parameters.Round, Index, _selfMaskSeed, commitment);
         byte[] signature = [];
         if (_parameters.Mode == SecAggMode.Active)
         {
-            signature = _identityKey!.Sign(ProtocolEncoding.AdvertisePayload(_parameters.Round, Index, _cipherKey.PublicKey, _maskKey.PublicKey));
+            signature = _identityKey!.Sign(ProtocolEncoding.AdvertisePayload(_parameters.Round, Index, _cipherKey.PublicKey, _maskKey.PublicKey, commitment));
         }
 
         Stage = ClientStage.KeysAdvertised;
-        return new AdvertisedKeys(Index, _cipherKey.PublicKey.ToArray(), _maskKey.PublicKey.ToArray(), signature);
+        return new AdvertisedKeys(Index, _cipherKey.PublicKey.ToArray(), _maskKey.PublicKey.ToArray(), signature, commitment);
     }
 
     /// <summary>
@@ -128,12 +157,17 @@ public sealed class ClientSession : IDisposable
                 throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not 32 bytes each.");
             }
 
+            if (entry.SelfMaskCommitment.Length != CommitmentEncoding.CommitmentSize)
+            {
+                throw Fail(SecAggViolation.MalformedMessage, $"Client {entry.Sender}'s self-mask commitment is not {CommitmentEncoding.CommitmentSize} bytes.");
+            }
+
             if (!X25519PublicKey.IsValid(entry.CipherPublicKey.Span) || !X25519PublicKey.IsValid(entry.MaskPublicKey.Span))
             {
                 throw Fail(SecAggViolation.InvalidPublicKey, $"Client {entry.Sender}'s round public keys are not canonical X25519 keys of large order (RFC 7748 §5, §6.1).");
             }
 
-            if (_parameters.Mode == SecAggMode.Active && !VerifyIdentitySignature(entry.Sender, ProtocolEncoding.AdvertisePayload(_parameters.Round, entry.Sender, entry.CipherPublicKey.Span, entry.MaskPublicKey.Span), entry.Signature.Span))
+            if (_parameters.Mode == SecAggMode.Active && !VerifyIdentitySignature(entry.Sender, ProtocolEncoding.AdvertisePayload(_parameters.Round, entry.Sender, entry.CipherPublicKey.Span, entry.MaskPublicKey.Span, entry.SelfMaskCommitment.Span), entry.Signature.Span))
             {
                 throw Fail(SecAggViolation.InvalidSignature, $"Client {entry.Sender}'s advertised keys are not signed by its identity key.");
             }
@@ -150,7 +184,7 @@ public sealed class ClientSession : IDisposable
         RequireThreshold(_liveNeighbours.Count, "advertised keys");
 
         int[] holders = [.. _liveNeighbours.Keys.Order()];
-        byte[] selfMaskSeed = RandomNumberGenerator.GetBytes(MaskGenerator.SeedSize);
+        byte[] selfMaskSeed = _selfMaskSeed!;
         byte[] maskPrivateKey = new byte[KeyAgreementKey.KeySize];
         ShamirShare[] selfMaskShares = [];
         ShamirShare[] maskKeyShares = [];
@@ -158,8 +192,8 @@ public sealed class ClientSession : IDisposable
         try
         {
             _maskKey.ExportPrivateKey(maskPrivateKey);
-            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders);
-            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders);
+            selfMaskShares = Shamir.Split(selfMaskSeed, _parameters.Threshold, holders, _random);
+            maskKeyShares = Shamir.Split(maskPrivateKey, _parameters.Threshold, holders, _random);
             var shares = new EncryptedShare[holders.Length];
             for (int i = 0; i < holders.Length; i++)
             {
@@ -169,18 +203,22 @@ public sealed class ClientSession : IDisposable
                 _shareKeys[recipient] = shareKey;
                 BinaryPrimitives.WriteUInt32LittleEndian(plaintext, (uint)Index);
                 BinaryPrimitives.WriteUInt32LittleEndian(plaintext.AsSpan(sizeof(uint)), (uint)recipient);
-                selfMaskShares[i].Encode(plaintext.AsSpan(2 * sizeof(uint)));
-                maskKeyShares[i].Encode(plaintext.AsSpan((2 * sizeof(uint)) + ShamirShare.EncodedSize));
-                shares[i] = new EncryptedShare(Index, recipient, Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient)));
+                byte[] commitments = new byte[CommitmentEncoding.ShareCommitmentsSize];
+                SealShare(selfMaskShares[i], SecretKind.SelfMaskSeed, recipient, plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset), commitments);
+                SealShare(maskKeyShares[i], SecretKind.MaskKey, recipient, plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset), commitments.AsSpan(CommitmentEncoding.CommitmentSize));
+                byte[] ciphertext = Aead.Encrypt(shareKey, plaintext, ProtocolEncoding.ShareAssociatedData(_parameters.Round, Index, recipient), _random);
+                byte[] signature = _parameters.Mode == SecAggMode.Active
+                    ? _identityKey!.Sign(CommitmentEncoding.ShareSignaturePayload(_parameters.Round, Index, recipient, commitments, ciphertext))
+                    : [];
+                shares[i] = new EncryptedShare(Index, recipient, ciphertext, commitments, signature);
             }
 
-            _selfMaskSeed = selfMaskSeed;
             Stage = ClientStage.SharesSent;
             return new ShareKeys(Index, shares);
         }
         catch
         {
-            CryptographicOperations.ZeroMemory(selfMaskSeed);
+            Abort();
             throw;
         }
         finally
@@ -194,9 +232,15 @@ public sealed class ClientSession : IDisposable
 
     /// <summary>
     /// Stage 2: opens the neighbours' shares (checking that each was sealed by its sender for this client in
-    /// this round) and returns y_u = x_u + PRG(b_u) + Σ_{v&gt;u} PRG(s_uv) − Σ_{v&lt;u} PRG(s_uv) mod 2^32 over the
-    /// neighbours whose shares arrived.
+    /// this round and matches the sender's commitments) and returns y_u = x_u + PRG(b_u) + Σ_{v&gt;u} PRG(s_uv)
+    /// − Σ_{v&lt;u} PRG(s_uv) mod 2^32 over the neighbours whose shares arrived, with a proven complaint against
+    /// each neighbour whose share failed (specs/protocol.md §2.6).
     /// </summary>
+    /// <remarks>
+    /// A failed share does not end the round: the pairwise mask needs only the sender's public key, and the
+    /// complaint lets the server remove the culprit. Only what the server itself could have altered (the
+    /// routing, or in active mode a dealer's signature the server checked) still aborts.
+    /// </remarks>
     /// <param name="delivery">The shares addressed to this client.</param>
     /// <param name="input">x_u: the quantized input, of length d.</param>
     /// <returns>The masked input.</returns>
@@ -213,11 +257,15 @@ public sealed class ClientSession : IDisposable
 
         byte[] plaintext = new byte[ProtocolEncoding.SharePlaintextSize];
         byte[] shareKey = new byte[Aead.KeySize];
+        var failed = new List<int>();
         try
         {
             foreach (EncryptedShare? share in delivery.Shares ?? [])
             {
-                OpenShare(share, plaintext, shareKey);
+                if (!OpenShare(share, plaintext, shareKey))
+                {
+                    failed.Add(share!.Sender);
+                }
             }
         }
         finally
@@ -226,14 +274,15 @@ public sealed class ClientSession : IDisposable
             CryptographicOperations.ZeroMemory(shareKey);
         }
 
-        RequireThreshold(_heldShares.Count, "delivered shares");
+        RequireThreshold(_sharingNeighbours.Count, "delivered shares");
+        List<ShareComplaint> complaints = [.. failed.Select(Complain)];
 
         uint[] masked = input.ToArray();
         byte[] pairSeed = new byte[MaskGenerator.SeedSize];
         try
         {
             MaskGenerator.AddMask(_selfMaskSeed, masked);
-            foreach (int neighbour in _heldShares.Keys)
+            foreach (int neighbour in _sharingNeighbours)
             {
                 DerivePairSeed(neighbour, pairSeed);
                 if (Index < neighbour)
@@ -251,10 +300,11 @@ public sealed class ClientSession : IDisposable
             CryptographicOperations.ZeroMemory(pairSeed);
         }
 
-        // The client's own secrets now live only as its neighbours' shares.
-        EraseOwnSecrets();
+        // The client's own secrets now live only as its neighbours' shares; s_u^SK stays until unmasking, where
+        // it proves the pair points of dropped neighbours (the client holds x_u itself, so keeping it longer exposes nothing new).
+        EraseSecretsExceptMaskKey();
         Stage = ClientStage.InputMasked;
-        return new MaskedInput(Index, masked);
+        return new MaskedInput(Index, masked, complaints);
     }
 
     /// <summary>Stage 3 (active mode): checks the survivor list and signs it with the identity key.</summary>
@@ -349,10 +399,12 @@ public sealed class ClientSession : IDisposable
     public void Abort()
     {
         EraseOwnSecrets();
-        foreach ((ShamirShare selfMaskSeed, ShamirShare maskKey) in _heldShares.Values)
+        foreach ((ShamirShare selfMaskSeed, byte[] selfMaskSalt, ShamirShare maskKey, byte[] maskKeySalt) in _heldShares.Values)
         {
             selfMaskSeed.Dispose();
             maskKey.Dispose();
+            CryptographicOperations.ZeroMemory(selfMaskSalt);
+            CryptographicOperations.ZeroMemory(maskKeySalt);
         }
 
         _heldShares.Clear();
@@ -363,21 +415,87 @@ public sealed class ClientSession : IDisposable
     }
 
     /// <summary>Erases every secret the session still holds.</summary>
-    public void Dispose() => Abort();
+    public void Dispose()
+    {
+        Abort();
+        _ownedRandom?.Dispose();
+    }
 
     private UnmaskShares Reveal(int[] survivors)
     {
         var revealed = new List<RevealedShare>(_heldShares.Count);
-        foreach ((int owner, (ShamirShare selfMaskSeed, ShamirShare maskKey)) in _heldShares)
+        var pairPoints = new List<RevealedPairPoint>();
+        foreach (int owner in _sharingNeighbours)
         {
-            revealed.Add(Array.BinarySearch(survivors, owner) >= 0
-                ? new RevealedShare(owner, SecretKind.SelfMaskSeed, selfMaskSeed.Encode())
-                : new RevealedShare(owner, SecretKind.MaskKey, maskKey.Encode()));
+            bool survived = Array.BinarySearch(survivors, owner) >= 0;
+            if (_heldShares.TryGetValue(owner, out var held))
+            {
+                // Never both: the kind follows the one survivor list this client accepted.
+                revealed.Add(survived
+                    ? new RevealedShare(owner, SecretKind.SelfMaskSeed, held.SelfMaskSeed.Encode(), held.SelfMaskSalt.ToArray())
+                    : new RevealedShare(owner, SecretKind.MaskKey, held.MaskKey.Encode(), held.MaskKeySalt.ToArray()));
+            }
+
+            if (!survived)
+            {
+                pairPoints.Add(ProvePairPoint(owner));
+            }
         }
 
         Abort();
         Stage = ClientStage.Completed;
-        return new UnmaskShares(Index, revealed);
+        return new UnmaskShares(Index, revealed, pairPoints);
+    }
+
+    private void SealShare(ShamirShare share, SecretKind kind, int recipient, Span<byte> destination, Span<byte> commitment)
+    {
+        share.Encode(destination);
+        Span<byte> salt = destination.Slice(ShamirShare.EncodedSize, CommitmentEncoding.SaltSize);
+        _random.Fill(salt);
+        CommitmentEncoding.ShareCommitment(_parameters.Round, Index, recipient, kind, destination[..ShamirShare.EncodedSize], salt, commitment);
+    }
+
+    /// <summary>Proves a complaint about the dealer's share (internal so that tests can also make a false one).</summary>
+    internal ShareComplaint Complain(int dealer)
+    {
+        byte[] privateKey = new byte[KeyAgreementKey.KeySize];
+        byte[] point = new byte[Curve25519Points.EncodedSize];
+        byte[] proof = new byte[SharePointProof.ProofSize];
+        try
+        {
+            _cipherKey!.ExportPrivateKey(privateKey);
+            if (!SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, _cipherKey.PublicKey, _liveNeighbours[dealer].CipherPublicKey.Span, _parameters.Round, dealer, Index, point, proof, _random))
+            {
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {dealer}'s cipher public key admits no proof on Curve25519.");
+            }
+
+            return new ShareComplaint(dealer, point, proof);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    private RevealedPairPoint ProvePairPoint(int peer)
+    {
+        byte[] privateKey = new byte[KeyAgreementKey.KeySize];
+        byte[] point = new byte[Curve25519Points.EncodedSize];
+        byte[] proof = new byte[SharePointProof.ProofSize];
+        try
+        {
+            _maskKey!.ExportPrivateKey(privateKey);
+            if (!SharePointProof.TryProve(SharePointProof.PairPointDomain, privateKey, _maskKey.PublicKey, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, peer, Index, point, proof, _random))
+            {
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key admits no proof on Curve25519.");
+            }
+
+            return new RevealedPairPoint(peer, point, proof);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(privateKey);
+        }
     }
 
     private int[] ValidateSurvivors(IReadOnlyList<int>? survivors)
@@ -409,7 +527,7 @@ public sealed class ClientSession : IDisposable
                 continue;
             }
 
-            if (!_heldShares.ContainsKey(survivor))
+            if (!_sharingNeighbours.Contains(survivor))
             {
                 throw Fail(SecAggViolation.SurvivorsNotSubset, $"The survivor list names client {survivor}, whose shares never reached client {Index}: survivors must be a subset of the previous stage's.");
             }
@@ -421,7 +539,8 @@ public sealed class ClientSession : IDisposable
         return list;
     }
 
-    private void OpenShare(EncryptedShare? share, byte[] plaintext, byte[] shareKey)
+    /// <summary>Opens one delivered share; <see langword="false"/> when the dealer is to blame (the share fails to open, decode or match its commitments).</summary>
+    private bool OpenShare(EncryptedShare? share, byte[] plaintext, byte[] shareKey)
     {
         if (share is null)
         {
@@ -438,11 +557,25 @@ public sealed class ClientSession : IDisposable
             throw Fail(SecAggViolation.NotANeighbour, $"The share delivery holds a share from client {share.Sender}, which is not a live neighbour of client {Index}.");
         }
 
-        if (_heldShares.ContainsKey(share.Sender))
+        if (_sharingNeighbours.Contains(share.Sender))
         {
             throw Fail(SecAggViolation.DuplicateMessage, $"The share delivery holds two shares from client {share.Sender}.");
         }
 
+        // The server checks lengths and, in active mode, the dealer's signature before routing; a share that
+        // breaks those was altered by the server, which must not be able to make this client complain.
+        if (share.Ciphertext.Length != ProtocolEncoding.ShareCiphertextSize || share.Commitments.Length != CommitmentEncoding.ShareCommitmentsSize)
+        {
+            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} has the wrong length.");
+        }
+
+        if (_parameters.Mode == SecAggMode.Active
+            && !VerifyIdentitySignature(share.Sender, CommitmentEncoding.ShareSignaturePayload(_parameters.Round, share.Sender, Index, share.Commitments.Span, share.Ciphertext.Span), share.Signature.Span))
+        {
+            throw Fail(SecAggViolation.ShareAuthenticationFailed, $"The share from client {share.Sender} to client {Index} in round {_parameters.Round} is not signed by its dealer: forged, re-addressed or replayed.");
+        }
+
+        _sharingNeighbours.Add(share.Sender);
         if (_shareKeys.TryGetValue(share.Sender, out byte[]? cached))
         {
             cached.CopyTo(shareKey, 0);
@@ -456,41 +589,56 @@ public sealed class ClientSession : IDisposable
         {
             Aead.Decrypt(shareKey, share.Ciphertext.Span, ProtocolEncoding.ShareAssociatedData(_parameters.Round, share.Sender, Index), plaintext);
         }
-        catch (AuthenticationTagMismatchException ex)
+        catch (AuthenticationTagMismatchException)
         {
-            throw Fail(SecAggViolation.ShareAuthenticationFailed, $"The share from client {share.Sender} does not authenticate for client {Index} in round {_parameters.Round}: forged, re-addressed or replayed.", ex);
-        }
-        catch (ArgumentException ex)
-        {
-            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} has the wrong length.", ex);
+            return false;
         }
 
         if (BinaryPrimitives.ReadUInt32LittleEndian(plaintext) != (uint)share.Sender
             || BinaryPrimitives.ReadUInt32LittleEndian(plaintext.AsSpan(sizeof(uint))) != (uint)Index)
         {
-            throw Fail(SecAggViolation.ShareAuthenticationFailed, $"The share from client {share.Sender} names other parties inside than outside.");
+            return false;
+        }
+
+        ReadOnlySpan<byte> selfMaskPart = plaintext.AsSpan(ProtocolEncoding.SelfMaskShareOffset, ShamirShare.EncodedSize + CommitmentEncoding.SaltSize);
+        ReadOnlySpan<byte> maskKeyPart = plaintext.AsSpan(ProtocolEncoding.MaskKeyShareOffset, ShamirShare.EncodedSize + CommitmentEncoding.SaltSize);
+        ReadOnlySpan<byte> commitments = share.Commitments.Span;
+        if (!CommitmentEncoding.OpensShareCommitment(_parameters.Round, share.Sender, Index, SecretKind.SelfMaskSeed, selfMaskPart[..ShamirShare.EncodedSize], selfMaskPart[ShamirShare.EncodedSize..], commitments[..CommitmentEncoding.CommitmentSize])
+            || !CommitmentEncoding.OpensShareCommitment(_parameters.Round, share.Sender, Index, SecretKind.MaskKey, maskKeyPart[..ShamirShare.EncodedSize], maskKeyPart[ShamirShare.EncodedSize..], commitments[CommitmentEncoding.CommitmentSize..]))
+        {
+            return false;
         }
 
         ShamirShare selfMaskSeed;
         ShamirShare maskKey;
         try
         {
-            selfMaskSeed = ShamirShare.Decode(plaintext.AsSpan(2 * sizeof(uint), ShamirShare.EncodedSize));
-            maskKey = ShamirShare.Decode(plaintext.AsSpan((2 * sizeof(uint)) + ShamirShare.EncodedSize, ShamirShare.EncodedSize));
+            selfMaskSeed = ShamirShare.Decode(selfMaskPart[..ShamirShare.EncodedSize]);
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} does not decode.", ex);
+            return false;
+        }
+
+        try
+        {
+            maskKey = ShamirShare.Decode(maskKeyPart[..ShamirShare.EncodedSize]);
+        }
+        catch (ArgumentException)
+        {
+            selfMaskSeed.Dispose();
+            return false;
         }
 
         if (selfMaskSeed.Index != Index || maskKey.Index != Index)
         {
             selfMaskSeed.Dispose();
             maskKey.Dispose();
-            throw Fail(SecAggViolation.MalformedMessage, $"The share from client {share.Sender} is not evaluated at client {Index}'s point.");
+            return false;
         }
 
-        _heldShares.Add(share.Sender, (selfMaskSeed, maskKey));
+        _heldShares.Add(share.Sender, (selfMaskSeed, selfMaskPart[ShamirShare.EncodedSize..].ToArray(), maskKey, maskKeyPart[ShamirShare.EncodedSize..].ToArray()));
+        return true;
     }
 
     private void DeriveShareKey(int peer, Span<byte> shareKey)
@@ -501,7 +649,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s cipher public key is refused: {ex.Message}", ex);
         }
     }
 
@@ -513,7 +661,7 @@ public sealed class ClientSession : IDisposable
         }
         catch (KeyAgreementException ex)
         {
-            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is is refused: {ex.Message}", ex);
+            throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key is refused: {ex.Message}", ex);
         }
     }
 
@@ -553,6 +701,12 @@ public sealed class ClientSession : IDisposable
 
     private void EraseOwnSecrets()
     {
+        EraseSecretsExceptMaskKey();
+        _maskKey?.Dispose();
+    }
+
+    private void EraseSecretsExceptMaskKey()
+    {
         foreach (byte[] shareKey in _shareKeys.Values)
         {
             CryptographicOperations.ZeroMemory(shareKey);
@@ -560,7 +714,6 @@ public sealed class ClientSession : IDisposable
 
         _shareKeys.Clear();
         _cipherKey?.Dispose();
-        _maskKey?.Dispose();
         if (_selfMaskSeed is not null)
         {
             CryptographicOperations.ZeroMemory(_selfMaskSeed);

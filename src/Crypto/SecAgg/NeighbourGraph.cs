@@ -131,6 +131,9 @@ public sealed class NeighbourGraph
     }
 
     /// <summary>Every client's neighbour list at once (index 0 unused), in O(n · k).</summary>
+    /// <summary>The ring position (0 … n − 1) of a client of a Harary graph: for the golden vectors.</summary>
+    internal int PositionOf(int client) => _positionOf[client];
+
     internal int[][] AllNeighbours()
     {
         int n = ParticipantCount;

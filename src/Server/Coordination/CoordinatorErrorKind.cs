@@ -17,4 +17,7 @@ internal enum CoordinatorErrorKind
 
     /// <summary>The round was aborted; the model stays as it was (ABORTED).</summary>
     Aborted,
+
+    /// <summary>The caller already has a <c>WaitForRound</c> call waiting in this session (ALREADY_EXISTS, reason <c>WAIT_ALREADY_PENDING</c>).</summary>
+    AlreadyWaiting,
 }

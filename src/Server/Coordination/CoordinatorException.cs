@@ -26,4 +26,7 @@ internal sealed class CoordinatorException : Exception
     }
 
     public CoordinatorErrorKind Kind { get; }
+
+    /// <summary>Gets the machine-readable <c>google.rpc.ErrorInfo</c> reason (one of <see cref="ErrorReasons"/>), or null for none.</summary>
+    public string? Reason { get; init; }
 }

@@ -66,17 +66,17 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             if (!string.Equals(schemaHash, session.Definition.SchemaHash, StringComparison.Ordinal))
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).");
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).") { Reason = ErrorReasons.SchemaMismatch };
             }
 
             if (session.State == StoredSession.BudgetExhausted)
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' has spent its privacy budget (ε = {session.EpsilonSpent:G4} of {session.Definition.Privacy.EpsilonBudget:G4}); no more rounds.");
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' has spent its privacy budget (ε = {session.EpsilonSpent:G4} of {session.Definition.Privacy.EpsilonBudget:G4}); no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             }
 
             if (session.State != StoredSession.Active)
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.");
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.") { Reason = ErrorReasons.SessionCompleted };
             }
 
             if (session.Round is { } current && current.IndexOf.TryGetValue(clientId, out int index) && current.Round.Stage == RoundStage.AdvertiseKeys)
@@ -84,9 +84,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 return Task.FromResult(current.Tickets[index]);
             }
 
-            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous))
+            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous) && !previous.Task.IsCompleted)
             {
-                previous.TrySetCanceled(CancellationToken.None);
+                // Refused rather than replacing the first: two waits of one bank would otherwise cancel each other
+                // with an imprecise status. The first one's cancellation removes it, so a retry then succeeds.
+                return Task.FromException<RoundTicket>(new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending });
             }
 
             waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -247,7 +249,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             // The server refuses a round whose release would overspend the session's budget.
             session.State = StoredSession.BudgetExhausted;
             _store.SetSessionState(definition.SessionId, StoredSession.BudgetExhausted);
-            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.");
+            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
                 waiter.TrySetException(exhausted);
@@ -440,7 +442,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         if (last)
         {
             session.State = StoredSession.Completed;
-            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.");
+            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
                 waiter.TrySetException(done);

@@ -21,4 +21,23 @@ public sealed class ServerOptions
 
     /// <summary>Gets or sets how far a call's signed timestamp may be from the server's clock. Default: 5 minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets how many federation calls one client may have in flight at once. Default: 4.</summary>
+    /// <remarks>
+    /// A bank needs one long poll (<c>WaitForRound</c> or a stage call) per session plus an occasional read; the cap
+    /// bounds what one client id, or anyone who knows it, can make the server hold.
+    /// </remarks>
+    public int MaxConcurrentCallsPerClient { get; set; } = 4;
+
+    /// <summary>Gets or sets how many federation calls the server has in flight at once, over all clients. Default: 10,000.</summary>
+    /// <remarks>Every bank of a round holds one long poll, so this must exceed the largest round.</remarks>
+    public int MaxConcurrentCalls { get; set; } = 10_000;
+
+    /// <summary>Gets or sets how many bytes of federation request bodies the server holds at once, over all calls. Default: 128 MiB.</summary>
+    /// <remarks>
+    /// Bodies are read only after the headers passed every check that needs no body (enrolled id, timestamp window,
+    /// nonce and signature format, concurrency); a call whose body would exceed the budget gets RESOURCE_EXHAUSTED.
+    /// At least <see cref="MaxMessageBytes"/>.
+    /// </remarks>
+    public long MaxBufferedRequestBytes { get; set; } = 128L * 1024 * 1024;
 }

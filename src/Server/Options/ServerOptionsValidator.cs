@@ -37,6 +37,21 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"ServerOptions:ClockSkew must be positive and at most 1 hour; got {options.ClockSkew}.");
         }
 
+        if (options.MaxConcurrentCallsPerClient is < 1 or > 1024)
+        {
+            failures.Add($"ServerOptions:MaxConcurrentCallsPerClient must be 1 to 1024; got {options.MaxConcurrentCallsPerClient}.");
+        }
+
+        if (options.MaxConcurrentCalls < Math.Max(1, options.MaxConcurrentCallsPerClient) || options.MaxConcurrentCalls > 1_000_000)
+        {
+            failures.Add($"ServerOptions:MaxConcurrentCalls must be at least ServerOptions:MaxConcurrentCallsPerClient and at most 1,000,000; got {options.MaxConcurrentCalls}.");
+        }
+
+        if (options.MaxBufferedRequestBytes < options.MaxMessageBytes || options.MaxBufferedRequestBytes > 64L * 1024 * 1024 * 1024)
+        {
+            failures.Add($"ServerOptions:MaxBufferedRequestBytes must be at least ServerOptions:MaxMessageBytes ({options.MaxMessageBytes}) and at most 64 GiB; got {options.MaxBufferedRequestBytes}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

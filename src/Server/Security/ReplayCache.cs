@@ -1,29 +1,34 @@
-using System.Collections.Concurrent;
-
 namespace PrivateFl.Server.Security;
 
-/// <summary>Remembers call nonces for twice the allowed clock skew, so that a captured call cannot be replayed.</summary>
-internal sealed class ReplayCache(TimeProvider time)
+/// <summary>
+/// Remembers each client's call nonces in the database for as long as the call's timestamp is inside the clock-skew
+/// window, so that a captured call cannot be replayed, also after the server restarts (specs/api.md, "Authentication").
+/// </summary>
+/// <remarks>
+/// Stored nonces rather than a per-client high-water timestamp: a bank's concurrent calls may arrive out of order,
+/// and a high-water mark would refuse the later-signed one that arrives first.
+/// </remarks>
+internal sealed class ReplayCache(Storage.IFederationStore store, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private long _nextSweep;
 
-    /// <summary>Returns false if this client already used the nonce within the window.</summary>
-    public bool TryUse(string clientId, string nonce, TimeSpan window)
+    /// <summary>Returns false if this client already used the nonce within the window (before or after a restart).</summary>
+    /// <param name="clientId">The authenticated client.</param>
+    /// <param name="nonce">The call's decoded nonce (so that hex in another letter case is the same nonce).</param>
+    /// <param name="timestampMs">The call's signed timestamp, already checked to be within <paramref name="window"/> of now.</param>
+    /// <param name="window">The allowed clock skew.</param>
+    public bool TryUse(string clientId, ReadOnlySpan<byte> nonce, long timestampMs, TimeSpan window)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (now >= Interlocked.Read(ref _nextSweep))
+        long windowMs = (long)window.TotalMilliseconds;
+        long sweep = Interlocked.Read(ref _nextSweep);
+        if (now >= sweep && Interlocked.CompareExchange(ref _nextSweep, now + windowMs, sweep) == sweep)
         {
-            Interlocked.Exchange(ref _nextSweep, now + (long)window.TotalMilliseconds);
-            foreach ((string key, long expiry) in _seen)
-            {
-                if (expiry < now)
-                {
-                    _seen.TryRemove(key, out _);
-                }
-            }
+            store.PruneNonces(now);
         }
 
-        return _seen.TryAdd(clientId + "\n" + nonce, now + (2 * (long)window.TotalMilliseconds));
+        // Kept until the timestamp leaves the window at the latest clock the check allows; a server clock that
+        // steps back can only make the window stricter.
+        return store.TryRecordNonce(clientId, nonce, Math.Max(timestampMs, now) + windowMs);
     }
 }

@@ -47,6 +47,10 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
             {
                 violations.Add(("identity_public_key", $"must be a 32-byte Ed25519 public key; got {request.IdentityPublicKey.Length} bytes."));
             }
+            else if (!Crypto.Primitives.Signatures.IsValidPublicKey(request.IdentityPublicKey.Span))
+            {
+                violations.Add(("identity_public_key", "is not a valid Ed25519 public key: not a canonical encoding of a point of the prime-order subgroup (small-order, mixed-order and non-canonical keys are refused)."));
+            }
 
             if (violations.Count > 0)
             {

@@ -157,7 +157,7 @@ internal static class ProtoMapper
     }
 
     public static List<EncryptedShare> FromProto(IEnumerable<EncryptedShareMessage> shares) =>
-        [.. shares.Select(s => new EncryptedShare(checked((int)s.Sender), checked((int)s.Recipient), s.Ciphertext.Memory))];
+        [.. shares.Select(s => new EncryptedShare(Index(s.Sender, "shares.sender"), Index(s.Recipient, "shares.recipient"), s.Ciphertext.Memory))];
 
     public static ShareDeliveryReply ToProto(ShareDelivery delivery)
     {
@@ -191,7 +191,7 @@ internal static class ProtoMapper
 
     public static List<RevealedShare> FromProto(IEnumerable<RevealedShareMessage> shares) =>
         [.. shares.Select(s => new RevealedShare(
-            checked((int)s.Owner),
+            Index(s.Owner, "shares.owner"),
             s.Kind switch
             {
                 ProtoSecretKind.SelfMaskSeed => CryptoSecretKind.SelfMaskSeed,
@@ -199,6 +199,10 @@ internal static class ProtoMapper
                 _ => throw new ArgumentException($"Revealed share of client {s.Owner} has no kind.", nameof(shares)),
             },
             s.Share.Memory))];
+
+    // A participant index is 1 … n; one that does not fit an int is malformed (INVALID_ARGUMENT), not an overflow (UNKNOWN).
+    private static int Index(uint value, string field) =>
+        value <= int.MaxValue ? (int)value : throw new ArgumentException($"{field} {value} is not a participant index.", field);
 
     public static RoundResultReply ToProto(RoundOutcome outcome)
     {

@@ -15,6 +15,10 @@ internal static class RpcErrors
         {
             return await call().ConfigureAwait(false);
         }
+        catch (CoordinatorException ex) when (ex.Reason is not null)
+        {
+            throw Refusal((Code)Map(ex.Kind), ex.Reason, ex.Message);
+        }
         catch (CoordinatorException ex)
         {
             throw new RpcException(new Grpc.Core.Status(Map(ex.Kind), ex.Message));
@@ -28,6 +32,30 @@ internal static class RpcErrors
             throw InvalidArgument(ex.ParamName ?? "request", ex.Message);
         }
     }
+
+    /// <summary>The <c>google.rpc.ErrorInfo</c> domain of every reason this server sends.</summary>
+    public const string Domain = ErrorReasons.Domain;
+
+    /// <summary>A status with a <c>google.rpc.ErrorInfo</c> whose reason a client reads by type, never by text.</summary>
+    public static Google.Rpc.Status StatusWithReason(Code code, string reason, string message, BadRequest? badRequest = null)
+    {
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)code,
+            Message = message,
+            Details = { Any.Pack(new ErrorInfo { Domain = Domain, Reason = reason }) },
+        };
+        if (badRequest is not null)
+        {
+            status.Details.Add(Any.Pack(badRequest));
+        }
+
+        return status;
+    }
+
+    /// <summary>An <see cref="RpcException"/> carrying <see cref="StatusWithReason"/>.</summary>
+    public static RpcException Refusal(Code code, string reason, string message) =>
+        StatusWithReason(code, reason, message).ToRpcException();
 
     /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming the field.</summary>
     public static RpcException InvalidArgument(string field, string description) =>
@@ -52,6 +80,7 @@ internal static class RpcErrors
         CoordinatorErrorKind.NotFound => StatusCode.NotFound,
         CoordinatorErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         CoordinatorErrorKind.Aborted => StatusCode.Aborted,
+        CoordinatorErrorKind.AlreadyWaiting => StatusCode.AlreadyExists,
         _ => StatusCode.FailedPrecondition,
     };
 

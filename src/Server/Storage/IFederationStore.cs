@@ -8,7 +8,7 @@ namespace PrivateFl.Server.Storage;
 /// </summary>
 internal interface IFederationStore
 {
-    /// <summary>Creates or upgrades the schema.</summary>
+    /// <summary>Checks the database file (refusing an empty or damaged one), then creates or upgrades the schema.</summary>
     void Migrate();
 
     EnrolledClient? FindClient(string clientId);
@@ -44,4 +44,10 @@ internal interface IFederationStore
     IReadOnlyList<RoundRecordData> ListRounds(string sessionId);
 
     IReadOnlyList<LedgerEntryData> ListLedger(string sessionId);
+
+    /// <summary>Records a call nonce until <paramref name="expiresUnixMs"/>; false if this client already used it (a replay), also before a restart.</summary>
+    bool TryRecordNonce(string clientId, ReadOnlySpan<byte> nonce, long expiresUnixMs);
+
+    /// <summary>Forgets nonces whose calls' timestamps have left the clock-skew window; returns how many.</summary>
+    int PruneNonces(long nowUnixMs);
 }

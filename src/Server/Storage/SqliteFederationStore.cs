@@ -58,13 +58,23 @@ internal sealed class SqliteFederationStore : IFederationStore
             recorded_unix_ms INTEGER NOT NULL,
             PRIMARY KEY (session_id, round_number));
         """,
+        """
+        CREATE TABLE call_nonces (
+            client_id TEXT NOT NULL,
+            nonce BLOB NOT NULL,
+            expires_unix_ms INTEGER NOT NULL,
+            PRIMARY KEY (client_id, nonce)) WITHOUT ROWID;
+        CREATE INDEX call_nonces_expiry ON call_nonces (expires_unix_ms);
+        """,
     ];
 
     private readonly string _connectionString;
+    private readonly StorageOptions _options;
 
     public SqliteFederationStore(IOptions<StorageOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Value.DatabasePath,
@@ -76,6 +86,7 @@ internal sealed class SqliteFederationStore : IFederationStore
 
     public void Migrate()
     {
+        PrepareFile();
         using SqliteConnection connection = Open();
         Execute(connection, null, "PRAGMA journal_mode = WAL;");
         Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_unix_ms INTEGER NOT NULL);");
@@ -195,6 +206,90 @@ internal sealed class SqliteFederationStore : IFederationStore
         return Query(connection, "SELECT session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms FROM privacy_ledger WHERE session_id = $id ORDER BY round_number;", r => new LedgerEntryData(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt64(5)), ("$id", sessionId));
     }
 
+    public bool TryRecordNonce(string clientId, ReadOnlySpan<byte> nonce, long expiresUnixMs)
+    {
+        // synchronous = NORMAL: in WAL mode the insert reaches the OS before the call is accepted, so it survives a
+        // process crash or restart without an fsync per call (only a power loss can drop the last few).
+        using SqliteConnection connection = Open(durable: false);
+        return Execute(connection, null, "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES ($id, $n, $e);", ("$id", clientId), ("$n", nonce.ToArray()), ("$e", expiresUnixMs)) == 1;
+    }
+
+    public int PruneNonces(long nowUnixMs)
+    {
+        using SqliteConnection connection = Open(durable: false);
+        return Execute(connection, null, "DELETE FROM call_nonces WHERE expires_unix_ms < $now;", ("$now", nowUnixMs));
+    }
+
+    /// <summary>
+    /// Refuses an existing file that is empty or fails <c>PRAGMA quick_check</c> (unless
+    /// <see cref="StorageOptions.CreateNewDatabase"/>), creates a missing one owner-only, and narrows the mode of an
+    /// existing database and its WAL files to 0600.
+    /// </summary>
+    private void PrepareFile()
+    {
+        string path = Path.GetFullPath(_options.DatabasePath);
+        if (!File.Exists(path))
+        {
+            OwnerOnlyFiles.CreateEmpty(path);
+            return;
+        }
+
+        foreach (string file in DatabaseFiles(path))
+        {
+            OwnerOnlyFiles.Restrict(file);
+        }
+
+        string? problem = new FileInfo(path).Length == 0 ? "the file is empty (0 bytes)" : QuickCheck(path);
+        if (problem is null)
+        {
+            return;
+        }
+
+        if (!_options.CreateNewDatabase)
+        {
+            throw new Hosting.ServerStartupException($"StorageOptions:DatabasePath '{_options.DatabasePath}' is not a usable database: {problem}. Restore it from a backup, or set StorageOptions:CreateNewDatabase=true to start on a new, empty database (a damaged file is kept beside it).");
+        }
+
+        if (new FileInfo(path).Length > 0)
+        {
+            string suffix = ".damaged-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
+            SqliteConnection.ClearAllPools();
+            foreach (string file in DatabaseFiles(path).Where(File.Exists))
+            {
+                File.Move(file, file.Replace(path, path + suffix, StringComparison.Ordinal));
+            }
+
+            OwnerOnlyFiles.CreateEmpty(path);
+        }
+    }
+
+    private static string[] DatabaseFiles(string path) => [path, path + "-wal", path + "-shm"];
+
+    private static string? QuickCheck(string path)
+    {
+        string connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString();
+        try
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA quick_check;";
+            using SqliteDataReader reader = command.ExecuteReader();
+            var findings = new List<string>();
+            while (reader.Read() && findings.Count < 3)
+            {
+                findings.Add(reader.GetString(0));
+            }
+
+            return findings is ["ok"] ? null : "PRAGMA quick_check found: " + string.Join("; ", findings);
+        }
+        catch (SqliteException ex)
+        {
+            // SQLITE_NOTADB (26), SQLITE_CORRUPT (11) and the like: the message is SQLite's short text, no data.
+            return $"SQLite error {ex.SqliteErrorCode} ({ex.Message.Split('\n')[0].Trim()})";
+        }
+    }
+
     private static void InsertModel(SqliteConnection connection, SqliteTransaction transaction, ModelVersionRecord model)
     {
         byte[] weights = MemoryMarshal.AsBytes(model.Weights.AsSpan()).ToArray();
@@ -215,11 +310,11 @@ internal sealed class SqliteFederationStore : IFederationStore
     private static ModelVersionRecord ReadModel(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), MemoryMarshal.Cast<byte, double>((byte[])reader.GetValue(3)).ToArray(), (int)reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetString(7), reader.GetInt64(8));
 
-    private SqliteConnection Open()
+    private SqliteConnection Open(bool durable = true)
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, null, "PRAGMA busy_timeout = 5000;");
+        Execute(connection, null, durable ? "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;" : "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
         return connection;
     }
 

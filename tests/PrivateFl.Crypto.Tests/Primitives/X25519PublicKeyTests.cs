@@ -93,6 +93,29 @@ public sealed class X25519PublicKeyTests
             && X25519PublicKey.IsValid(X25519Encodings.TorsionShift(peer.PublicKey));
     }
 
+    [Property(MaxTest = 20)]
+    public bool Agree_AnyTorsionTranslateOfAKey_GivesItsSecretAndIsACanonicalKey(int seed)
+    {
+        // u(P + T) for each of the seven points T of order 2, 4 or 8: canonical keys of large order, other bytes, same
+        // secret under every clamped scalar. No encoding check can refuse them; the pair binding (§2.4) must.
+        using var peer = KeyAgreementKey.Import(new DeterministicRandom(seed).NextBytes(32));
+        using var own = KeyAgreementKey.Import(new DeterministicRandom(seed ^ 0x0F0F0F0F).NextBytes(32));
+        byte[] genuine = new byte[32];
+        byte[] translated = new byte[32];
+        own.Agree(peer.PublicKey, genuine);
+        byte[][] translates = X25519Encodings.TorsionTranslates(peer.PublicKey);
+
+        bool allAgree = translates.All(t =>
+        {
+            own.Agree(t, translated);
+            return translated.AsSpan().SequenceEqual(genuine) && X25519PublicKey.IsValid(t) && !t.AsSpan().SequenceEqual(peer.PublicKey);
+        });
+
+        return allAgree
+            && translates.Select(Convert.ToHexString).Distinct().Count() == 7
+            && translates.Any(t => t.AsSpan().SequenceEqual(X25519Encodings.TorsionShift(peer.PublicKey)));
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(9)]

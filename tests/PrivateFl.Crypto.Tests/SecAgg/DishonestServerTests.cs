@@ -70,10 +70,12 @@ public sealed class DishonestServerTests
         AssertRefused(harness.Client(1), SecAggViolation.WrongRecipient, c => c.MaskInput(new ShareDelivery(shares), harness.Scenario.Inputs[0]));
     }
 
+    // Active mode: the dealer's signature over each share lets the recipient tell the server's tampering (abort)
+    // from a dealer's bad share (complaint). A semi-honest server does not tamper (SECURITY.md).
     [Fact]
     public void MaskInput_ShareForAnotherClientReaddressedToThisOne_FailsAuthentication()
     {
-        using RoundHarness harness = Harness(SecAggMode.SemiHonest);
+        using RoundHarness harness = Harness(SecAggMode.Active);
         IReadOnlyDictionary<int, ShareDelivery> deliveries = harness.ShareKeys(harness.AdvertiseKeys());
         EncryptedShare stolen = deliveries[2].Shares.First(s => s.Sender == 3);
         EncryptedShare[] shares = [.. deliveries[1].Shares.Where(s => s.Sender != 3), stolen with { Recipient = 1 }];
@@ -84,7 +86,7 @@ public sealed class DishonestServerTests
     [Fact]
     public void MaskInput_ForgedCiphertext_FailsAuthentication()
     {
-        using RoundHarness harness = Harness(SecAggMode.SemiHonest);
+        using RoundHarness harness = Harness(SecAggMode.Active);
         IReadOnlyDictionary<int, ShareDelivery> deliveries = harness.ShareKeys(harness.AdvertiseKeys());
         EncryptedShare[] shares = [.. deliveries[1].Shares];
         byte[] forged = shares[0].Ciphertext.ToArray();
@@ -107,8 +109,8 @@ public sealed class DishonestServerTests
     [Fact]
     public void MaskInput_ShareFromAnotherRoundOfTheSamePeers_FailsAuthentication()
     {
-        using RoundHarness first = Harness(SecAggMode.SemiHonest, seed: 1);
-        using RoundHarness second = Harness(SecAggMode.SemiHonest, seed: 2);
+        using RoundHarness first = Harness(SecAggMode.Active, seed: 1);
+        using RoundHarness second = Harness(SecAggMode.Active, seed: 2);
         IReadOnlyDictionary<int, ShareDelivery> old = first.ShareKeys(first.AdvertiseKeys());
         IReadOnlyDictionary<int, ShareDelivery> current = second.ShareKeys(second.AdvertiseKeys());
         EncryptedShare[] shares = [.. current[1].Shares.Where(s => s.Sender != 2), old[1].Shares.First(s => s.Sender == 2)];

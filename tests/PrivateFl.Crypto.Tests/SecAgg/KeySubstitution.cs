@@ -12,7 +12,7 @@ public enum KeySubstitution
     /// <summary>The victim's key with bit 255 flipped (X25519 ignores the bit).</summary>
     BitFlip,
 
-    /// <summary>1/u of the victim's key: the victim's point plus the point of order 2, same secret under every clamped scalar.</summary>
+    /// <summary>u(P + T) for the victim's point P and a point T of order 2, 4 or 8 (1/u for order 2): a canonical key with the same secret under every clamped scalar.</summary>
     TorsionShift,
 
     /// <summary>A small-order point or one of its aliases.</summary>

@@ -36,8 +36,9 @@ public sealed class KeySubstitutionAttackTests
     [InlineData(SecAggMode.Active)]
     public void MaskKeysCopiedAsTorsionShift_TenBanksHalfCorrupted_MasksDoNotCancel(SecAggMode mode)
     {
-        // 1/u is a canonical key of full order with other bytes than u, and X25519 gives it the same secret as u
-        // under every clamped scalar: no encoding check can see it; only binding both keys into the seed stops it.
+        // u(P + T) for T of order 2, 4 or 8 (1/u for order 2) is a canonical key of large order with other bytes than
+        // u, and X25519 gives it the same secret as u under every clamped scalar: no encoding check can see it; only
+        // binding both ends' indices and keys into the seed stops it.
         RoundScenario scenario = Scenario(mode, seed: 92);
 
         CoalitionOutcome outcome = KeySubstitutionCoalition.Run(scenario, Target, Plan(KeySubstitution.TorsionShift));
@@ -61,13 +62,45 @@ public sealed class KeySubstitutionAttackTests
         AdvertisedKeys forged = own with
         {
             MaskPublicKey = copied,
-            Signature = mode == SecAggMode.Active ? harness.IdentityKey(2).Sign(ProtocolEncoding.AdvertisePayload(harness.Parameters.Round, 2, own.CipherPublicKey.Span, copied)) : [],
+            Signature = mode == SecAggMode.Active ? harness.IdentityKey(2).Sign(ProtocolEncoding.AdvertisePayload(harness.Parameters.Round, 2, own.CipherPublicKey.Span, copied, own.SelfMaskCommitment.Span)) : [],
         };
 
         var ex = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(forged));
 
         Assert.Equal(SecAggViolation.InvalidPublicKey, ex.Violation);
         Assert.Equal([1], harness.Server.ReceivedClients);
+    }
+
+    public static TheoryData<string> RefusedEncodings => [.. X25519Encodings.SmallOrder];
+
+    [Theory]
+    [MemberData(nameof(RefusedEncodings))]
+    public void AcceptAdvertiseKeys_SmallOrderOrNonCanonicalKey_RefusedAsInvalidPublicKey(string encoding)
+    {
+        using var harness = new RoundHarness(Scenario(SecAggMode.SemiHonest, seed: 94));
+        AdvertisedKeys own = harness.Client(1).AdvertiseKeys();
+
+        var asMask = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(own with { MaskPublicKey = Convert.FromHexString(encoding) }));
+        var asCipher = Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptAdvertiseKeys(own with { CipherPublicKey = Convert.FromHexString(encoding) }));
+
+        Assert.Equal(SecAggViolation.InvalidPublicKey, asMask.Violation);
+        Assert.Equal(SecAggViolation.InvalidPublicKey, asCipher.Violation);
+        Assert.Empty(harness.Server.ReceivedClients);
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedEncodings))]
+    public void ShareKeys_DirectoryWithSmallOrderOrNonCanonicalMaskKey_RefusedAsInvalidPublicKey(string encoding)
+    {
+        using var harness = new RoundHarness(Scenario(SecAggMode.SemiHonest, seed: 95));
+        IReadOnlyDictionary<int, KeyDirectory> directories = harness.AdvertiseKeys();
+        AdvertisedKeys[] entries = [.. directories[1].Entries];
+        entries[2] = entries[2] with { MaskPublicKey = Convert.FromHexString(encoding) };
+
+        var ex = Assert.Throws<SecAggProtocolException>(() => harness.Client(1).ShareKeys(new KeyDirectory(entries)));
+
+        Assert.Equal(SecAggViolation.InvalidPublicKey, ex.Violation);
+        Assert.Equal(ClientStage.Aborted, harness.Client(1).Stage);
     }
 
     private static void AssertNotRecovered(RoundScenario scenario, CoalitionOutcome outcome) =>

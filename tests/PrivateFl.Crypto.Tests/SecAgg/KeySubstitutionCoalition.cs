@@ -16,9 +16,19 @@ namespace PrivateFl.Crypto.Tests.SecAgg;
 /// </summary>
 internal static class KeySubstitutionCoalition
 {
+    /// <summary>Parameters that assume the coalition's size: γ = 1/2 (SecAgg+ with the relaxed σ = 20, η = 5 of small test rounds).</summary>
+    public static SecAggParameters HalfCorruptedParameters(RoundScenario scenario)
+    {
+        byte[] graphSeed = SHA256.HashData(BitConverter.GetBytes(scenario.Seed));
+        var round = new RoundIdentity("test-session", scenario.Seed & int.MaxValue, graphSeed);
+        return scenario.Graph == NeighbourGraphKind.Complete
+            ? SecAggParameters.Complete(scenario.ClientCount, scenario.VectorLength, round, scenario.Mode, dropoutRate: 0.1, corruptedFraction: 0.5)
+            : SecAggParameters.SecAggPlus(scenario.ClientCount, scenario.VectorLength, round, scenario.Mode, dropoutRate: 0.1, corruptedFraction: 0.5, securityBits: 20, correctnessBits: 5);
+    }
+
     public static CoalitionOutcome Run(RoundScenario scenario, int target, IReadOnlyDictionary<int, (KeySubstitution Kind, int Victim)> plan, int smallOrderPick = 0)
     {
-        using var harness = new RoundHarness(scenario);
+        using var harness = new RoundHarness(scenario, HalfCorruptedParameters(scenario));
         SecAggParameters parameters = harness.Parameters;
         NeighbourGraph graph = NeighbourGraph.Create(parameters);
         bool active = parameters.Mode == SecAggMode.Active;
@@ -41,7 +51,7 @@ internal static class KeySubstitutionCoalition
                 byte[] maskKey = SubstituteKey(kind, advertised[victim].MaskPublicKey.Span, victim, scenario, coalitionKeys, corrupted, smallOrderPick);
                 AdvertisedKeys original = advertised[corrupted];
                 byte[] signature = active
-                    ? harness.IdentityKey(corrupted).Sign(ProtocolEncoding.AdvertisePayload(parameters.Round, corrupted, original.CipherPublicKey.Span, maskKey))
+                    ? harness.IdentityKey(corrupted).Sign(ProtocolEncoding.AdvertisePayload(parameters.Round, corrupted, original.CipherPublicKey.Span, maskKey, original.SelfMaskCommitment.Span))
                     : [];
                 substituted[corrupted] = original with { MaskPublicKey = maskKey, Signature = signature };
             }
@@ -205,7 +215,7 @@ internal static class KeySubstitutionCoalition
             case KeySubstitution.BitFlip:
                 return X25519Encodings.FlipBit255(victimKey);
             case KeySubstitution.TorsionShift:
-                return X25519Encodings.TorsionShift(victimKey);
+                return X25519Encodings.TorsionTranslates(victimKey)[(smallOrderPick + corrupted) % 7];
             case KeySubstitution.SmallOrder:
                 return Convert.FromHexString(X25519Encodings.SmallOrder[(smallOrderPick + corrupted) % X25519Encodings.SmallOrder.Length]);
             case KeySubstitution.OtherRound:

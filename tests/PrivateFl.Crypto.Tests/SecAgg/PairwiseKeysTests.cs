@@ -40,6 +40,21 @@ public sealed class PairwiseKeysTests
         Assert.Equal(expected, seed);
     }
 
+    [Fact]
+    public void DeriveShareKey_KnownKeys_EqualsHkdfOverTheSpecifiedInfo()
+    {
+        using var a = KeyAgreementKey.Import(Convert.FromHexString("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a"));
+        using var b = KeyAgreementKey.Import(Convert.FromHexString("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb"));
+        byte[] shared = Convert.FromHexString("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+        byte[] info = [.. "privatefl/v1/share-key"u8, 0, .. Round.Context, 1, 0, 0, 0, .. a.PublicKey, 0, 1, 0, 0, .. b.PublicKey];
+        byte[] expected = HKDF.DeriveKey(HashAlgorithmName.SHA256, shared, 32, [], info);
+        byte[] key = new byte[32];
+
+        PairwiseKeys.DeriveShareKey(b, 256, b.PublicKey, 1, a.PublicKey, Round, key);
+
+        Assert.Equal(expected, key);
+    }
+
     [Property(MaxTest = 50)]
     public bool DeriveMaskSeedAndShareKey_BothEnds_AgreeAndDiffer(int u, int v)
     {

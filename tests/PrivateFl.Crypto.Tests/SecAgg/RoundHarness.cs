@@ -10,10 +10,10 @@ internal sealed class RoundHarness : IDisposable
 {
     private readonly SigningKey[] _identityKeys;
 
-    public RoundHarness(RoundScenario scenario)
+    public RoundHarness(RoundScenario scenario, SecAggParameters? parameters = null)
     {
         Scenario = scenario;
-        Parameters = CreateParameters(scenario.ClientCount, scenario.VectorLength, scenario.Graph, scenario.Mode, scenario.Seed);
+        Parameters = parameters ?? CreateParameters(scenario.ClientCount, scenario.VectorLength, scenario.Graph, scenario.Mode, scenario.Seed);
         _identityKeys = [.. Enumerable.Range(0, scenario.ClientCount).Select(_ => SigningKey.Generate())];
         IdentityPublicKeys = Enumerable.Range(1, scenario.ClientCount).ToDictionary(i => i, i => (ReadOnlyMemory<byte>)_identityKeys[i - 1].PublicKey.ToArray());
         bool active = scenario.Mode == SecAggMode.Active;

@@ -36,6 +36,31 @@ internal static class X25519Encodings
         return ToBytes(BigInteger.ModPow(u, P - 2, P));
     }
 
+    /// <summary>
+    /// u(P + k·T8) for k = 1 … 7, T8 a point of order 8 on the curve: the seven other canonical keys of large order that
+    /// agree to the same secret as u under every clamped scalar (k = 4 is <see cref="TorsionShift"/>). Affine Montgomery
+    /// arithmetic on v² = u³ + 486662u² + u; <paramref name="key"/> must be on the curve (any honest public key is).
+    /// </summary>
+    public static byte[][] TorsionTranslates(ReadOnlySpan<byte> key)
+    {
+        BigInteger u = ToInteger(key) % P;
+        var point = (X: u, Y: SquareRoot(CurveRight(u)));
+        BigInteger t8 = ToInteger(Convert.FromHexString("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"));
+        var generator = (X: t8, Y: SquareRoot(CurveRight(t8)));
+        var multiple = generator;
+        var translates = new byte[7][];
+        for (int k = 1; k <= 7; k++)
+        {
+            translates[k - 1] = ToBytes(Add(point, multiple).X);
+            if (k < 7)
+            {
+                multiple = Add(multiple, generator);
+            }
+        }
+
+        return translates;
+    }
+
     /// <summary>u + p when it is below 2^255 (only for u &lt; 19), else <see langword="null"/>.</summary>
     public static byte[]? FieldAlias(ReadOnlySpan<byte> key)
     {
@@ -50,6 +75,39 @@ internal static class X25519Encodings
         byte[] bytes = new byte[32];
         value.TryWriteBytes(bytes, out _, isUnsigned: true, isBigEndian: false);
         return bytes;
+    }
+
+    private static BigInteger Mod(BigInteger value) => ((value % P) + P) % P;
+
+    private static BigInteger Inverse(BigInteger value) => BigInteger.ModPow(Mod(value), P - 2, P);
+
+    private static BigInteger CurveRight(BigInteger u) => Mod((u * u * u) + (486662 * u * u) + u);
+
+    /// <summary>A square root mod p (p ≡ 5 mod 8, Atkin): a^((p+3)/8), times √−1 if that squares to −a.</summary>
+    private static BigInteger SquareRoot(BigInteger a)
+    {
+        BigInteger root = BigInteger.ModPow(a, (P + 3) / 8, P);
+        if (Mod(root * root) != Mod(a))
+        {
+            root = Mod(root * BigInteger.ModPow(2, (P - 1) / 4, P));
+        }
+
+        if (Mod(root * root) != Mod(a))
+        {
+            throw new ArgumentException("Not a point of the curve (it is on the twist).");
+        }
+
+        return root;
+    }
+
+    /// <summary>Affine addition on the Montgomery curve (B = 1, A = 486662); doubling when the points are equal.</summary>
+    private static (BigInteger X, BigInteger Y) Add((BigInteger X, BigInteger Y) a, (BigInteger X, BigInteger Y) b)
+    {
+        BigInteger slope = a.X == b.X
+            ? Mod(((3 * a.X * a.X) + (2 * 486662 * a.X) + 1) * Inverse(2 * a.Y))
+            : Mod((b.Y - a.Y) * Inverse(b.X - a.X));
+        BigInteger x = Mod((slope * slope) - 486662 - a.X - b.X);
+        return (x, Mod((slope * (a.X - x)) - a.Y));
     }
 
     private static string[] BuildSmallOrder()

@@ -5,5 +5,6 @@ namespace PrivateFl.Crypto.SecAgg.Messages;
 /// survived, or the share of s_v's private key if v dropped; never both.
 /// </summary>
 /// <param name="Sender">The client's index.</param>
-/// <param name="Shares">One share per neighbour held.</param>
-public sealed record UnmaskShares(int Sender, IReadOnlyList<RevealedShare> Shares);
+/// <param name="Shares">One share per neighbour held (a neighbour whose share failed to open has none).</param>
+/// <param name="PairPoints">For each dropped neighbour, the proven X25519 point of the pair's mask seed (specs/protocol.md §2.6).</param>
+public sealed record UnmaskShares(int Sender, IReadOnlyList<RevealedShare> Shares, IReadOnlyList<RevealedPairPoint>? PairPoints = null);

@@ -1,0 +1,70 @@
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace PrivateFl.Server.Hosting;
+
+/// <summary>
+/// Runs the standalone server. Every start-up failure (a bad setting, an unusable database, a port in use, an unsafe
+/// listener) is printed as one line naming the problem, without a stack trace, and ends the process with a non-zero
+/// exit code: 2 for configuration, 3 for the database, 4 for listening.
+/// </summary>
+internal static class ServerHost
+{
+    public const int ConfigurationError = 2;
+    public const int DatabaseError = 3;
+    public const int ListenError = 4;
+    public const int OtherError = 1;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter error)
+    {
+        WebApplication app;
+        try
+        {
+            app = PrivateFlServerApplication.Build(args, builder =>
+                // The refusal is printed once below; the host's own "failed to start" entry would add a stack trace.
+                builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
+        }
+        catch (Exception ex) when (Describe(ex) is { } failure)
+        {
+            await error.WriteLineAsync($"privatefl-server: {failure.Message}").ConfigureAwait(false);
+            return failure.ExitCode;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Describe(ex) is { } failure)
+            {
+                await error.WriteLineAsync($"privatefl-server: {failure.Message}").ConfigureAwait(false);
+                return failure.ExitCode;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            return 0;
+        }
+    }
+
+    /// <summary>The one-line message and exit code for a start-up failure.</summary>
+    internal static (string Message, int ExitCode)? Describe(Exception exception)
+    {
+        Exception ex = exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : exception;
+        return ex switch
+        {
+            ServerStartupException startup when startup.Message.StartsWith("Storage", StringComparison.Ordinal) => (OneLine(startup.Message), DatabaseError),
+            ServerStartupException startup => (OneLine(startup.Message), ConfigurationError),
+            OptionsValidationException options => ("invalid configuration: " + OneLine(string.Join(" ", options.Failures)), ConfigurationError),
+            SqliteException sqlite => ($"the database cannot be used: SQLite error {sqlite.SqliteErrorCode} ({OneLine(sqlite.Message)})", DatabaseError),
+            IOException io when io.InnerException is SocketException or IOException || io.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) => ("cannot listen: " + OneLine(io.Message), ListenError),
+            UnauthorizedAccessException access => ("permission denied: " + OneLine(access.Message), OtherError),
+            InvalidOperationException invalid => ("cannot start: " + OneLine(invalid.Message), ConfigurationError),
+            _ => ($"cannot start: {ex.GetType().Name}: {OneLine(ex.Message)}", OtherError),
+        };
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,307 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Microsoft.Extensions.Options;
+using PrivateFl.Crypto;
+using PrivateFl.Crypto.Primitives;
+using PrivateFl.Server.Options;
+using PrivateFl.Server.Services;
+using PrivateFl.Server.Storage;
+
+namespace PrivateFl.Server.Security;
+
+/// <summary>
+/// Authenticates every PrivateFl gRPC call before its body is buffered or gRPC sees it (specs/api.md,
+/// "Authentication" and "Limits"). For the federation service it checks everything the headers allow (all four
+/// signing headers well-formed, timestamp within the clock skew, client enrolled and not revoked), admits the call
+/// under the concurrency limits, reads the one length-prefixed gRPC message with a hard size cap (compressed
+/// messages are refused), verifies the Ed25519 signature over SHA-256 of exactly those message bytes, records the
+/// nonce durably, checks that the bytes parse as the method's request type, and only then hands the same bytes on.
+/// Admin calls are checked for the API key before their body is read.
+/// </summary>
+internal sealed partial class CallAuthenticationMiddleware(
+    RequestDelegate next,
+    IFederationStore store,
+    IOptions<ServerOptions> options,
+    ReplayCache replays,
+    CallLimiter limiter,
+    TimeProvider time,
+    ILogger<CallAuthenticationMiddleware> logger)
+{
+    /// <summary>The metadata entry holding the operator's API key.</summary>
+    public const string AdminKeyHeader = "x-privatefl-admin-key";
+
+    private const string FederationPrefix = "/privatefl.v1.Federation/";
+    private const string AdminPrefix = "/privatefl.v1.Admin/";
+    private const int FramePrefixSize = 5;
+
+    /// <summary>The one message every unknown, revoked or badly signed call gets, so that ids cannot be enumerated.</summary>
+    internal const string NotAuthenticatedMessage = "The call could not be authenticated: the client is not enrolled or is revoked, or the signature does not verify over the request bytes.";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        string path = context.Request.Path.Value ?? string.Empty;
+        if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+        {
+            await InvokeAdminAsync(context, path).ConfigureAwait(false);
+        }
+        else if (path.StartsWith(FederationPrefix, StringComparison.Ordinal))
+        {
+            await InvokeFederationAsync(context, path).ConfigureAwait(false);
+        }
+        else
+        {
+            await next(context).ConfigureAwait(false);
+        }
+    }
+
+    private async Task InvokeAdminAsync(HttpContext context, string path)
+    {
+        string presented = context.Request.Headers[AdminKeyHeader].ToString();
+        byte[] expected = System.Text.Encoding.UTF8.GetBytes(options.Value.AdminApiKey);
+        byte[] actual = System.Text.Encoding.UTF8.GetBytes(presented);
+        if (expected.Length != actual.Length || !CryptographicOperations.FixedTimeEquals(expected, actual))
+        {
+            LogAdminRejected(logger, path);
+            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.AdminKey, $"The admin API key in '{AdminKeyHeader}' is missing or wrong.").ConfigureAwait(false);
+            return;
+        }
+
+        MethodDescriptor? method = PrivateFl.Protocol.V1.Admin.Descriptor.FindMethodByName(path[AdminPrefix.Length..]);
+        await ForwardWithBodyAsync(context, method, verify: null).ConfigureAwait(false);
+    }
+
+    private async Task InvokeFederationAsync(HttpContext context, string path)
+    {
+        IHeaderDictionary headers = context.Request.Headers;
+        string clientId = headers[CallSignature.ClientHeader].ToString();
+        string timestampText = headers[CallSignature.TimestampHeader].ToString();
+        string nonceText = headers[CallSignature.NonceHeader].ToString();
+        string signatureText = headers[CallSignature.SignatureHeader].ToString();
+        if (clientId.Length == 0 || timestampText.Length == 0 || nonceText.Length == 0 || signatureText.Length == 0)
+        {
+            await RejectAsync(context, path, clientId, CallRefusals.MissingOrMalformedHeaders, $"The call must carry the headers {CallSignature.ClientHeader}, {CallSignature.TimestampHeader}, {CallSignature.NonceHeader} and {CallSignature.SignatureHeader}.").ConfigureAwait(false);
+            return;
+        }
+
+        byte[] nonce = new byte[CallSignature.NonceSize];
+        byte[] signature = new byte[Signatures.SignatureSize];
+        if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp)
+            || nonceText.Length != 2 * CallSignature.NonceSize || Convert.FromHexString(nonceText, nonce, out _, out _) != OperationStatus.Done
+            || !Convert.TryFromBase64String(signatureText, signature, out int signatureLength) || signatureLength != Signatures.SignatureSize)
+        {
+            await RejectAsync(context, path, clientId, CallRefusals.MissingOrMalformedHeaders, $"{CallSignature.TimestampHeader} must be decimal Unix milliseconds, {CallSignature.NonceHeader} {CallSignature.NonceSize} bytes in hex and {CallSignature.SignatureHeader} a base64 {Signatures.SignatureSize}-byte signature.").ConfigureAwait(false);
+            return;
+        }
+
+        ServerOptions limits = options.Value;
+        if (Math.Abs(time.GetUtcNow().ToUnixTimeMilliseconds() - timestamp) > limits.ClockSkew.TotalMilliseconds)
+        {
+            await RejectAsync(context, path, clientId, CallRefusals.ClockSkew, $"The call's timestamp is more than {limits.ClockSkew} from the server's clock.").ConfigureAwait(false);
+            return;
+        }
+
+        EnrolledClient? client = store.FindClient(clientId);
+        if (client is null || client.Revoked)
+        {
+            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : "revoked");
+            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
+            return;
+        }
+
+        string? busy = limiter.TryEnter(clientId);
+        if (busy is not null)
+        {
+            LogCallLimited(logger, path, clientId, busy);
+            await RefuseAsync(context, Code.ResourceExhausted, busy, busy == CallRefusals.ClientBusy
+                ? $"Client '{clientId}' already has {limits.MaxConcurrentCallsPerClient} calls in flight (ServerOptions:MaxConcurrentCallsPerClient); retry when one ends."
+                : "The server is at its limit of calls in flight (ServerOptions:MaxConcurrentCalls); retry later.").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            MethodDescriptor? method = PrivateFl.Protocol.V1.Federation.Descriptor.FindMethodByName(path[FederationPrefix.Length..]);
+            await ForwardWithBodyAsync(context, method, message =>
+            {
+                if (!Signatures.Verify(client.IdentityPublicKey, CallSignature.Payload(path, clientId, timestamp, nonce, message.Span), signature))
+                {
+                    LogClientRejected(logger, path, clientId, "signature does not verify");
+                    return RpcErrors.StatusWithReason(Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage);
+                }
+
+                if (!replays.TryUse(clientId, nonce, timestamp, limits.ClockSkew))
+                {
+                    LogClientRejected(logger, path, clientId, "replayed nonce");
+                    return RpcErrors.StatusWithReason(Code.Unauthenticated, CallRefusals.Replayed, "The call was already received (replayed nonce).");
+                }
+
+                context.Features.Set(new AuthenticatedClientFeature(clientId));
+                return null;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.Exit(clientId);
+        }
+    }
+
+    /// <summary>
+    /// Reads the single gRPC frame under the byte budget, runs <paramref name="verify"/> over the message bytes,
+    /// checks they parse as the method's request type, and calls the next middleware with the same frame as the body.
+    /// </summary>
+    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, Func<ReadOnlyMemory<byte>, Google.Rpc.Status?>? verify)
+    {
+        ServerOptions limits = options.Value;
+        PipeReader body = context.Request.BodyReader;
+        CancellationToken aborted = context.RequestAborted;
+        ReadResult read;
+        ReadOnlySequence<byte> buffer;
+        uint length;
+        long reserved;
+        byte[] bytes;
+        ReleasingBodyStream? frame = null;
+        long received = 0;
+        bool extra = false;
+        try
+        {
+            read = await body.ReadAtLeastAsync(FramePrefixSize, aborted).ConfigureAwait(false);
+            buffer = read.Buffer;
+            if (buffer.Length < FramePrefixSize)
+            {
+                body.AdvanceTo(buffer.Start, buffer.End);
+                await RefuseAsync(context, Code.InvalidArgument, CallRefusals.MalformedMessage, $"The request body holds {buffer.Length} bytes; a gRPC message needs a 5-byte prefix.", Field("request", "is missing or truncated.")).ConfigureAwait(false);
+                return;
+            }
+
+            Span<byte> prefix = stackalloc byte[FramePrefixSize];
+            buffer.Slice(0, FramePrefixSize).CopyTo(prefix);
+            body.AdvanceTo(buffer.Start, buffer.End);
+            if (prefix[0] != 0)
+            {
+                // Decompression would let a few kilobytes on the wire become MaxMessageBytes in memory for anyone.
+                await RefuseAsync(context, Code.Unimplemented, CallRefusals.Compressed, "Compressed requests are not accepted; send the message uncompressed.").ConfigureAwait(false);
+                return;
+            }
+
+            length = BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
+            if (length > (uint)limits.MaxMessageBytes)
+            {
+                await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.TooLarge, $"The request message has {length} bytes; the limit is ServerOptions:MaxMessageBytes = {limits.MaxMessageBytes}.").ConfigureAwait(false);
+                return;
+            }
+
+            reserved = FramePrefixSize + (long)length;
+            if (!limiter.TryReserveBytes(reserved))
+            {
+                await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.ServerBusy, "The server holds its limit of request bytes (ServerOptions:MaxBufferedRequestBytes); retry later.").ConfigureAwait(false);
+                return;
+            }
+
+            bytes = GC.AllocateUninitializedArray<byte>((int)reserved);
+            frame = new ReleasingBodyStream(bytes, (int)reserved, () => limiter.ReleaseBytes(reserved));
+            while (true)
+            {
+                read = await body.ReadAsync(aborted).ConfigureAwait(false);
+                buffer = read.Buffer;
+                long take = Math.Min(buffer.Length, reserved - received);
+                buffer.Slice(0, take).CopyTo(bytes.AsSpan((int)received));
+                received += take;
+                extra |= buffer.Length > take;
+                body.AdvanceTo(buffer.End);
+                if (read.IsCompleted || extra)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body size, minimum data rate) while reading.
+            frame?.Release();
+            await RefuseAsync(context, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? Code.ResourceExhausted : Code.InvalidArgument, CallRefusals.MalformedMessage, "The request body could not be read: " + ex.Message).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // The caller went away; there is no one to answer.
+            frame?.Release();
+            return;
+        }
+
+        using ReleasingBodyStream owned = frame;
+        if (received != reserved || extra)
+        {
+            string problem = extra
+                ? "The request body holds more than the one message of a unary call."
+                : $"The request message is truncated: its prefix announces {length} bytes, {received - FramePrefixSize} arrived.";
+            await RefuseAsync(context, Code.InvalidArgument, CallRefusals.MalformedMessage, problem, Field("request", extra ? "holds more than one message." : "is truncated.")).ConfigureAwait(false);
+            return;
+        }
+
+        ReadOnlyMemory<byte> message = bytes.AsMemory(FramePrefixSize, (int)length);
+        if (verify?.Invoke(message) is { } refusal)
+        {
+            await GrpcRefusalWriter.WriteAsync(context, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        if (method is not null && !Parses(method.InputType, message, out string? error))
+        {
+            await RefuseAsync(context, Code.InvalidArgument, CallRefusals.MalformedMessage, $"The request is not a valid {method.InputType.FullName} message: {error}", Field("request", $"is not a valid {method.InputType.FullName}: {error}")).ConfigureAwait(false);
+            return;
+        }
+
+        context.Request.Body = owned;
+        context.Request.Headers.ContentLength = null;
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static bool Parses(MessageDescriptor type, ReadOnlyMemory<byte> message, out string? error)
+    {
+        try
+        {
+            type.Parser.ParseFrom(message.Span);
+            error = null;
+            return true;
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            // Invalid UTF-8 in a string field surfaces as a DecoderFallbackException.
+            error = "a string field is not valid UTF-8.";
+            return false;
+        }
+    }
+
+    private static BadRequest Field(string field, string description) =>
+        new() { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = description } } };
+
+    private Task RejectAsync(HttpContext context, string path, string clientId, string reason, string message)
+    {
+        LogClientRejected(logger, path, clientId.Length == 0 ? "(none)" : clientId, message);
+        return RefuseAsync(context, Code.Unauthenticated, reason, message);
+    }
+
+    private static Task RefuseAsync(HttpContext context, Code code, string reason, string message, BadRequest? badRequest = null) =>
+        GrpcRefusalWriter.WriteAsync(context, RpcErrors.StatusWithReason(code, reason, message, badRequest));
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, EventName = "ClientCallRejected", Message = "Call {Method} from client {ClientId} rejected: {Reason}")]
+    private static partial void LogClientRejected(ILogger logger, string method, string clientId, string reason);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, EventName = "AdminCallRejected", Message = "Admin call {Method} rejected: wrong or missing API key.")]
+    private static partial void LogAdminRejected(ILogger logger, string method);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, EventName = "CallLimited", Message = "Call {Method} from client {ClientId} refused: {Reason}.")]
+    private static partial void LogCallLimited(ILogger logger, string method, string clientId, string reason);
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using PrivateFl.Server.Options;
+
+namespace PrivateFl.Server.Security;
+
+/// <summary>
+/// Bounds what callers can make the server hold: calls in flight per client and in total, and bytes of request bodies
+/// buffered at once (<c>ServerOptions:MaxConcurrentCallsPerClient</c>, <c>MaxConcurrentCalls</c>, <c>MaxBufferedRequestBytes</c>).
+/// </summary>
+internal sealed class CallLimiter(IOptions<ServerOptions> options)
+{
+    private readonly Dictionary<string, int> _perClient = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private int _calls;
+    private long _bytes;
+
+    /// <summary>Gets the calls in flight.</summary>
+    public int Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _calls;
+            }
+        }
+    }
+
+    /// <summary>Gets the body bytes held.</summary>
+    public long BufferedBytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Admits a call of <paramref name="clientId"/>, or returns the refusal reason (<see cref="CallRefusals"/>).</summary>
+    public string? TryEnter(string clientId)
+    {
+        ServerOptions limits = options.Value;
+        lock (_gate)
+        {
+            if (_calls >= limits.MaxConcurrentCalls)
+            {
+                return CallRefusals.ServerBusy;
+            }
+
+            int mine = _perClient.GetValueOrDefault(clientId);
+            if (mine >= limits.MaxConcurrentCallsPerClient)
+            {
+                return CallRefusals.ClientBusy;
+            }
+
+            _perClient[clientId] = mine + 1;
+            _calls++;
+            return null;
+        }
+    }
+
+    /// <summary>Ends a call admitted by <see cref="TryEnter"/>.</summary>
+    public void Exit(string clientId)
+    {
+        lock (_gate)
+        {
+            _calls--;
+            int mine = _perClient[clientId] - 1;
+            if (mine == 0)
+            {
+                _perClient.Remove(clientId);
+            }
+            else
+            {
+                _perClient[clientId] = mine;
+            }
+        }
+    }
+
+    /// <summary>Reserves body bytes; false if the budget would be exceeded.</summary>
+    public bool TryReserveBytes(long bytes)
+    {
+        long budget = options.Value.MaxBufferedRequestBytes;
+        long current = Interlocked.Read(ref _bytes);
+        while (true)
+        {
+            if (current + bytes > budget)
+            {
+                return false;
+            }
+
+            long seen = Interlocked.CompareExchange(ref _bytes, current + bytes, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Returns bytes reserved by <see cref="TryReserveBytes"/>.</summary>
+    public void ReleaseBytes(long bytes) => Interlocked.Add(ref _bytes, -bytes);
+}
