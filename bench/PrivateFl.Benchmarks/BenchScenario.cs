@@ -9,7 +9,7 @@ internal sealed record BenchScenario(string Name, FeatureSchema Schema, string F
         $"{dataset}-{model}",
         dataset == "taiwan" ? CreditSchemas.TaiwanCredit : CreditSchemas.GermanCredit,
         dataset == "taiwan" ? "taiwan_credit_card_default.csv" : "german_credit_data.csv",
-        dataset == "taiwan" ? "LIMIT_BAL" : "Credit amount",
+        dataset == "taiwan" ? "PAY_0" : "Credit amount",
         model == "mlp" ? ModelSpecification.MultilayerPerceptron([16], HiddenActivation.Tanh, initializationSeed: 1, linearSkip: true) : ModelSpecification.LogisticRegression);
 
     public static string DataPath(string file)

@@ -24,7 +24,20 @@ internal static class ModelTuning
             scenario = scenario with { Model = ModelSpecification.MultilayerPerceptron([int.Parse(args[7], CultureInfo.InvariantCulture)], args.Length > 8 && args[8] == "relu" ? HiddenActivation.Relu : HiddenActivation.Tanh, 1, linearSkip: args.Length > 9 && args[9] == "skip") };
         }
 
+        if (args.Length > 10)
+        {
+            scenario = scenario with { BandFeature = args[10] };
+        }
+
         CreditDataset all = DatasetLoader.LoadCsv(BenchScenario.DataPath(scenario.File), scenario.Schema);
+        CreditModel scorecard = CreditModel.Create(all.Schema, ModelSpecification.LogisticRegression);
+        double alone = Enumerable.Range(0, splits).Average(split =>
+        {
+            (CreditDataset train, CreditDataset test) = all.StratifiedSplit(0.25, split);
+            var options = new LocalTrainingOptions { Epochs = 200, LearningRate = 0.5, L2Regularization = 0.001, Seed = split };
+            return scenario.Partition(train, 10, partition, split).Average(bank => ModelMetrics.RocAuc(scorecard.PredictProbabilities(scorecard.Train(scorecard.CreateInitialWeights(), bank, options), test), test.Labels));
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{partition} by {scenario.BandFeature}: bank alone {alone:F4}"));
         foreach (int rounds in List(4, "10,20,40").Select(r => (int)r))
         {
             foreach (double lr in List(5, "3,10,30"))

@@ -149,37 +149,44 @@ public sealed class CreditDataset
     }
 
     /// <summary>
-    /// Deals the rows into <paramref name="shardCount"/> disjoint shards by bands of one feature, the non-IID case where
-    /// each bank serves a different population (for example banks of small and of large credit limits): rows are sorted
-    /// by the feature (ties in row order) and cut into contiguous bands whose sizes differ by at most one.
+    /// Deals the rows into <paramref name="shardCount"/> disjoint shards by bands of one column, the non-IID case where
+    /// each bank serves a different population (for example banks of small and of large credit limits, or of customers who
+    /// pay in full and who revolve or fall behind): rows are sorted by the column (a numeric column by its feature, a
+    /// categorical one by its category's place in the vocabulary, the unknown bucket last; ties in row order) and cut into
+    /// contiguous bands whose sizes differ by at most one.
     /// </summary>
     /// <param name="shardCount">The number of shards, from 1 to <see cref="RowCount"/>.</param>
-    /// <param name="featureName">A name from <see cref="FeatureSchema.FeatureNames"/>, such as <c>LIMIT_BAL</c>.</param>
+    /// <param name="columnName">An unprotected column of the schema, such as <c>LIMIT_BAL</c> or <c>PAY_0</c>.</param>
     /// <returns>The shards, lowest band first; each keeps the original row order, and together they hold every row once.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="featureName"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">The schema has no such feature.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="columnName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The schema has no such unprotected column.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="shardCount"/> is below 1 or above <see cref="RowCount"/>.</exception>
-    public IReadOnlyList<CreditDataset> ShardsByFeatureBand(int shardCount, string featureName)
+    public IReadOnlyList<CreditDataset> ShardsByFeatureBand(int shardCount, string columnName)
     {
-        ArgumentNullException.ThrowIfNull(featureName);
+        ArgumentNullException.ThrowIfNull(columnName);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, RowCount);
-        int feature = -1;
-        for (int i = 0; i < Schema.FeatureNames.Count; i++)
+        int column = -1;
+        for (int c = 0; c < Schema.Columns.Count; c++)
         {
-            if (string.Equals(Schema.FeatureNames[i], featureName, StringComparison.Ordinal))
+            if (!Schema.Columns[c].IsProtected && string.Equals(Schema.Columns[c].Name, columnName, StringComparison.Ordinal))
             {
-                feature = i;
+                column = c;
                 break;
             }
         }
 
-        if (feature < 0)
+        if (column < 0)
         {
-            throw new ArgumentException($"The schema {Schema} has no feature '{featureName}'.", nameof(featureName));
+            throw new ArgumentException($"The schema {Schema} has no unprotected column '{columnName}'.", nameof(columnName));
         }
 
-        int[] order = [.. Enumerable.Range(0, RowCount).OrderBy(row => _inputs[row][feature + 1]).ThenBy(row => row)];
+        int offset = Schema.Encoder.OffsetOf(column) + 1;
+        int width = Schema.Columns[column].EncodedLength;
+        double Key(int row) => width == 1 && Schema.Columns[column].Kind == FeatureKind.Numeric
+            ? _inputs[row][offset]
+            : Array.IndexOf(_inputs[row], 1.0, offset, width) - offset;
+        int[] order = [.. Enumerable.Range(0, RowCount).OrderBy(Key).ThenBy(row => row)];
         var shards = new CreditDataset[shardCount];
         for (int s = 0; s < shardCount; s++)
         {

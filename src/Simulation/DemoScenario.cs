@@ -21,7 +21,7 @@ internal sealed class DemoScenario
 
     public string Citation { get; }
 
-    /// <summary>The feature whose bands make the non-IID partition.</summary>
+    /// <summary>The column whose bands make the non-IID partition (Taiwan: PAY_0, last month's repayment status, so banks differ in how their customers pay).</summary>
     public string BandFeature { get; }
 
     public ModelSpecification Model { get; }
@@ -30,7 +30,7 @@ internal sealed class DemoScenario
         dataset == "taiwan" ? CreditSchemas.TaiwanCredit : CreditSchemas.GermanCredit,
         dataset == "taiwan" ? "taiwan_credit_card_default.csv" : "german_credit_data.csv",
         dataset == "taiwan" ? "Yeh 2009, UCI, CC BY 4.0" : "Hofmann 1994, UCI, CC BY 4.0",
-        dataset == "taiwan" ? "LIMIT_BAL" : "Credit amount",
+        dataset == "taiwan" ? "PAY_0" : "Credit amount",
         model == "mlp" ? ModelSpecification.MultilayerPerceptron([hidden], HiddenActivation.Tanh, initializationSeed: 1, linearSkip: true) : ModelSpecification.LogisticRegression);
 
     public IReadOnlyList<CreditDataset> Partition(CreditDataset train, int banks, string partition, int seed) =>

@@ -49,7 +49,7 @@ internal sealed class DemoSettings : CommandSettings
     public int Hidden { get; init; } = 16;
 
     [CommandOption("--partition <KIND>")]
-    [Description("iid (every bank a stratified random share, default) or non-iid (each bank one band of credit limit, or of credit amount for german).")]
+    [Description("iid (every bank a stratified random share, default) or non-iid (each bank one band of last month's repayment status for taiwan, of credit amount for german).")]
     [DefaultValue("iid")]
     public string Partition { get; init; } = "iid";
 

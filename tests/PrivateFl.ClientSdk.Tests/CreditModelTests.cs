@@ -237,6 +237,23 @@ public sealed class CreditModelTests
         return bands.Count == shards && bands.Sum(b => b.RowCount) == data.RowCount && bands.Max(b => b.RowCount) - bands.Min(b => b.RowCount) <= 1 && ordered;
     }
 
+    [Fact]
+    public void ShardsByFeatureBand_CategoricalColumn_BandsFollowTheVocabularyOrder()
+    {
+        CreditDataset data = CreditFiles.GermanCredit;
+        IReadOnlyList<string> names = data.Schema.FeatureNames;
+        int first = names.ToList().IndexOf("Housing=own");
+
+        IReadOnlyList<CreditDataset> bands = data.ShardsByFeatureBand(4, "Housing");
+
+        int Category(CreditDataset set, int row) => set.GetFeatures(row).Slice(first, 4).IndexOf(1.0);
+        int[] maxima = [.. bands.Select(b => Enumerable.Range(0, b.RowCount).Max(r => Category(b, r)))];
+        int[] minima = [.. bands.Select(b => Enumerable.Range(0, b.RowCount).Min(r => Category(b, r)))];
+        Assert.All(Enumerable.Range(1, 3), s => Assert.True(maxima[s - 1] <= minima[s]));
+        Assert.Equal(data.RowCount, bands.Sum(b => b.RowCount));
+        Assert.Throws<ArgumentException>("columnName", () => data.ShardsByFeatureBand(4, "Sex"));
+    }
+
     private static double Loss(CreditModel model, double[] weights, CreditDataset data, int row)
     {
         double p = model.PredictProbability(weights, data.GetFeatures(row));
