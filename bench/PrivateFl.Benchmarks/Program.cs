@@ -27,13 +27,19 @@ internal static class Program
 
         if (args.Length > 0 && args[0] == "utility")
         {
-            UtilityBenchmark.RunAsync().GetAwaiter().GetResult();
+            UtilityBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 
         if (args.Length > 0 && args[0] == "tune")
         {
             UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "tune-model")
+        {
+            ModelTuning.Run(args[1..]);
             return;
         }
 

@@ -39,7 +39,21 @@ internal static class ProtoMapper
             EpsilonSpent = session.EpsilonSpent,
             CreatedUnixMs = d.CreatedUnixMs,
             ProtocolVersion = ProtocolVersion._1,
+            Model = ToProto(d.Model ?? ModelSpecData.LogisticRegression),
         };
+    }
+
+    public static ModelSpec ToProto(ModelSpecData m)
+    {
+        var spec = new ModelSpec
+        {
+            Kind = m.Kind == ModelKindData.MultilayerPerceptron ? ModelKind.MultilayerPerceptron : ModelKind.LogisticRegression,
+            Activation = m.Kind == ModelKindData.MultilayerPerceptron ? (m.Activation == ActivationKindData.Relu ? ActivationKind.Relu : ActivationKind.Tanh) : ActivationKind.Unspecified,
+            InitSeed = m.InitSeed,
+            LinearSkip = m.LinearSkip,
+        };
+        spec.HiddenUnits.Add(m.HiddenUnits.Select(u => (uint)u));
+        return spec;
     }
 
     public static SecAggSettings ToProto(SecAggSettingsData s) => new()
@@ -116,6 +130,7 @@ internal static class ProtoMapper
             TotalRounds = (uint)ticket.Session.TotalRounds,
             EpsilonAfterRound = ticket.EpsilonAfterRound,
             ClientNoiseSigma = ticket.ClientNoiseSigma,
+            ModelSpec = ToProto(ticket.Session.Model ?? ModelSpecData.LogisticRegression),
         };
         announcement.Participants.Add(ParticipantsOf(ticket));
 
