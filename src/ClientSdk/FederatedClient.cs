@@ -171,7 +171,7 @@ public sealed partial class FederatedClient : IDisposable
 
             try
             {
-                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode);
+                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction);
                 ModelSpecMapper.CheckAnnouncement(announcement, model);
                 uint[] update = UpdateEncoder.Compute(announcement, data, model, unchecked(seed + (int)announcement.RoundNumber));
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)

@@ -49,6 +49,13 @@ public sealed class FederatedClientOptions
     /// </summary>
     public PrivateFl.Crypto.SecAgg.SecAggMode MinimumSecAggMode { get; set; } = PrivateFl.Crypto.SecAgg.SecAggMode.SemiHonest;
 
+    /// <summary>
+    /// Gets or sets the smallest corrupted fraction γ this bank accepts in an announced round: the threshold t, and so how
+    /// many colluding banks the round withstands, is derived from γ, which the server announces. A bank that fears up to a
+    /// fraction f of colluding participants sets f here and refuses rounds announced with less. Default: 0 (any γ).
+    /// </summary>
+    public double MinimumCorruptedFraction { get; set; }
+
     /// <summary>Gets or sets whether this bank refuses sessions without differential privacy. Default: false.</summary>
     public bool RequireDifferentialPrivacy { get; set; }
 

@@ -54,6 +54,11 @@ internal sealed class FederatedClientOptionsValidator : IValidateOptions<Federat
             return "FederatedClientOptions:MaxDelta must be in (0, 1).";
         }
 
+        if (!(options.MinimumCorruptedFraction is >= 0 and < 1))
+        {
+            return "FederatedClientOptions:MinimumCorruptedFraction must be at least 0 and below 1.";
+        }
+
         if (string.IsNullOrWhiteSpace(options.LedgerDirectory))
         {
             return "FederatedClientOptions:LedgerDirectory must be set.";

@@ -50,6 +50,18 @@ public sealed class AnnouncementValidatorTests
     }
 
     [Fact]
+    public void Validate_CorruptedFractionBelowTheBanksFloor_Refused()
+    {
+        // Review finding R3: a server announcing γ = 0 lowers t so that a few colluders reach it; the bank's floor stops it.
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.None, AggregationRule.FederatedAveraging, 1, SecAggMode.Active);
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36, CryptoMode.Active, minimumCorruptedFraction: 0.3));
+
+        Assert.Contains("MinimumCorruptedFraction", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ActiveRoundWithSparseHararyGraph_RefusedNamingTheCompleteGraph()
     {
         // A Harary degree the server could have derived before issue 9 (n = 3 admits only k = 2 = n − 1, so k = 1 here).

@@ -18,7 +18,8 @@ internal static class AnnouncementValidator
         string clientId,
         ReadOnlySpan<byte> identityPublicKey,
         int expectedLength,
-        Crypto.SecAgg.SecAggMode minimumMode = Crypto.SecAgg.SecAggMode.SemiHonest)
+        Crypto.SecAgg.SecAggMode minimumMode = Crypto.SecAgg.SecAggMode.SemiHonest,
+        double minimumCorruptedFraction = 0)
     {
         if (announcement.ProtocolVersion != ProtocolVersion._1 || announcement.SessionId != sessionId)
         {
@@ -51,6 +52,14 @@ internal static class AnnouncementValidator
         if (minimumMode == Crypto.SecAgg.SecAggMode.Active && settings.Mode != Protocol.V1.SecAggMode.Active)
         {
             throw new FederationException($"Round {announcement.RoundNumber} is {settings.Mode}; this client requires the active (malicious-server) mode.");
+        }
+
+        // The threshold is derived from the announced γ, which the server chooses: a server that announces γ = 0 gets the
+        // smallest threshold, so a few colluding banks would reach t shares (SECURITY.md, "Trust assumptions"). Only the
+        // bank knows how many colluders it fears, so it sets the floor.
+        if (!(settings.CorruptedFraction >= minimumCorruptedFraction))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} announces a corrupted fraction γ = {settings.CorruptedFraction:G4}; this client requires at least {minimumCorruptedFraction:G4} (FederatedClientOptions:MinimumCorruptedFraction).");
         }
 
         CheckPrivacyPlan(announcement);

@@ -105,24 +105,21 @@ public sealed class AggregationRound
     /// <summary>Stage 0: accepts a client's round public keys.</summary>
     /// <param name="message">The advertisement.</param>
     /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
-    public void AcceptAdvertiseKeys(AdvertisedKeys message)
+    public void AcceptAdvertiseKeys(AdvertisedKeys message) => AcceptAdvertiseKeys(CheckRoundKeys(message));
+
+    /// <summary>
+    /// The checks of an advertisement that depend on nothing but the message (see <see cref="CheckedAdvertisement"/>):
+    /// thread-safe, so a server runs them before it takes the round's lock.
+    /// </summary>
+    /// <param name="message">The advertisement.</param>
+    /// <returns>The advertisement, marked as checked.</returns>
+    /// <exception cref="SecAggProtocolException">A key is refused (<see cref="SecAggViolation.InvalidPublicKey"/>).</exception>
+    public static CheckedAdvertisement CheckRoundKeys(AdvertisedKeys message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        Admit(RoundStage.AdvertiseKeys, message.Sender);
         if (message.CipherPublicKey.Length != KeyAgreementKey.KeySize || message.MaskPublicKey.Length != KeyAgreementKey.KeySize)
         {
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender}'s round public keys must be 32 bytes each.");
-        }
-
-        if (message.SelfMaskCommitment.Length != CommitmentEncoding.CommitmentSize)
-        {
-            throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s self-mask commitment must be {CommitmentEncoding.CommitmentSize} bytes.");
-        }
-
-        if (_parameters.Mode == SecAggMode.Active
-            && !Signatures.Verify(_identityPublicKeys![message.Sender].Span, ProtocolEncoding.AdvertisePayload(_parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span, message.SelfMaskCommitment.Span), message.Signature.Span))
-        {
-            throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s advertised keys are not signed by its identity key.");
         }
 
         X25519PublicKeyDefect defect = X25519PublicKey.Check(message.CipherPublicKey.Span);
@@ -136,10 +133,32 @@ public sealed class AggregationRound
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a round public key that is not a canonical X25519 key of large order ({defect}).");
         }
 
-        // A twist point agrees under X25519 but admits no complaint proof on the curve (specs/protocol.md §2.8).
-        if (Curve25519Points.LiftEven(message.CipherPublicKey.Span) is null || Curve25519Points.LiftEven(message.MaskPublicKey.Span) is null)
+        // A twist point agrees under X25519 but admits no complaint proof on the curve (specs/protocol.md §2.6).
+        if (!Curve25519Points.IsOnCurve(message.CipherPublicKey.Span) || !Curve25519Points.IsOnCurve(message.MaskPublicKey.Span))
         {
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a public key that is not a point of Curve25519 (it lies on the twist).");
+        }
+
+        return new CheckedAdvertisement(message);
+    }
+
+    /// <summary>Stage 0: accepts a client's round public keys whose message-only checks have passed.</summary>
+    /// <param name="checkedMessage">The advertisement, checked by <see cref="CheckRoundKeys"/>.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptAdvertiseKeys(CheckedAdvertisement checkedMessage)
+    {
+        ArgumentNullException.ThrowIfNull(checkedMessage);
+        AdvertisedKeys message = checkedMessage.Message;
+        Admit(RoundStage.AdvertiseKeys, message.Sender);
+        if (message.SelfMaskCommitment.Length != CommitmentEncoding.CommitmentSize)
+        {
+            throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s self-mask commitment must be {CommitmentEncoding.CommitmentSize} bytes.");
+        }
+
+        if (_parameters.Mode == SecAggMode.Active
+            && !Signatures.Verify(_identityPublicKeys![message.Sender].Span, ProtocolEncoding.AdvertisePayload(_parameters.Round, message.Sender, message.CipherPublicKey.Span, message.MaskPublicKey.Span, message.SelfMaskCommitment.Span), message.Signature.Span))
+        {
+            throw Reject(SecAggViolation.InvalidSignature, $"Client {message.Sender}'s advertised keys are not signed by its identity key.");
         }
 
         // Byte equality is key equality here: every key passed the canonical-encoding check above.

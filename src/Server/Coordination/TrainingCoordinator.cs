@@ -113,7 +113,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
     public async Task<KeyDirectory> AdvertiseKeysAsync(string sessionId, long roundNumber, string clientId, AdvertisedKeys message, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(message with { Sender = i }));
+        // The keys' curve checks cost two scalar multiplications; they run here, outside the session lock, so that n
+        // callers do not queue behind each other's (issue 10, "Load").
+        CheckedAdvertisement checkedKeys = AggregationRound.CheckRoundKeys(message);
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys.WithSender(i)));
         var directories = (IReadOnlyDictionary<int, KeyDirectory>)await round.ResultOf(RoundStage.AdvertiseKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
         return directories.TryGetValue(index, out KeyDirectory? directory) ? directory : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }

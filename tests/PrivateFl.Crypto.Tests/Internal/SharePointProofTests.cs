@@ -1,6 +1,8 @@
+using FsCheck.Xunit;
 using PrivateFl.Crypto.Internal;
 using PrivateFl.Crypto.Primitives;
 using PrivateFl.Crypto.SecAgg;
+using PrivateFl.Crypto.Tests.Support;
 using BcBigInteger = Org.BouncyCastle.Math.BigInteger;
 
 namespace PrivateFl.Crypto.Tests.Internal;
@@ -43,6 +45,30 @@ public sealed class SharePointProofTests
             Assert.Equal(key.PublicKey.ToArray(), u);
             Assert.NotNull(Curve25519Points.LiftEven(key.PublicKey));
         }
+    }
+
+    [Property(MaxTest = 300)]
+    public bool IsOnCurve_AnyCanonicalU_AgreesWithTheSquareRootLift(byte[] seed)
+    {
+        // The Jacobi-symbol test the server runs on every advertised key must accept exactly the u that lift to a point.
+        byte[] u = new byte[32];
+        System.Security.Cryptography.SHA256.HashData(seed ?? [], u);
+        u[31] &= 0x7F;
+        bool canonical = Curve25519Points.FromLittleEndian(u).CompareTo(Curve25519Points.P) < 0;
+
+        return Curve25519Points.IsOnCurve(u) == (canonical && Curve25519Points.LiftEven(u) is not null);
+    }
+
+    [Fact]
+    public void IsOnCurve_HonestKeysAndTheirTorsionTranslates_OnTheCurve_TwistNot()
+    {
+        using var key = KeyAgreementKey.Generate();
+        byte[] twist = new byte[32];
+        twist[0] = 2;
+
+        Assert.True(Curve25519Points.IsOnCurve(key.PublicKey));
+        Assert.All(X25519Encodings.TorsionTranslates(key.PublicKey), t => Assert.True(Curve25519Points.IsOnCurve(t)));
+        Assert.False(Curve25519Points.IsOnCurve(twist));
     }
 
     [Fact]
