@@ -138,7 +138,7 @@ internal static class EndToEndBenchmark
         }
     }
 
-    internal static Process StartServer(int port, string database)
+    internal static Process StartServer(int port, string database, bool defaultRoundOptions = false)
     {
         string root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "PrivateFl.sln")))
@@ -160,14 +160,18 @@ internal static class EndToEndBenchmark
                 $"--ServerOptions:Urls=http://127.0.0.1:{port}",
                 $"--ServerOptions:AdminApiKey={AdminKey}",
                 $"--StorageOptions:DatabasePath={database}",
-                "--RoundOptions:GatherWindow=00:00:00",
-                "--RoundOptions:StageDeadline=00:02:00",
                 "--Logging:LogLevel:Default=Warning",
             },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(serverDll)!,
         };
+        if (!defaultRoundOptions)
+        {
+            start.ArgumentList.Add("--RoundOptions:GatherWindow=00:00:00");
+            start.ArgumentList.Add("--RoundOptions:StageDeadline=00:02:00");
+        }
+
         Process process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>

@@ -8,6 +8,7 @@ internal static class Program
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
     // Active rounds:    dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round-active
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
+    // Load:             dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- load 200 500 1000 2000 4000
     // Service fuzzing:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz [inputs per type, default 100000] [over gRPC, default 1000] [seed]
     // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
@@ -26,13 +27,19 @@ internal static class Program
 
         if (args.Length > 0 && args[0] == "utility")
         {
-            UtilityBenchmark.RunAsync().GetAwaiter().GetResult();
+            UtilityBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 
         if (args.Length > 0 && args[0] == "tune")
         {
             UtilityTuning.Run();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "tune-model")
+        {
+            ModelTuning.Run(args[1..]);
             return;
         }
 
@@ -51,6 +58,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "e2e")
         {
             EndToEndBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "load")
+        {
+            Environment.ExitCode = LoadBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 

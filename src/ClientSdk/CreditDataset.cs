@@ -148,6 +148,58 @@ public sealed class CreditDataset
         }).ToArray());
     }
 
+    /// <summary>
+    /// Deals the rows into <paramref name="shardCount"/> disjoint shards by bands of one column, the non-IID case where
+    /// each bank serves a different population (for example banks of small and of large credit limits, or of customers who
+    /// pay in full and who revolve or fall behind): rows are sorted by the column (a numeric column by its feature, a
+    /// categorical one by its category's place in the vocabulary, the unknown bucket last; ties in row order) and cut into
+    /// contiguous bands whose sizes differ by at most one.
+    /// </summary>
+    /// <param name="shardCount">The number of shards, from 1 to <see cref="RowCount"/>.</param>
+    /// <param name="columnName">An unprotected column of the schema, such as <c>LIMIT_BAL</c> or <c>PAY_0</c>.</param>
+    /// <returns>The shards, lowest band first; each keeps the original row order, and together they hold every row once.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="columnName"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The schema has no such unprotected column.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="shardCount"/> is below 1 or above <see cref="RowCount"/>.</exception>
+    public IReadOnlyList<CreditDataset> ShardsByFeatureBand(int shardCount, string columnName)
+    {
+        ArgumentNullException.ThrowIfNull(columnName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, RowCount);
+        int column = -1;
+        for (int c = 0; c < Schema.Columns.Count; c++)
+        {
+            if (!Schema.Columns[c].IsProtected && string.Equals(Schema.Columns[c].Name, columnName, StringComparison.Ordinal))
+            {
+                column = c;
+                break;
+            }
+        }
+
+        if (column < 0)
+        {
+            throw new ArgumentException($"The schema {Schema} has no unprotected column '{columnName}'.", nameof(columnName));
+        }
+
+        int offset = Schema.Encoder.OffsetOf(column) + 1;
+        int width = Schema.Columns[column].EncodedLength;
+        double Key(int row) => width == 1 && Schema.Columns[column].Kind == FeatureKind.Numeric
+            ? _inputs[row][offset]
+            : Array.IndexOf(_inputs[row], 1.0, offset, width) - offset;
+        int[] order = [.. Enumerable.Range(0, RowCount).OrderBy(Key).ThenBy(row => row)];
+        var shards = new CreditDataset[shardCount];
+        for (int s = 0; s < shardCount; s++)
+        {
+            int start = (int)((long)s * RowCount / shardCount);
+            int end = (int)((long)(s + 1) * RowCount / shardCount);
+            int[] rows = order[start..end];
+            Array.Sort(rows);
+            shards[s] = Select(rows);
+        }
+
+        return Array.AsReadOnly(shards);
+    }
+
     /// <summary>Gets the model input of a row: 1 (for the bias) followed by its F features.</summary>
     internal double[] Input(int row) => _inputs[row];
 

@@ -7,7 +7,7 @@ namespace PrivateFl.ClientSdk;
 
 /// <summary>
 /// One input column of a <see cref="FeatureSchema"/>: its CSV header name and how it becomes model features.
-/// Immutable; create it with <see cref="Numeric"/> or <see cref="Categorical"/>.
+/// Immutable; create it with <see cref="Numeric(string, double, double)"/> or <see cref="Categorical"/>.
 /// </summary>
 /// <remarks>
 /// A numeric column is scaled by a public, declared range, never by statistics of a bank's own data: a
@@ -31,9 +31,13 @@ public sealed class FeatureColumn
         IReadOnlyList<string> vocabulary,
         IReadOnlyDictionary<string, string> aliases,
         string? missingAs,
-        Dictionary<string, int>? categoryIndex)
+        Dictionary<string, int>? categoryIndex,
+        NumericTransform transform = NumericTransform.None,
+        bool isProtected = false)
     {
         Name = name;
+        Transform = transform;
+        IsProtected = isProtected;
         Kind = kind;
         Minimum = minimum;
         Maximum = maximum;
@@ -71,8 +75,21 @@ public sealed class FeatureColumn
     /// </summary>
     public string? MissingAs { get; }
 
-    /// <summary>Gets the number of model features the column becomes: 1 for numeric, vocabulary size + 1 for categorical.</summary>
-    public int EncodedLength => Kind == FeatureKind.Numeric ? 1 : Vocabulary.Count + 1;
+    /// <summary>Gets the transform of a numeric column's value before scaling; <see cref="NumericTransform.None"/> for a categorical one.</summary>
+    public NumericTransform Transform { get; }
+
+    /// <summary>
+    /// Gets whether the column is a protected characteristic (such as sex, marital status or age): it is read and
+    /// validated, and kept for reporting, but it is not a model feature.
+    /// </summary>
+    /// <remarks>Credit law in most countries forbids deciding on these characteristics, so they are left out of the model by default.</remarks>
+    public bool IsProtected { get; }
+
+    /// <summary>
+    /// Gets the number of model features the column becomes: 0 for a protected column, otherwise 1 for numeric and
+    /// vocabulary size + 1 for categorical.
+    /// </summary>
+    public int EncodedLength => IsProtected ? 0 : Kind == FeatureKind.Numeric ? 1 : Vocabulary.Count + 1;
 
     /// <summary>Creates a numeric column scaled by the declared public range [<paramref name="minimum"/>, <paramref name="maximum"/>].</summary>
     /// <param name="name">The CSV header name: not empty, without surrounding whitespace or control characters.</param>
@@ -88,6 +105,37 @@ public sealed class FeatureColumn
             ? column
             : throw new ArgumentException(error.Message, error.ParameterName);
     }
+
+    /// <summary>
+    /// Creates a numeric column whose value is transformed by <paramref name="transform"/> and then scaled by the
+    /// transformed declared range; values outside [<paramref name="minimum"/>, <paramref name="maximum"/>] are still refused.
+    /// </summary>
+    /// <param name="name">The CSV header name: not empty, without surrounding whitespace or control characters.</param>
+    /// <param name="minimum">The smallest valid value; finite.</param>
+    /// <param name="maximum">The largest valid value; finite and greater than <paramref name="minimum"/>.</param>
+    /// <param name="transform">The transform applied before scaling.</param>
+    /// <returns>The column.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The name is malformed, the range is empty or not finite, or the transform is not defined.</exception>
+    public static FeatureColumn Numeric(string name, double minimum, double maximum, NumericTransform transform)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Enum.IsDefined(transform))
+        {
+            throw new ArgumentException($"The transform {(int)transform} of '{name}' is not defined.", nameof(transform));
+        }
+
+        return TryCreateNumeric(name, minimum, maximum, out FeatureColumn? column, out SchemaError? error, transform)
+            ? column
+            : throw new ArgumentException(error.Message, error.ParameterName);
+    }
+
+    /// <summary>Returns a copy of this column marked protected: validated and kept for reporting, but not a model feature.</summary>
+    /// <returns>The protected column.</returns>
+    public FeatureColumn AsProtected() =>
+        new(Name, Kind, Minimum, Maximum, Vocabulary, Aliases, MissingAs, _categoryIndex, Transform, isProtected: true);
+
+    internal FeatureColumn WithProtection(bool isProtected) => isProtected ? AsProtected() : this;
 
     /// <summary>Creates a categorical column with an explicit vocabulary, optional aliases and an optional meaning for absent values.</summary>
     /// <param name="name">The CSV header name: not empty, without surrounding whitespace or control characters.</param>
@@ -115,7 +163,8 @@ public sealed class FeatureColumn
         double minimum,
         double maximum,
         [NotNullWhen(true)] out FeatureColumn? column,
-        [NotNullWhen(false)] out SchemaError? error)
+        [NotNullWhen(false)] out SchemaError? error,
+        NumericTransform transform = NumericTransform.None)
     {
         column = null;
         error = ValidateName(name);
@@ -133,7 +182,7 @@ public sealed class FeatureColumn
 
         if (error is null)
         {
-            column = new FeatureColumn(name, FeatureKind.Numeric, minimum, maximum, [], NoAliases, null, null);
+            column = new FeatureColumn(name, FeatureKind.Numeric, minimum, maximum, [], NoAliases, null, null, transform);
         }
 
         return error is null;
@@ -216,9 +265,9 @@ public sealed class FeatureColumn
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Kind == FeatureKind.Numeric
-        ? string.Create(CultureInfo.InvariantCulture, $"{Name}: numeric [{Minimum}, {Maximum}]")
-        : $"{Name}: categorical {{{FormatVocabulary(Vocabulary)}}}";
+    public override string ToString() => (Kind == FeatureKind.Numeric
+        ? string.Create(CultureInfo.InvariantCulture, $"{Name}: numeric [{Minimum}, {Maximum}]{(Transform == NumericTransform.Log ? " log" : string.Empty)}")
+        : $"{Name}: categorical {{{FormatVocabulary(Vocabulary)}}}") + (IsProtected ? " (protected)" : string.Empty);
 
     /// <summary>Finds the vocabulary index of a category or alias; −1 when it is neither.</summary>
     internal int IndexOfCategory(string value) =>

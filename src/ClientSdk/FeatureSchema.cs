@@ -10,10 +10,12 @@ namespace PrivateFl.ClientSdk;
 /// Immutable.
 /// </summary>
 /// <remarks>
-/// <para>The encoded features of one row are the columns' features in column order: a numeric column gives
-/// 2·(clamp(x, min, max) − min) / (max − min) − 1 ∈ [−1, 1]; a categorical column gives a one-hot block over its
-/// vocabulary plus an "unknown" bucket. So every encoded row x has ‖x‖₂ ≤ √(number of columns)
-/// (<see cref="MaxEncodedNorm"/>), the bound that per-example gradient clipping relies on.</para>
+/// <para>The encoded features of one row are the unprotected columns' features in column order: a numeric column gives
+/// 2·(clamp(t(x), t(min), t(max)) − t(min)) / (t(max) − t(min)) − 1 ∈ [−1, 1], t its transform (identity, or the
+/// signed log of <see cref="NumericTransform.Log"/>); a categorical column gives a one-hot block over its
+/// vocabulary plus an "unknown" bucket; a protected column (<see cref="FeatureColumn.IsProtected"/>) gives none. So
+/// every encoded row x has ‖x‖₂ ≤ √(number of unprotected columns) (<see cref="MaxEncodedNorm"/>), the bound that
+/// per-example gradient clipping relies on.</para>
 /// <para>The JSON form (see <see cref="ToJson"/>):
 /// <c>{"name":…,"version":…,"columns":[{"name":"Age","kind":"numeric","min":18,"max":100},
 /// {"name":"Saving accounts","kind":"categorical","vocabulary":[…],"aliases":{"NA":"none"},"missingAs":"none"},…],
@@ -59,7 +61,7 @@ public sealed class FeatureSchema
         NegativeLabel = negativeLabel;
         Encoder = new FeatureEncoder(columnArray);
         FeatureNames = Array.AsReadOnly(BuildFeatureNames(columnArray));
-        MaxEncodedNorm = Math.Sqrt(columnArray.Length);
+        MaxEncodedNorm = Math.Sqrt(columnArray.Count(c => !c.IsProtected));
         _canonicalJson = SchemaJson.Write(this, indented: false);
         Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_canonicalJson)));
     }
@@ -92,7 +94,10 @@ public sealed class FeatureSchema
     /// </summary>
     public IReadOnlyList<string> FeatureNames { get; }
 
-    /// <summary>Gets √(number of columns), a bound on the L2 norm of every encoded row (without the bias input).</summary>
+    /// <summary>Gets the protected columns: read, validated and kept for reporting, never model features.</summary>
+    public IReadOnlyList<FeatureColumn> ProtectedColumns => [.. Columns.Where(c => c.IsProtected)];
+
+    /// <summary>Gets √(number of unprotected columns), a bound on the L2 norm of every encoded row (without the bias input).</summary>
     public double MaxEncodedNorm { get; }
 
     /// <summary>
@@ -135,6 +140,11 @@ public sealed class FeatureSchema
         if (columns.Count == 0)
         {
             return new SchemaError("A schema needs at least one column.", nameof(columns));
+        }
+
+        if (columns.All(c => c is { IsProtected: true }))
+        {
+            return new SchemaError("A schema needs at least one column that is not protected: the model has no features otherwise.", nameof(columns));
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -181,6 +191,11 @@ public sealed class FeatureSchema
         var names = new List<string>();
         foreach (FeatureColumn column in columns)
         {
+            if (column.IsProtected)
+            {
+                continue;
+            }
+
             if (column.Kind == FeatureKind.Numeric)
             {
                 names.Add(column.Name);

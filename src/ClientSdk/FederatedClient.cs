@@ -93,7 +93,7 @@ public sealed partial class FederatedClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         SessionInfo info = await RetryAsync(() => _federation.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0);
+        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model));
     }
 
     /// <summary>
@@ -139,9 +139,10 @@ public sealed partial class FederatedClient : IDisposable
     private async Task<TrainingReport> TrainCoreAsync(string sessionId, CreditDataset data, IProgress<TrainingProgress>? progress, int? maxRounds, CancellationToken cancellationToken)
     {
         TrainingSessionInfo session = await GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(session.SchemaHash, data.Schema.Hash, StringComparison.Ordinal) || session.ModelLength != data.Schema.EncodedLength + 1)
+        CreditModel model = CreditModel.Create(data.Schema, session.Model ?? ModelSpecification.LogisticRegression);
+        if (!string.Equals(session.SchemaHash, data.Schema.Hash, StringComparison.Ordinal) || session.ModelLength != model.ParameterCount)
         {
-            throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({data.Schema.EncodedLength + 1} parameters).");
+            throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({model.Specification}: {model.ParameterCount} parameters).");
         }
 
         LocalPrivacyLedger ledger = OpenLedger(sessionId);
@@ -170,8 +171,9 @@ public sealed partial class FederatedClient : IDisposable
 
             try
             {
-                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, data.Schema.EncodedLength + 1, _options.MinimumSecAggMode);
-                uint[] update = UpdateEncoder.Compute(announcement, data, unchecked(seed + (int)announcement.RoundNumber));
+                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode);
+                ModelSpecMapper.CheckAnnouncement(announcement, model);
+                uint[] update = UpdateEncoder.Compute(announcement, data, model, unchecked(seed + (int)announcement.RoundNumber));
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
                 {
                     // Recorded before the update leaves the bank: a round that later aborts is counted, never missed.
@@ -210,10 +212,10 @@ public sealed partial class FederatedClient : IDisposable
             stopReason = $"This client took part in the {maxRounds} rounds asked for.";
         }
 
-        GlobalModel model = await GetGlobalModelAsync(sessionId, 0, cancellationToken).ConfigureAwait(false);
-        double[] probabilities = LogisticRegression.PredictProbabilities([.. model.Weights], data);
+        GlobalModel global = await GetGlobalModelAsync(sessionId, 0, cancellationToken).ConfigureAwait(false);
+        double[] probabilities = model.PredictProbabilities([.. global.Weights], data);
         double localEpsilon = ledger.Entries.Count == 0 ? 0 : ledger.EpsilonWith(null, ledger.Entries.Max(e => e.Delta));
-        return new TrainingReport(sessionId, participated, lost, model.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), model.EpsilonSpent, model.Delta, localEpsilon, stopReason);
+        return new TrainingReport(sessionId, participated, lost, global.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), global.EpsilonSpent, global.Delta, localEpsilon, stopReason);
     }
 
     /// <summary>Fetches a version of the global model (0 = the current one).</summary>

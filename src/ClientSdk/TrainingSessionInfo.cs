@@ -12,4 +12,5 @@ namespace PrivateFl.ClientSdk;
 /// <param name="EpsilonSpent">ε spent so far.</param>
 /// <param name="EpsilonBudget">The session's ε budget (0 without differential privacy).</param>
 /// <param name="Delta">The session's δ.</param>
-public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta);
+/// <param name="Model">The model the session trains; <see langword="null"/> means logistic regression.</param>
+public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta, ModelSpecification? Model = null);

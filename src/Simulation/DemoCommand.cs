@@ -43,15 +43,19 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         }
 
         // The data: a stratified 25% test set, the rest shared by the banks.
-        CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
+        var scenario = DemoScenario.Create(settings.Dataset, settings.Model, settings.Hidden);
+        CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", scenario.File), scenario.Schema);
         (CreditDataset train, CreditDataset test) = all.StratifiedSplit(0.25, settings.Seed);
-        IReadOnlyList<CreditDataset> shards = train.StratifiedShards(settings.Clients, settings.Seed);
+        IReadOnlyList<CreditDataset> shards = scenario.Partition(train, settings.Clients, settings.Partition, settings.Seed);
         var baselineOptions = new LocalTrainingOptions { Epochs = 200, LearningRate = 0.5, L2Regularization = 0.001, Seed = settings.Seed };
-        double centralised = Auc(LocalTrainer.Train(LogisticRegression.CreateWeights(all.Schema), train, baselineOptions), test);
-        double[] alone = [.. shards.Select(s => Auc(LocalTrainer.Train(LogisticRegression.CreateWeights(all.Schema), s, baselineOptions), test))];
+        CreditModel model = CreditModel.Create(all.Schema, scenario.Model);
+        CreditModel scorecard = CreditModel.Create(all.Schema, ModelSpecification.LogisticRegression);
+        double centralised = Auc(scorecard, scorecard.Train(scorecard.CreateInitialWeights(), train, baselineOptions), test);
+        double[] alone = [.. shards.Select(s => Auc(scorecard, scorecard.Train(scorecard.CreateInitialWeights(), s, baselineOptions), test))];
 
         AnsiConsole.Write(new Rule("[bold]PrivateFl demo[/]: banks train one credit model; the server sees only masked, noised sums").LeftJustified());
-        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Data: {all.RowCount} applicants (Hofmann 1994, UCI, CC BY 4.0); test set {test.RowCount}; {settings.Clients} banks with {string.Join("/", shards.Select(s => s.RowCount))} rows.");
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Data: {all.RowCount} applicants ({scenario.Citation}); test set {test.RowCount}; {settings.Clients} banks ({settings.Partition}) with {string.Join("/", shards.Select(s => s.RowCount))} rows.");
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Model: {Markup.Escape(model.ToString())}; protected, not model features: {Markup.Escape(string.Join(", ", all.Schema.ProtectedColumns.Select(c => c.Name)))}.");
 
         await using WebApplication server = await StartServerAsync(database).ConfigureAwait(false);
         Uri address = new(server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -66,7 +70,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             await admin.EnrollClientAsync(new EnrollClientRequest { ClientId = BankId(b), IdentityPublicKey = ByteString.CopyFrom(key.PublicKey) }, headers, cancellationToken: cancellationToken);
         }
 
-        SessionInfo session = await admin.CreateSessionAsync(SessionRequest(settings, train.RowCount), headers, cancellationToken: cancellationToken);
+        SessionInfo session = await admin.CreateSessionAsync(SessionRequest(settings, scenario, train.RowCount), headers, cancellationToken: cancellationToken);
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Session [bold]{SessionId}[/]: {DescribePrivacy(session)}; SecAgg+ (semi-honest), {settings.Rounds} rounds; server on {address}.");
 
         // Which banks drop out, and when: in every third round, a fraction of them goes silent before MaskedInput.
@@ -93,7 +97,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             ListRoundsReply rounds = await admin.ListRoundsAsync(new ListRoundsRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
             foreach (RoundRecord record in rounds.Rounds.Skip(rows.Count))
             {
-                RoundRow row = await Describe(record, admin, headers, test, clients[0], cancellationToken).ConfigureAwait(false);
+                RoundRow row = await Describe(record, admin, headers, model, test, clients[0], cancellationToken).ConfigureAwait(false);
                 rows.Add(row);
                 string[] cells = Cells(row);
                 table.AddRow(cells);
@@ -151,19 +155,20 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 
         TrainingReport[] reports = await training.ConfigureAwait(false);
         GlobalModel final = await clients[0].GetGlobalModelAsync(SessionId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        double federated = Auc([.. final.Weights], test);
+        double federated = Auc(model, [.. final.Weights], test);
         var summary = new Table().Border(TableBorder.Rounded).Title("Summary (test ROC AUC)")
             .AddColumns("Model", "Test ROC AUC", "Privacy")
             .AddRow("Centralised logistic regression (all rows in one place)", centralised.ToString("F3", CultureInfo.InvariantCulture), "none: every bank's data pooled")
-            .AddRow("Each bank alone (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
-            .AddRow($"[bold]PrivateFl federated, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
+            .AddRow("Each bank alone, logistic regression (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
+            .AddRow($"[bold]PrivateFl federated {Markup.Escape(scenario.Model.ToString())}, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
         AnsiConsole.Write(summary);
 
         string resultsPath = Path.Combine(output, "results.json");
         string chartPath = Path.Combine(output, "auc-and-epsilon.png");
         await File.WriteAllTextAsync(resultsPath, JsonSerializer.Serialize(new
         {
-            settings = new { settings.Clients, settings.Rounds, epsilon = settings.Epsilon, settings.Dropout, settings.DpMode, settings.Seed },
+            settings = new { settings.Clients, settings.Rounds, epsilon = settings.Epsilon, settings.Dropout, settings.DpMode, settings.Seed, settings.Dataset, settings.Model, settings.Partition },
+            model = model.ToString(),
             session = new { SessionId, final.Version, final.EpsilonSpent, final.Delta, privacy = JsonDocument.Parse(string.IsNullOrEmpty(final.PrivacyParametersJson) ? "{}" : final.PrivacyParametersJson).RootElement },
             baselines = new { centralised, bankAloneMean = alone.Average(), bankAlone = alone },
             federatedTestAuc = federated,
@@ -206,31 +211,37 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         return app;
     }
 
-    private static CreateSessionRequest SessionRequest(DemoSettings settings, int trainRows)
+    private static CreateSessionRequest SessionRequest(DemoSettings settings, DemoScenario scenario, int trainRows)
     {
-        FeatureSchema schema = CreditSchemas.GermanCredit;
+        FeatureSchema schema = scenario.Schema;
         bool clientLevel = settings.DpMode == "client";
         int expectedRows = (int)Math.Ceiling((double)trainRows / settings.Clients);
-        return new CreateSessionRequest
+        (ModelSpec spec, double[]? initialWeights) = scenario.WireModel();
+        var request = new CreateSessionRequest
         {
             SessionId = SessionId,
             SchemaName = schema.Name,
             SchemaHash = schema.Hash,
-            ModelLength = (uint)(schema.EncodedLength + 1),
+            ModelLength = (uint)CreditModel.Create(schema, scenario.Model).ParameterCount,
+            Model = spec,
             TotalRounds = (uint)settings.Rounds,
             MinimumClients = (uint)settings.Clients,
             MaximumClients = (uint)settings.Clients,
             SecAgg = new SecAggSettings { Mode = Protocol.V1.SecAggMode.SemiHonest, Graph = Protocol.V1.NeighbourGraphKind.Harary, DropoutRate = Math.Max(0.05, settings.Dropout), CorruptedFraction = 0 },
-            Training = clientLevel
-                ? new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 20, LearningRate = 0.5, L2Regularisation = 0.001, BatchSize = (uint)expectedRows, ClipNorm = 2, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 1 }
-                : new TrainingPlan { Rule = AggregationRule.GradientSum, LocalEpochs = 1, LearningRate = 1, BatchSize = (uint)expectedRows, ClipNorm = 1, QuantizationScale = 1 << 12, ServerLearningRate = 3, SamplingRate = 1 },
+            Training = clientLevel ? DemoScenario.ClientLevelPlan(expectedRows) : scenario.RecordLevelPlan(expectedRows),
             Privacy = settings.DpMode == "none"
                 ? new PrivacySettings { Mode = DpMode.None }
                 : new PrivacySettings { Mode = clientLevel ? DpMode.ClientLevel : DpMode.RecordLevel, EpsilonBudget = settings.EpsilonValue, Delta = clientLevel ? 1.0 / (10 * settings.Clients) : 1e-5 },
         };
+        if (initialWeights is not null)
+        {
+            request.InitialWeights.Add(initialWeights);
+        }
+
+        return request;
     }
 
-    private static async Task<RoundRow> Describe(RoundRecord record, Admin.AdminClient admin, Metadata headers, CreditDataset test, FederatedClient reader, CancellationToken cancellationToken)
+    private static async Task<RoundRow> Describe(RoundRecord record, Admin.AdminClient admin, Metadata headers, CreditModel model, CreditDataset test, FederatedClient reader, CancellationToken cancellationToken)
     {
         double auc = double.NaN;
         double logLoss = double.NaN;
@@ -241,7 +252,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             PrivacyLedgerReply ledger = await admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
             epsilon = info.Privacy.Mode == DpMode.None ? double.PositiveInfinity : ledger.Entries.First(e => e.RoundNumber == record.RoundNumber).EpsilonSpentTotal;
             double[] weights = [.. (await reader.GetGlobalModelAsync(SessionId, record.ModelVersion, cancellationToken).ConfigureAwait(false)).Weights];
-            double[] probabilities = LogisticRegression.PredictProbabilities(weights, test);
+            double[] probabilities = model.PredictProbabilities(weights, test);
             auc = ModelMetrics.RocAuc(probabilities, test.Labels);
             logLoss = ModelMetrics.LogLoss(probabilities, test.Labels);
         }
@@ -281,8 +292,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             ? "secure aggregation; no DP"
             : string.Create(CultureInfo.InvariantCulture, $"secure aggregation + {settings.DpMode}-level DP: ε = {model.EpsilonSpent:F3}, δ = {model.Delta:G2}");
 
-    private static double Auc(double[] weights, CreditDataset test) =>
-        ModelMetrics.RocAuc(LogisticRegression.PredictProbabilities(weights, test), test.Labels);
+    private static double Auc(CreditModel model, double[] weights, CreditDataset test) =>
+        ModelMetrics.RocAuc(model.PredictProbabilities(weights, test), test.Labels);
 
     private static string BankId(int bank) => $"bank-{bank + 1:D2}";
 }

@@ -33,6 +33,26 @@ internal sealed class DemoSettings : CommandSettings
     [DefaultValue("record")]
     public string DpMode { get; init; } = "record";
 
+    [CommandOption("--dataset <NAME>")]
+    [Description("german (German credit, 1,000 applicants, default) or taiwan (UCI default of credit card clients, 30,000).")]
+    [DefaultValue("german")]
+    public string Dataset { get; init; } = "german";
+
+    [CommandOption("--model <KIND>")]
+    [Description("logistic (logistic regression, the scorecard; default) or mlp (a multilayer perceptron, see --hidden).")]
+    [DefaultValue("logistic")]
+    public string Model { get; init; } = "logistic";
+
+    [CommandOption("--hidden <N>")]
+    [Description("Hidden units of the mlp's one tanh layer (1 to 256). Default: 16.")]
+    [DefaultValue(16)]
+    public int Hidden { get; init; } = 16;
+
+    [CommandOption("--partition <KIND>")]
+    [Description("iid (every bank a stratified random share, default) or non-iid (each bank one band of last month's repayment status for taiwan, of credit amount for german).")]
+    [DefaultValue("iid")]
+    public string Partition { get; init; } = "iid";
+
     [CommandOption("--seed <N>")]
     [Description("Seed of the data split and the dropouts. Default: 1.")]
     [DefaultValue(1)]
@@ -68,6 +88,26 @@ internal sealed class DemoSettings : CommandSettings
         if (Dropout is < 0 or > 0.3)
         {
             return ValidationResult.Error($"--dropout must be 0 to 0.3; got {Dropout}.");
+        }
+
+        if (Dataset is not ("german" or "taiwan"))
+        {
+            return ValidationResult.Error($"--dataset must be german or taiwan; got '{Dataset}'.");
+        }
+
+        if (Model is not ("logistic" or "mlp"))
+        {
+            return ValidationResult.Error($"--model must be logistic or mlp; got '{Model}'.");
+        }
+
+        if (Hidden is < 1 or > 256)
+        {
+            return ValidationResult.Error($"--hidden must be 1 to 256; got {Hidden}.");
+        }
+
+        if (Partition is not ("iid" or "non-iid"))
+        {
+            return ValidationResult.Error($"--partition must be iid or non-iid; got '{Partition}'.");
         }
 
         if (DpMode is not ("record" or "client" or "none"))

@@ -92,14 +92,14 @@ public sealed class CreditPredictorTests
         weights[1 + Feature("Checking account=moderate")] = 0.5;
         weights[1 + Feature("Purpose=radio/TV")] = -1.0;                // pulls towards good: no reason
         weights[1 + Feature("Credit amount")] = 4.0;                    // x = 2·5951/20000 − 1 < 0: pulls towards good
-        weights[1 + Feature("Sex=female")] = 0.1;
+        weights[1 + Feature("Job=2")] = 0.1;
         var predictor = new CreditPredictor(Schema, weights);
 
         CreditPrediction prediction = predictor.Predict(Applicant);
 
         double factor = 20 / Math.Log(2);
         Assert.Equal(
-            [("Duration", "48"), ("Checking account", "moderate"), ("Sex", "female")],
+            [("Duration", "48"), ("Checking account", "moderate"), ("Job", "2")],
             prediction.Reasons.Select(r => (r.Column, r.Value)));
         Assert.Equal(factor * 2.0 * ((2.0 * 47 / 71) - 1), prediction.Reasons[0].PointsLost, 9);
         Assert.Equal(factor * 0.5, prediction.Reasons[1].PointsLost, 9);

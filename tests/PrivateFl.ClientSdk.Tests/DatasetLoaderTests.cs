@@ -15,7 +15,7 @@ public sealed class DatasetLoaderTests
         Assert.Equal(rows, data.RowCount);
         Assert.Equal(bad, data.PositiveCount);
         Assert.Equal(bad, data.Labels.ToArray().Count(label => label == 1));
-        Assert.Equal(35, data.FeatureCount);
+        Assert.Equal(32, data.FeatureCount);
     }
 
     [Fact]
@@ -46,13 +46,12 @@ public sealed class DatasetLoaderTests
         Assert.Equal((2 * (67.0 - 18) / 82) - 1, Feature("Age"), 15);
         Assert.Equal((2 * 1169.0 / 20000) - 1, Feature("Credit amount"), 15);
         Assert.Equal((2 * 5.0 / 71) - 1, Feature("Duration"), 15);
-        Assert.Equal(1.0, Feature("Sex=male"));
         Assert.Equal(1.0, Feature("Job=2"));
         Assert.Equal(1.0, Feature("Housing=own"));
         Assert.Equal(1.0, Feature("Saving accounts=none"));
         Assert.Equal(1.0, Feature("Checking account=little"));
         Assert.Equal(1.0, Feature("Purpose=radio/TV"));
-        Assert.Equal(3 + 6, features.Count(f => f != 0));
+        Assert.Equal(3 + 5, features.Count(f => f != 0));
         Assert.Equal(0, data.Labels[0]);
         Assert.Equal(1, data.Labels[1]);
     }
@@ -66,7 +65,7 @@ public sealed class DatasetLoaderTests
         {
             ReadOnlySpan<double> x = data.GetFeatures(row);
             int offset = 0;
-            foreach (FeatureColumn column in data.Schema.Columns)
+            foreach (FeatureColumn column in data.Schema.Columns.Where(c => !c.IsProtected))
             {
                 ReadOnlySpan<double> block = x.Slice(offset, column.EncodedLength);
                 if (column.Kind == FeatureKind.Numeric)

@@ -44,6 +44,10 @@ public sealed class FeatureEncoderTests
 
             encoder.Encode(c, value, features);
             FeatureColumn column = schema.Columns[c];
+            if (column.IsProtected)
+            {
+                continue; // validated, but not a feature
+            }
             ReadOnlySpan<double> block = features.AsSpan(encoder.OffsetOf(c), column.EncodedLength);
             if (column.Kind == FeatureKind.Categorical)
             {

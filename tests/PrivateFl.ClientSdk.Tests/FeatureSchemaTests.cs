@@ -2,12 +2,18 @@ namespace PrivateFl.ClientSdk.Tests;
 
 public sealed class FeatureSchemaTests
 {
-    // The canonical JSON of german-credit v1 and its SHA-256 (checked independently with Python's json and
+    // The canonical JSON of german-credit v2 (Sex protected) and its SHA-256 (checked independently with Python's
     // hashlib). Changing them changes every bank's model identity: only do so with a new schema version.
     private const string GermanCreditJson =
+        """{"name":"german-credit","version":2,"columns":[{"name":"Age","kind":"numeric","min":18,"max":100},{"name":"Sex","kind":"categorical","vocabulary":["male","female"],"protected":true},{"name":"Job","kind":"categorical","vocabulary":["0","1","2","3"]},{"name":"Housing","kind":"categorical","vocabulary":["own","rent","free"]},{"name":"Saving accounts","kind":"categorical","vocabulary":["little","moderate","quite rich","rich","none"],"aliases":{"NA":"none"},"missingAs":"none"},{"name":"Checking account","kind":"categorical","vocabulary":["little","moderate","rich","none"],"aliases":{"NA":"none"},"missingAs":"none"},{"name":"Credit amount","kind":"numeric","min":0,"max":20000},{"name":"Duration","kind":"numeric","min":1,"max":72},{"name":"Purpose","kind":"categorical","vocabulary":["car","radio/TV","furniture/equipment","business","education","repairs","domestic appliances","vacation/others"]}],"label":{"column":"Risk","positive":"bad","negative":"good"}}""";
+
+    private const string GermanCreditHash = "8ef33cba26f41695a3ba18b782378b21ac861692d7d67f1c085b898b81407496";
+
+    // Version 1 (Sex a feature): a document without protected columns keeps its canonical form and hash.
+    private const string GermanCreditV1Json =
         """{"name":"german-credit","version":1,"columns":[{"name":"Age","kind":"numeric","min":18,"max":100},{"name":"Sex","kind":"categorical","vocabulary":["male","female"]},{"name":"Job","kind":"categorical","vocabulary":["0","1","2","3"]},{"name":"Housing","kind":"categorical","vocabulary":["own","rent","free"]},{"name":"Saving accounts","kind":"categorical","vocabulary":["little","moderate","quite rich","rich","none"],"aliases":{"NA":"none"},"missingAs":"none"},{"name":"Checking account","kind":"categorical","vocabulary":["little","moderate","rich","none"],"aliases":{"NA":"none"},"missingAs":"none"},{"name":"Credit amount","kind":"numeric","min":0,"max":20000},{"name":"Duration","kind":"numeric","min":1,"max":72},{"name":"Purpose","kind":"categorical","vocabulary":["car","radio/TV","furniture/equipment","business","education","repairs","domestic appliances","vacation/others"]}],"label":{"column":"Risk","positive":"bad","negative":"good"}}""";
 
-    private const string GermanCreditHash = "f303fb77eb8dbf1c17c6131a0254260faa9615beaa92d9a2722adc7e27a7dc53";
+    private const string GermanCreditV1Hash = "f303fb77eb8dbf1c17c6131a0254260faa9615beaa92d9a2722adc7e27a7dc53";
 
     private const string MinimalJson =
         """{"name":"tiny","version":1,"columns":[{"name":"Age","kind":"numeric","min":18,"max":100}],"label":{"column":"Risk","positive":"bad","negative":"good"}}""";
@@ -18,7 +24,7 @@ public sealed class FeatureSchemaTests
         FeatureSchema schema = CreditSchemas.GermanCredit;
 
         Assert.Equal("german-credit", schema.Name);
-        Assert.Equal(1, schema.Version);
+        Assert.Equal(2, schema.Version);
         Assert.Equal(
             ["Age", "Sex", "Job", "Housing", "Saving accounts", "Checking account", "Credit amount", "Duration", "Purpose"],
             schema.Columns.Select(c => c.Name));
@@ -36,14 +42,15 @@ public sealed class FeatureSchemaTests
     {
         FeatureSchema schema = CreditSchemas.GermanCredit;
 
-        // 3 numeric + Sex 2+1 + Job 4+1 + Housing 3+1 + Saving 5+1 + Checking 4+1 + Purpose 8+1.
-        Assert.Equal(35, schema.EncodedLength);
-        Assert.Equal(35, schema.FeatureNames.Count);
-        Assert.Equal(36, LogisticRegression.CreateWeights(schema).Length);
-        Assert.Equal(3.0, schema.MaxEncodedNorm);
+        // 3 numeric + Job 4+1 + Housing 3+1 + Saving 5+1 + Checking 4+1 + Purpose 8+1; Sex is protected (v1 had 35).
+        Assert.Equal(32, schema.EncodedLength);
+        Assert.Equal(32, schema.FeatureNames.Count);
+        Assert.Equal(33, LogisticRegression.CreateWeights(schema).Length);
+        Assert.Equal(Math.Sqrt(8), schema.MaxEncodedNorm);
         Assert.Equal("Age", schema.FeatureNames[0]);
-        Assert.Equal("Sex=male", schema.FeatureNames[1]);
-        Assert.Equal("Sex=(unknown)", schema.FeatureNames[3]);
+        Assert.Equal("Job=0", schema.FeatureNames[1]);
+        Assert.DoesNotContain(schema.FeatureNames, name => name.StartsWith("Sex", StringComparison.Ordinal));
+        Assert.Equal(["Sex"], schema.ProtectedColumns.Select(c => c.Name));
         Assert.Equal("Purpose=(unknown)", schema.FeatureNames[^1]);
     }
 
@@ -54,6 +61,16 @@ public sealed class FeatureSchemaTests
 
         Assert.Equal(GermanCreditHash, hash);
         Assert.Matches("^[0-9a-f]{64}$", hash);
+    }
+
+    [Fact]
+    public void FromJson_Version1DocumentWithoutProtectedColumns_KeepsItsCanonicalFormAndHash()
+    {
+        FeatureSchema schema = FeatureSchema.FromJson(GermanCreditV1Json);
+
+        Assert.Equal(GermanCreditV1Json, schema.ToJson());
+        Assert.Equal(GermanCreditV1Hash, schema.Hash);
+        Assert.Equal(35, schema.EncodedLength);
     }
 
     [Fact]

@@ -40,6 +40,10 @@ internal sealed class FeatureEncoder
     public static double Scale(double value, double minimum, double maximum) =>
         (2 * (Math.Clamp(value, minimum, maximum) - minimum) / (maximum - minimum)) - 1;
 
+    /// <summary>Applies a column's transform to a value (or a range end): sign(x)·ln(1 + |x|) for <see cref="NumericTransform.Log"/>.</summary>
+    public static double Transform(double value, NumericTransform transform) =>
+        transform == NumericTransform.Log ? Math.Sign(value) * Math.Log(1 + Math.Abs(value)) : value;
+
     /// <summary>
     /// Parses the raw text of one value. A numeric value must be an invariant-culture number inside the
     /// declared range. A categorical value must be a category or an alias (surrounding whitespace ignored);
@@ -110,10 +114,17 @@ internal sealed class FeatureEncoder
     public void Encode(int column, in ParsedValue value, Span<double> features)
     {
         FeatureColumn definition = _columns[column];
+        if (definition.IsProtected)
+        {
+            // Validated, never a feature: the model cannot use a protected characteristic.
+            return;
+        }
+
         Span<double> slots = features.Slice(_offsets[column], definition.EncodedLength);
         if (definition.Kind == FeatureKind.Numeric)
         {
-            slots[0] = Scale(value.Number, definition.Minimum!.Value, definition.Maximum!.Value);
+            NumericTransform transform = definition.Transform;
+            slots[0] = Scale(Transform(value.Number, transform), Transform(definition.Minimum!.Value, transform), Transform(definition.Maximum!.Value, transform));
             return;
         }
 

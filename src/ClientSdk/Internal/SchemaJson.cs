@@ -16,8 +16,11 @@ internal static class SchemaJson
     private const string Categorical = "categorical";
 
     private static readonly string[] RootProperties = ["name", "version", "columns", "label"];
-    private static readonly string[] NumericProperties = ["name", "kind", "min", "max"];
-    private static readonly string[] CategoricalProperties = ["name", "kind", "vocabulary", "aliases", "missingAs"];
+    private const string LogTransform = "log";
+
+    private static readonly string[] NumericProperties = ["name", "kind", "min", "max", "transform", "protected"];
+    private static readonly string[] NumericRequired = ["name", "kind", "min", "max"];
+    private static readonly string[] CategoricalProperties = ["name", "kind", "vocabulary", "aliases", "missingAs", "protected"];
     private static readonly string[] CategoricalRequired = ["name", "kind", "vocabulary"];
     private static readonly string[] LabelProperties = ["column", "positive", "negative"];
 
@@ -132,6 +135,10 @@ internal static class SchemaJson
             writer.WriteRawValue(CanonicalNumber.Format(column.Minimum!.Value), skipInputValidation: true);
             writer.WritePropertyName("max");
             writer.WriteRawValue(CanonicalNumber.Format(column.Maximum!.Value), skipInputValidation: true);
+            if (column.Transform == NumericTransform.Log)
+            {
+                writer.WriteString("transform", LogTransform);
+            }
         }
         else
         {
@@ -160,6 +167,12 @@ internal static class SchemaJson
             }
         }
 
+        // Written only when set, so the canonical form (and hash) of a schema without protected columns is unchanged.
+        if (column.IsProtected)
+        {
+            writer.WriteBoolean("protected", true);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -178,13 +191,19 @@ internal static class SchemaJson
         switch (kind)
         {
             case Numeric:
-                CheckObject(element, path, NumericProperties, NumericProperties);
+                CheckObject(element, path, NumericProperties, NumericRequired);
                 FeatureColumn.TryCreateNumeric(
                     GetString(element, "name", path),
                     GetNumber(element, "min", path),
                     GetNumber(element, "max", path),
                     out column,
-                    out error);
+                    out error,
+                    GetOptionalString(element, "transform", path) switch
+                    {
+                        null => NumericTransform.None,
+                        LogTransform => NumericTransform.Log,
+                        string other => throw Fail($"{path}.transform", $"must be \"{LogTransform}\" or absent; got \"{other}\"."),
+                    });
                 break;
             case Categorical:
                 CheckObject(element, path, CategoricalProperties, CategoricalRequired);
@@ -213,7 +232,22 @@ internal static class SchemaJson
             throw Fail(path + member, error.Message);
         }
 
-        return column!;
+        return column!.WithProtection(GetOptionalBoolean(element, "protected", path));
+    }
+
+    private static bool GetOptionalBoolean(JsonElement element, string name, string path)
+    {
+        if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return false;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Fail($"{path}.{name}", "must be true or false."),
+        };
     }
 
     private static void CheckObject(JsonElement element, string path, string[] allowed, string[] required)

@@ -27,9 +27,10 @@ internal static class AnnouncementValidator
 
         int n = announcement.Participants.Count;
         var identityKeys = new Dictionary<int, ReadOnlyMemory<byte>>(n);
+        // The keys stay in the announcement's immutable buffers: a copy per participant cost n copies per round here.
         foreach (Participant participant in announcement.Participants)
         {
-            if (participant.Index < 1 || participant.Index > n || participant.IdentityPublicKey.Length != 32 || !identityKeys.TryAdd((int)participant.Index, participant.IdentityPublicKey.ToByteArray()))
+            if (participant.Index < 1 || participant.Index > n || participant.IdentityPublicKey.Length != 32 || !identityKeys.TryAdd((int)participant.Index, participant.IdentityPublicKey.Memory))
             {
                 throw new FederationException($"Round {announcement.RoundNumber}: the participant list is malformed (indices must be 1 … {n}, once each, with 32-byte identity keys).");
             }

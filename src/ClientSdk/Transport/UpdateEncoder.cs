@@ -52,14 +52,14 @@ internal static class UpdateEncoder
             : DistributedNoise.MinimumSurvivors(announcement.Participants.Count, (int)announcement.Threshold, announcement.SecAgg.DropoutRate);
     }
 
-    public static uint[] Compute(RoundAnnouncement announcement, CreditDataset data, int seed)
+    public static uint[] Compute(RoundAnnouncement announcement, CreditDataset data, CreditModel model, int seed)
     {
         TrainingPlan plan = announcement.Training;
         double[] global = [.. announcement.Model.Weights];
         double[] update;
         if (plan.Rule == AggregationRule.GradientSum)
         {
-            update = LocalTrainer.PerExampleGradientSum(global, data, SampleRows(data.RowCount, plan), plan.ClipNorm);
+            update = model.PerExampleGradientSum(global, data, SampleRows(data.RowCount, plan), plan.ClipNorm);
         }
         else if (plan.SamplingRate < 1 && !Sampled(plan.SamplingRate))
         {
@@ -77,7 +77,7 @@ internal static class UpdateEncoder
                 BatchSize = plan.BatchSize >= data.RowCount ? null : (int)plan.BatchSize,
                 Seed = seed,
             };
-            double[] local = LocalTrainer.Train(global, data, options);
+            double[] local = model.Train(global, data, options);
             update = new double[global.Length];
             for (int i = 0; i < update.Length; i++)
             {

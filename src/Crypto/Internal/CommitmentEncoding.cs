@@ -7,7 +7,7 @@ using PrivateFl.Crypto.SecAgg.Messages;
 namespace PrivateFl.Crypto.Internal;
 
 /// <summary>
-/// The commitments that make every share and every reconstructed secret checkable (specs/protocol.md §2.6).
+/// The commitments that make every share and every reconstructed secret checkable (specs/protocol.md §2.8).
 /// Each hash input starts with its ASCII domain, a 0x00 and the round context, as in <see cref="ProtocolEncoding"/>.
 /// </summary>
 internal static class CommitmentEncoding

@@ -5,7 +5,7 @@ namespace PrivateFl.Crypto.Internal;
 
 /// <summary>
 /// Curve25519 in short-Weierstrass form ("Wei25519"), on BouncyCastle's prime-field curve arithmetic, with the
-/// maps to and from X25519 u-coordinates (specs/protocol.md §2.6): a Montgomery point (u, v) of
+/// maps to and from X25519 u-coordinates (specs/protocol.md §2.8): a Montgomery point (u, v) of
 /// v² = u³ + 486662·u² + u is the Weierstrass point (u + 486662/3 mod p, v) of y² = x³ + a·x + b with
 /// a = (3 − A²)/3 and b = (2A³ − 9A)/27, so the Weierstrass y is the Montgomery v.
 /// </summary>

@@ -9,7 +9,7 @@ namespace PrivateFl.Crypto.Internal;
 /// <summary>
 /// A non-interactive Chaum–Pedersen proof (Fiat–Shamir) that a disclosed X25519 shared point Z is
 /// X25519(c_v^SK, c_u^PK) for the complainant v's advertised c_v^PK, so that v can prove which pair key it
-/// used without revealing c_v^SK (specs/protocol.md §2.6).
+/// used without revealing c_v^SK (specs/protocol.md §2.8).
 /// </summary>
 /// <remarks>
 /// <para>A clamped X25519 scalar is a = 8·a'. With V the even-y lift of c_v^PK and U that of c_u^PK, the

@@ -94,7 +94,7 @@ public sealed class AggregationRound
     public bool IsStageComplete => Stage < RoundStage.Completed && _received.Count == _alive.Count;
 
     /// <summary>
-    /// Gets the clients proven to have broken the protocol in this round, in the order found (specs/protocol.md §2.6).
+    /// Gets the clients proven to have broken the protocol in this round, in the order found (specs/protocol.md §2.8).
     /// A culprit found before MaskedInput closes is left out of the sum, like a client that dropped.
     /// </summary>
     public IReadOnlyList<RoundCulprit> Culprits => _culprits;
@@ -136,7 +136,7 @@ public sealed class AggregationRound
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a round public key that is not a canonical X25519 key of large order ({defect}).");
         }
 
-        // A twist point agrees under X25519 but admits no complaint proof on the curve (specs/protocol.md §2.6).
+        // A twist point agrees under X25519 but admits no complaint proof on the curve (specs/protocol.md §2.8).
         if (Curve25519Points.LiftEven(message.CipherPublicKey.Span) is null || Curve25519Points.LiftEven(message.MaskPublicKey.Span) is null)
         {
             throw Reject(SecAggViolation.InvalidPublicKey, $"Client {message.Sender} advertised a public key that is not a point of Curve25519 (it lies on the twist).");
@@ -372,7 +372,7 @@ public sealed class AggregationRound
     /// <summary>
     /// Stage 4: accepts a client's revealed shares (for each neighbour it holds, b_v if v survived, else s_v) and
     /// pair points of dropped neighbours. A share that does not open the dealer's commitment is left out and its
-    /// revealer named a culprit (specs/protocol.md §2.6).
+    /// revealer named a culprit (specs/protocol.md §2.8).
     /// </summary>
     /// <param name="message">The shares.</param>
     /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>

@@ -94,7 +94,7 @@ public sealed class ClientSession : IDisposable
 
     /// <summary>
     /// Stage 0: creates the round keys c_u and s_u and the self-mask seed b_u, and advertises the public keys
-    /// with the commitment C_u to b_u (specs/protocol.md §2.6).
+    /// with the commitment C_u to b_u (specs/protocol.md §2.8).
     /// </summary>
     /// <returns>The advertisement, signed in active mode.</returns>
     /// <exception cref="SecAggProtocolException">Called twice or after the round ended.</exception>
@@ -234,7 +234,7 @@ public sealed class ClientSession : IDisposable
     /// Stage 2: opens the neighbours' shares (checking that each was sealed by its sender for this client in
     /// this round and matches the sender's commitments) and returns y_u = x_u + PRG(b_u) + Σ_{v&gt;u} PRG(s_uv)
     /// − Σ_{v&lt;u} PRG(s_uv) mod 2^32 over the neighbours whose shares arrived, with a proven complaint against
-    /// each neighbour whose share failed (specs/protocol.md §2.6).
+    /// each neighbour whose share failed (specs/protocol.md §2.8).
     /// </summary>
     /// <remarks>
     /// A failed share does not end the round: the pairwise mask needs only the sender's public key, and the

@@ -1,6 +1,6 @@
 namespace PrivateFl.Crypto.SecAgg;
 
-/// <summary>The protocol rules a message can break (specs/protocol.md §2.6).</summary>
+/// <summary>The protocol rules a message can break (specs/protocol.md §2.8).</summary>
 public enum SecAggViolation
 {
     /// <summary>The message is malformed: a wrong length, a missing or extra entry, a bad encoding.</summary>

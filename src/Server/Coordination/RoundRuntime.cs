@@ -37,6 +37,9 @@ internal sealed class RoundRuntime
 
     public long StageOpenedTimestamp { get; set; }
 
+    /// <summary>Each stage's deadline in this round (<see cref="Options.RoundOptions.StageDeadlineFor"/> of its size).</summary>
+    public TimeSpan StageDeadline { get; init; }
+
     /// <summary>Incremented whenever a stage closes, so a late deadline timer can tell its stage is gone.</summary>
     public int Generation { get; set; }
 

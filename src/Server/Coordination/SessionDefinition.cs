@@ -15,7 +15,8 @@ internal sealed record SessionDefinition(
     SecAggSettingsData SecAgg,
     TrainingPlanData Training,
     PrivacySettingsData Privacy,
-    long CreatedUnixMs);
+    long CreatedUnixMs,
+    ModelSpecData? Model = null);
 
 /// <summary>What the session's rounds must withstand.</summary>
 internal sealed record SecAggSettingsData(SecAggMode Mode, NeighbourGraphKind Graph, double DropoutRate, double CorruptedFraction, int SecurityBits, int CorrectnessBits);

@@ -292,12 +292,13 @@ internal sealed partial class TrainingCoordinator : IDisposable
         var round = new AggregationRound(parameters, parameters.Mode == SecAggMode.Active ? identityKeys : null);
         var participantList = participants.Select((id, i) => (i + 1, id, identityKeys[i + 1].ToArray())).ToList();
         var tickets = new Dictionary<int, RoundTicket>();
+        TimeSpan stageDeadline = _options.StageDeadlineFor(participants.Length);
         for (int i = 0; i < participants.Length; i++)
         {
-            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, _options.StageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, participants.Length, parameters.Threshold));
+            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, stageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, participants.Length, parameters.Threshold));
         }
 
-        var runtime = new RoundRuntime(number, round, participants, tickets, _time.GetTimestamp(), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var runtime = new RoundRuntime(number, round, participants, tickets, _time.GetTimestamp(), _time.GetUtcNow().ToUnixTimeMilliseconds()) { StageDeadline = stageDeadline };
         session.Round = runtime;
         foreach (string id in participants)
         {
@@ -337,7 +338,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 }
             },
             null,
-            _options.StageDeadline,
+            round.StageDeadline,
             Timeout.InfiniteTimeSpan);
     }
 

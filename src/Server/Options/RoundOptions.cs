@@ -14,7 +14,27 @@ public sealed class RoundOptions
     public TimeSpan StageDeadline { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Gets or sets after how many proven protocol violations (specs/protocol.md §2.6), counted over all sessions
+    /// Gets or sets the time each participant adds to a round's stage deadline: a round of n clients gives each stage
+    /// max(<see cref="StageDeadline"/>, n × this), at most one hour. The server's work per stage grows with n (one signed
+    /// call per client, and the round's announcements), so a fixed deadline would drop every client of a large enough
+    /// round. Zero keeps the deadline fixed. Default: 20 ms (4,000 clients: 80 seconds).
+    /// </summary>
+    public TimeSpan StageDeadlinePerClient { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The longest stage deadline <see cref="StageDeadlineFor"/> gives.</summary>
+    internal static TimeSpan MaximumStageDeadline => TimeSpan.FromHours(1);
+
+    /// <summary>The deadline of each stage of a round of <paramref name="clients"/> participants.</summary>
+    /// <param name="clients">The round's participants.</param>
+    /// <returns>max(<see cref="StageDeadline"/>, n × <see cref="StageDeadlinePerClient"/>), at most <see cref="MaximumStageDeadline"/>.</returns>
+    internal TimeSpan StageDeadlineFor(int clients)
+    {
+        double scaled = Math.Min(StageDeadlinePerClient.TotalMilliseconds * Math.Max(0, clients), MaximumStageDeadline.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(Math.Max(StageDeadline.TotalMilliseconds, scaled));
+    }
+
+    /// <summary>
+    /// Gets or sets after how many proven protocol violations (specs/protocol.md §2.8), counted over all sessions
     /// since the bank's last enrolment, a bank is suspended: refused like a revoked bank until an operator re-enrols
     /// it. 0 never suspends. Default: 3.
     /// </summary>

@@ -23,6 +23,11 @@ internal sealed class RoundOptionsValidator : IValidateOptions<RoundOptions>
             failures.Add($"RoundOptions:StageDeadline must be 100 ms to 1 hour; got {options.StageDeadline}.");
         }
 
+        if (options.StageDeadlinePerClient < TimeSpan.Zero || options.StageDeadlinePerClient > TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"RoundOptions:StageDeadlinePerClient must be 0 to 1 second; got {options.StageDeadlinePerClient}.");
+        }
+
         if (options.SuspendAfterMisbehaviours is < 0 or > 1_000)
         {
             failures.Add($"{nameof(RoundOptions)}.{nameof(RoundOptions.SuspendAfterMisbehaviours)} must be 0 (never) to 1000; got {options.SuspendAfterMisbehaviours}.");

@@ -12,6 +12,12 @@ internal static partial class SessionRequestValidator
 {
     public const int MaxModelLength = 4_000_000;
 
+    /// <summary>The most hidden layers of a multilayer perceptron (as the SDK's ModelSpecification).</summary>
+    public const int MaxHiddenLayers = 4;
+
+    /// <summary>The most units of one hidden layer (as the SDK's ModelSpecification).</summary>
+    public const int MaxHiddenUnits = 1024;
+
     public static SessionDefinition Validate(CreateSessionRequest request, long nowUnixMs)
     {
         var violations = new List<(string Field, string Description)>();
@@ -33,6 +39,8 @@ internal static partial class SessionRequestValidator
         Check(request.MaximumClients >= request.MinimumClients && request.MaximumClients <= 100_000, "maximum_clients", "must be at least minimum_clients and at most 100000.");
         Check(request.InitialWeights.Count == 0 || request.InitialWeights.Count == request.ModelLength, "initial_weights", $"must be empty or hold model_length ({request.ModelLength}) values.");
         Check(request.InitialWeights.All(double.IsFinite), "initial_weights", "must be finite.");
+
+        ModelSpecData model = ValidateModel(request, Check);
 
         SecAggSettings secAgg = request.SecAgg ?? new SecAggSettings();
         Check(secAgg.Mode != Protocol.V1.SecAggMode.Unspecified, "sec_agg.mode", "is required: SEMI_HONEST or ACTIVE.");
@@ -83,7 +91,7 @@ internal static partial class SessionRequestValidator
             sessionId,
             request.SchemaName,
             request.SchemaHash,
-            "logistic-regression",
+            model.Name,
             (int)request.ModelLength,
             (int)request.TotalRounds,
             (int)request.MinimumClients,
@@ -106,7 +114,8 @@ internal static partial class SessionRequestValidator
                 training.ServerLearningRate,
                 training.SamplingRate),
             new PrivacySettingsData(dpMode, privacy.EpsilonBudget, privacy.Delta, privacy.NoiseMultiplier),
-            nowUnixMs);
+            nowUnixMs,
+            model);
 
         if (dpMode != DpModeKind.None && privacy.NoiseMultiplier == 0)
         {
@@ -160,6 +169,55 @@ internal static partial class SessionRequestValidator
         }
 
         return violations.Count > 0 ? throw RpcErrors.InvalidArgument(violations) : definition;
+    }
+
+    /// <summary>
+    /// The model's family and shape. The server does not know the schema's feature count F, but d must be a count the
+    /// family can have for some F ≥ 1; each bank then checks d against its own schema exactly.
+    /// </summary>
+    private static ModelSpecData ValidateModel(CreateSessionRequest request, Action<bool, string, string> check)
+    {
+        ModelSpec spec = request.Model ?? new ModelSpec();
+        if (spec.Kind is ModelKind.Unspecified or ModelKind.LogisticRegression)
+        {
+            check(spec.HiddenUnits.Count == 0, "model.hidden_units", "must be empty for logistic regression.");
+            check(!spec.LinearSkip, "model.linear_skip", "must be false for logistic regression (it is already linear).");
+            check(request.ModelLength >= 2, "model_length", "must be at least 2 for logistic regression (the bias and one weight per feature).");
+            return ModelSpecData.LogisticRegression;
+        }
+
+        if (spec.Kind != ModelKind.MultilayerPerceptron)
+        {
+            check(false, "model.kind", "must be LOGISTIC_REGRESSION or MULTILAYER_PERCEPTRON.");
+            return ModelSpecData.LogisticRegression;
+        }
+
+        int[] hidden = [.. spec.HiddenUnits.Select(u => (int)Math.Min(u, int.MaxValue))];
+        bool layersValid = hidden.Length is >= 1 and <= MaxHiddenLayers && hidden.All(u => u is >= 1 and <= MaxHiddenUnits);
+        check(layersValid, "model.hidden_units", $"must hold 1 to {MaxHiddenLayers} hidden layers of 1 to {MaxHiddenUnits} units.");
+        check(spec.Activation is ActivationKind.Tanh or ActivationKind.Relu, "model.activation", "is required for a multilayer perceptron: TANH or RELU.");
+        if (layersValid)
+        {
+            // d = H₁(F + 1) + Σ_{l≥2} Hₗ(Hₗ₋₁ + 1) + H_L + 1 (+ F with the linear path): what is left after the fixed
+            // layers must be H₁ × (F + 1) (or (H₁ + 1) × F + H₁), F ≥ 1.
+            long rest = (long)request.ModelLength - hidden[^1] - 1;
+            for (int l = 1; l < hidden.Length; l++)
+            {
+                rest -= (long)hidden[l] * (hidden[l - 1] + 1);
+            }
+
+            long perFeature = spec.LinearSkip ? hidden[0] + 1L : hidden[0];
+            rest -= hidden[0];
+            check(rest >= perFeature && rest % perFeature == 0, "model_length", $"does not fit a multilayer perceptron with hidden layers {string.Join("×", hidden)} over any number of features.");
+        }
+
+        check(request.InitialWeights.Count == request.ModelLength && request.InitialWeights.Any(w => w != 0), "initial_weights", "are required for a multilayer perceptron: the weights its init_seed gives (SDK CreditModel.CreateInitialWeights), since from zeros every hidden unit would stay identical.");
+        return new ModelSpecData(
+            ModelKindData.MultilayerPerceptron,
+            hidden,
+            spec.Activation == ActivationKind.Relu ? ActivationKindData.Relu : ActivationKindData.Tanh,
+            spec.InitSeed,
+            spec.LinearSkip);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

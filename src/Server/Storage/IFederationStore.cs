@@ -22,7 +22,7 @@ internal interface IFederationStore
     EnrolledClient? RevokeClient(string clientId);
 
     /// <summary>
-    /// Counts one proven misbehaviour of a client (specs/protocol.md §2.6) and suspends it when the count since its
+    /// Counts one proven misbehaviour of a client (specs/protocol.md §2.8) and suspends it when the count since its
     /// last enrolment reaches <paramref name="suspendAt"/> (0: never). Returns the new count and whether it is now suspended.
     /// </summary>
     (int Count, bool Suspended) RecordMisbehaviour(string clientId, int suspendAt);

@@ -3,7 +3,7 @@ namespace PrivateFl.Server.Storage;
 /// <summary>An enrolled client: its id and Ed25519 identity public key.</summary>
 internal sealed record EnrolledClient(string ClientId, byte[] IdentityPublicKey, bool Revoked, long EnrolledUnixMs, bool Suspended = false, int MisbehaviourCount = 0);
 
-/// <summary>A bank the round proved to have broken the protocol (specs/protocol.md §2.6), by client id.</summary>
+/// <summary>A bank the round proved to have broken the protocol (specs/protocol.md §2.8), by client id.</summary>
 internal sealed record RoundCulpritData(string ClientId, PrivateFl.Crypto.SecAgg.Messages.Misbehaviour Misbehaviour);
 
 /// <summary>An immutable model version.</summary>

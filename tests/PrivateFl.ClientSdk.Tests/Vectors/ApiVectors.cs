@@ -109,7 +109,7 @@ internal static class ApiVectors
     private static JsonArray Schemas()
     {
         var vectors = new JsonArray();
-        foreach (FeatureSchema schema in new[] { CreditSchemas.GermanCredit, Stress() })
+        foreach (FeatureSchema schema in new[] { CreditSchemas.GermanCredit, CreditSchemas.TaiwanCredit, Stress() })
         {
             string json = schema.ToJson();
             vectors.Add(new JsonObject

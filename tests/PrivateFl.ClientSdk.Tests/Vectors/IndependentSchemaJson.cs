@@ -22,6 +22,10 @@ internal static class IndependentSchemaJson
             if (column.Kind == FeatureKind.Numeric)
             {
                 json.Append(",\"kind\":\"numeric\",\"min\":").Append(Number(column.Minimum!.Value)).Append(",\"max\":").Append(Number(column.Maximum!.Value));
+                if (column.Transform == NumericTransform.Log)
+                {
+                    json.Append(",\"transform\":\"log\"");
+                }
             }
             else
             {
@@ -37,6 +41,11 @@ internal static class IndependentSchemaJson
                 {
                     json.Append(",\"missingAs\":").Append(String(column.MissingAs));
                 }
+            }
+
+            if (column.IsProtected)
+            {
+                json.Append(",\"protected\":true");
             }
 
             json.Append('}');

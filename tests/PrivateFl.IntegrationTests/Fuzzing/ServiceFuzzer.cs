@@ -357,17 +357,18 @@ internal sealed class ServiceFuzzer : IDisposable
         }
 
         AdvertisedKeys keys = session.AdvertiseKeys();
-        var advertise = new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span), Signature = ByteString.CopyFrom(keys.Signature.Span) };
+        var advertise = new AdvertiseKeysRequest { Round = round, CipherPublicKey = ByteString.CopyFrom(keys.CipherPublicKey.Span), MaskPublicKey = ByteString.CopyFrom(keys.MaskPublicKey.Span), Signature = ByteString.CopyFrom(keys.Signature.Span), SelfMaskCommitment = ByteString.CopyFrom(keys.SelfMaskCommitment.Span) };
         KeyDirectoryReply directory = await FuzzThenSend(advertise, () => clients[0].AdvertiseKeysAsync(advertise, Call()).ResponseAsync);
 
-        ShareKeys shares = session.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory))]));
+        ShareKeys shares = session.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory, e.SelfMaskCommitment.Memory))]));
         var share = new ShareKeysRequest { Round = round };
-        share.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage { Sender = (uint)s.Sender, Recipient = (uint)s.Recipient, Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span) }));
+        share.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage { Sender = (uint)s.Sender, Recipient = (uint)s.Recipient, Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span), Commitments = ByteString.CopyFrom(s.Commitments.Span), Signature = ByteString.CopyFrom(s.Signature.Span) }));
         ShareDeliveryReply delivery = await FuzzThenSend(share, () => clients[0].ShareKeysAsync(share, Call()).ResponseAsync);
 
-        MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory))]), new uint[ModelLength]);
+        MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory, s.Commitments.Memory, s.Signature.Memory))]), new uint[ModelLength]);
         uint[] words = masked.Vector.ToArray();
         var input = new MaskedInputRequest { Round = round, VectorLength = (uint)words.Length, MaskedVector = ByteString.CopyFrom(MemoryMarshal.AsBytes(words.AsSpan())) };
+        input.Complaints.Add((masked.Complaints ?? []).Select(c => new ShareComplaintMessage { Dealer = (uint)c.Dealer, SharedPoint = ByteString.CopyFrom(c.SharedPoint.Span), Proof = ByteString.CopyFrom(c.Proof.Span) }));
         SurvivorListReply survivors = await FuzzThenSend(input, () => clients[0].SubmitMaskedInputAsync(input, Call()).ResponseAsync);
 
         ConsistencySignature signature = session.ConsistencyCheck(new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]));
@@ -376,7 +377,8 @@ internal sealed class ServiceFuzzer : IDisposable
 
         UnmaskShares revealed = session.Unmask(new ConsistencyProof([.. proof.Survivors.Select(s => (int)s)], [.. proof.Signatures.Select(s => new ConsistencySignature((int)s.Index, s.Signature.Memory))]));
         var unmask = new UnmaskRequest { Round = round };
-        unmask.Shares.Add(revealed.Shares.Select(s => new RevealedShareMessage { Owner = (uint)s.Owner, Kind = s.Kind == Crypto.SecAgg.Messages.SecretKind.SelfMaskSeed ? Protocol.V1.SecretKind.SelfMaskSeed : Protocol.V1.SecretKind.MaskKey, Share = ByteString.CopyFrom(s.Share.Span) }));
+        unmask.Shares.Add(revealed.Shares.Select(s => new RevealedShareMessage { Owner = (uint)s.Owner, Kind = s.Kind == Crypto.SecAgg.Messages.SecretKind.SelfMaskSeed ? Protocol.V1.SecretKind.SelfMaskSeed : Protocol.V1.SecretKind.MaskKey, Share = ByteString.CopyFrom(s.Share.Span), Salt = ByteString.CopyFrom(s.Salt.Span) }));
+        unmask.PairPoints.Add((revealed.PairPoints ?? []).Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
         RoundResultReply result = await FuzzThenSend(unmask, () => clients[0].UnmaskAsync(unmask, Call()).ResponseAsync);
 
         RoundResultReply[] all = [result, .. await Task.WhenAll(others)];

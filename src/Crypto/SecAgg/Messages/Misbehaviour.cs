@@ -1,6 +1,6 @@
 namespace PrivateFl.Crypto.SecAgg.Messages;
 
-/// <summary>A protocol violation the server can prove and attribute (specs/protocol.md §2.6). Stable values: stored and sent.</summary>
+/// <summary>A protocol violation the server can prove and attribute (specs/protocol.md §2.8). Stable values: stored and sent.</summary>
 public enum Misbehaviour
 {
     /// <summary>The client dealt a neighbour a share that does not open, does not decode or does not match its commitment (proven by the neighbour's complaint). The client is treated as dropped.</summary>
