@@ -81,7 +81,7 @@ internal static class RoundBenchmark
         {
             AdvertisedKeys keys = null!;
             clientTimes[client.Index - 1, 0] = Time(() => keys = client.AdvertiseKeys());
-            bytes[client.Index - 1, 0] = 4 + keys.CipherPublicKey.Length + keys.MaskPublicKey.Length + keys.Signature.Length;
+            bytes[client.Index - 1, 0] = 4 + keys.CipherPublicKey.Length + keys.MaskPublicKey.Length + keys.Signature.Length + keys.SelfMaskCommitment.Length;
             serverTimes[0] += Time(() => server.AcceptAdvertiseKeys(keys));
         }
 
@@ -93,7 +93,7 @@ internal static class RoundBenchmark
         {
             ShareKeys shares = null!;
             clientTimes[index - 1, 1] = Time(() => shares = clients[index - 1].ShareKeys(directory));
-            bytes[index - 1, 1] = 4 + shares.Shares.Sum(s => 8 + s.Ciphertext.Length);
+            bytes[index - 1, 1] = 4 + shares.Shares.Sum(s => 8 + s.Ciphertext.Length + s.Commitments.Length + s.Signature.Length);
             serverTimes[1] += Time(() => server.AcceptShareKeys(shares));
         }
 
@@ -106,7 +106,7 @@ internal static class RoundBenchmark
         {
             MaskedInput masked = null!;
             clientTimes[index - 1, 2] = Time(() => masked = clients[index - 1].MaskInput(delivery, input));
-            bytes[index - 1, 2] = 4 + (4L * masked.Vector.Length);
+            bytes[index - 1, 2] = 4 + (4L * masked.Vector.Length) + (masked.Complaints?.Sum(c => 4 + c.SharedPoint.Length + c.Proof.Length) ?? 0);
             serverTimes[2] += Time(() => server.AcceptMaskedInput(masked));
         }
 
@@ -135,7 +135,7 @@ internal static class RoundBenchmark
         {
             UnmaskShares shares = null!;
             clientTimes[index - 1, 4] = Time(() => shares = unmask(clients[index - 1]));
-            bytes[index - 1, 4] = 4 + shares.Shares.Sum(s => 5 + s.Share.Length);
+            bytes[index - 1, 4] = 4 + shares.Shares.Sum(s => 5 + s.Share.Length + s.Salt.Length) + (shares.PairPoints?.Sum(p => 4 + p.SharedPoint.Length + p.Proof.Length) ?? 0);
             serverTimes[4] += Time(() => server.AcceptUnmask(shares));
         }
 
