@@ -43,6 +43,7 @@ public sealed class AggregationRound
     private readonly List<(int Complainant, ShareComplaint Complaint)> _complaints = [];
     private readonly Dictionary<(int Dropped, int Survivor), RevealedPairPoint> _pairPoints = [];
     private readonly List<RoundCulprit> _culprits = [];
+    private readonly HashSet<(int Dealer, int Holder)> _invalidDealings = [];
     private SortedSet<int> _alive;
     private SortedSet<int> _sharers = [];   // U2
     private SortedSet<int> _survivors = []; // U3
@@ -439,6 +440,12 @@ public sealed class AggregationRound
                 }
             }
 
+            // Every share dealt to the sender must come back, except those a proven complaint showed to be invalid.
+            if (owners.Count != expected.Count(o => !_invalidDealings.Contains((o, message.Sender))))
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed {owners.Count} shares; it holds valid shares of more neighbours.");
+            }
+
             var peers = new HashSet<int>();
             foreach (RevealedPairPoint? point in message.PairPoints ?? [])
             {
@@ -463,16 +470,21 @@ public sealed class AggregationRound
             throw;
         }
 
-        bool lied = false;
+        if (decoded.Any(d => !d.Opens))
+        {
+            // Only shares as dealt may enter reconstruction: the message is refused (the round is otherwise
+            // unchanged) and its sender, who altered a share, is named.
+            foreach ((_, _, ShamirShare share, _) in decoded)
+            {
+                share.Dispose();
+            }
+
+            AddCulprit(message.Sender, Misbehaviour.WrongRevealedShare);
+            throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a share that does not open its dealer's commitment.");
+        }
+
         foreach ((int owner, SecretKind kind, ShamirShare share, bool opens) in decoded)
         {
-            if (!opens)
-            {
-                // Only a share as dealt may enter reconstruction; this one was altered by its revealer.
-                share.Dispose();
-                lied = true;
-                continue;
-            }
 
             Dictionary<int, List<ShamirShare>> store = kind == SecretKind.SelfMaskSeed ? _selfMaskShares : _maskKeyShares;
             if (!store.TryGetValue(owner, out List<ShamirShare>? list))
@@ -481,11 +493,6 @@ public sealed class AggregationRound
             }
 
             list.Add(share);
-        }
-
-        if (lied)
-        {
-            AddCulprit(message.Sender, Misbehaviour.WrongRevealedShare);
         }
 
         foreach (RevealedPairPoint point in message.PairPoints ?? [])
@@ -694,6 +701,7 @@ public sealed class AggregationRound
             if (proven && ShareFails(complaint.Dealer, complainant, complaint.SharedPoint.Span[..KeyAgreementKey.KeySize]))
             {
                 AddCulprit(complaint.Dealer, Misbehaviour.InvalidShare);
+                _invalidDealings.Add((complaint.Dealer, complainant));
             }
             else
             {

@@ -72,7 +72,14 @@ internal static class MisbehaviourRunner
                 }
 
                 revealed.Add(shares);
-                harness.Server.AcceptUnmask(shares);
+                try
+                {
+                    harness.Server.AcceptUnmask(shares);
+                }
+                catch (SecAggProtocolException) when (scenario.Of(index) == Misbehaving.WrongRevealedShares)
+                {
+                    // Refused and named; the round goes on without this bank's shares and pair points.
+                }
             }
 
             return new Outcome(harness.Server.CloseUnmask(), null, harness.Server.Culprits, revealed, harness.Server);
@@ -110,6 +117,18 @@ internal static class MisbehaviourRunner
         if (u3.Any(u => graph.NeighboursOf(u).Count(w => u3.Contains(w) && !liars.Contains(w)) < t))
         {
             return new Expectation(RoundStage.Unmask, [], [], culprits);
+        }
+
+        // A dropped culprit whose key has fewer than t usable shares needs a pair point from every surviving
+        // neighbour; a refused liar gave none.
+        foreach (int v in Enumerable.Range(1, n).Where(c => !u3.Contains(c)))
+        {
+            IReadOnlySet<int> victims = GarbageRecipients(scenario, parameters, v);
+            int usable = graph.NeighboursOf(v).Count(w => u3.Contains(w) && !liars.Contains(w) && !victims.Contains(w));
+            if (usable < t && graph.NeighboursOf(v).Any(w => u3.Contains(w) && liars.Contains(w)))
+            {
+                return new Expectation(RoundStage.Unmask, [], [], culprits);
+            }
         }
 
         uint[] sum = new uint[MisbehaviourScenario.VectorLength];

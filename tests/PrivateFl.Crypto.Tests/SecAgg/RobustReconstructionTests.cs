@@ -35,6 +35,8 @@ public sealed class RobustReconstructionTests
             if (c == 1)
             {
                 shares = shares with { Shares = [.. shares.Shares.Select(s => s.Owner == 2 ? MisbehaviourRunner.Shift(s) : s)] };
+                Assert.Equal(SecAggViolation.MalformedMessage, Assert.Throws<SecAggProtocolException>(() => harness.Server.AcceptUnmask(shares)).Violation);
+                continue;
             }
 
             harness.Server.AcceptUnmask(shares);
