@@ -458,39 +458,31 @@ public sealed class ClientSession : IDisposable
     /// <summary>Proves a complaint about the dealer's share (internal so that tests can also make a false one).</summary>
     internal ShareComplaint Complain(int dealer)
     {
-        byte[] privateKey = new byte[KeyAgreementKey.KeySize];
-        byte[] point = new byte[Curve25519Points.EncodedSize];
-        byte[] proof = new byte[SharePointProof.ProofSize];
-        try
-        {
-            _cipherKey!.ExportPrivateKey(privateKey);
-            if (!SharePointProof.TryProve(SharePointProof.ComplaintDomain, privateKey, _cipherKey.PublicKey, _liveNeighbours[dealer].CipherPublicKey.Span, _parameters.Round, dealer, Index, point, proof, _random))
-            {
-                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {dealer}'s cipher public key admits no proof on Curve25519.");
-            }
-
-            return new ShareComplaint(dealer, point, proof);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(privateKey);
-        }
+        (byte[] point, byte[] proof) = ProveSharedPoint(SharePointProof.ComplaintDomain, _cipherKey!, _liveNeighbours[dealer].CipherPublicKey.Span, dealer, "cipher");
+        return new ShareComplaint(dealer, point, proof);
     }
 
     private RevealedPairPoint ProvePairPoint(int peer)
+    {
+        (byte[] point, byte[] proof) = ProveSharedPoint(SharePointProof.PairPointDomain, _maskKey!, _liveNeighbours[peer].MaskPublicKey.Span, peer, "mask");
+        return new RevealedPairPoint(peer, point, proof);
+    }
+
+    /// <summary>The X25519 point of (own key, peer's key) with its proof (specs/protocol.md §2.8).</summary>
+    private (byte[] Point, byte[] Proof) ProveSharedPoint(string domain, KeyAgreementKey ownKey, ReadOnlySpan<byte> peerPublicKey, int peer, string keyName)
     {
         byte[] privateKey = new byte[KeyAgreementKey.KeySize];
         byte[] point = new byte[Curve25519Points.EncodedSize];
         byte[] proof = new byte[SharePointProof.ProofSize];
         try
         {
-            _maskKey!.ExportPrivateKey(privateKey);
-            if (!SharePointProof.TryProve(SharePointProof.PairPointDomain, privateKey, _maskKey.PublicKey, _liveNeighbours[peer].MaskPublicKey.Span, _parameters.Round, peer, Index, point, proof, _random))
+            ownKey.ExportPrivateKey(privateKey);
+            if (!SharePointProof.TryProve(domain, privateKey, ownKey.PublicKey, peerPublicKey, _parameters.Round, peer, Index, point, proof, _random))
             {
-                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s mask public key admits no proof on Curve25519.");
+                throw Fail(SecAggViolation.InvalidPublicKey, $"Client {peer}'s {keyName} public key admits no proof on Curve25519.");
             }
 
-            return new RevealedPairPoint(peer, point, proof);
+            return (point, proof);
         }
         finally
         {

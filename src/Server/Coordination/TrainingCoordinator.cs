@@ -115,8 +115,19 @@ internal sealed partial class TrainingCoordinator : IDisposable
     {
         // The keys' curve checks cost two scalar multiplications; they run here, outside the session lock, so that n
         // callers do not queue behind each other's (issue 10, "Load").
-        CheckedAdvertisement checkedKeys = AggregationRound.CheckRoundKeys(message);
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys.WithSender(i)));
+        // A refusal is raised only once the round is found, as before, so an unknown round still answers FAILED_PRECONDITION.
+        CheckedAdvertisement? checkedKeys = null;
+        SecAggProtocolException? keyRefusal = null;
+        try
+        {
+            checkedKeys = AggregationRound.CheckRoundKeys(message);
+        }
+        catch (SecAggProtocolException ex)
+        {
+            keyRefusal = ex;
+        }
+
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys?.WithSender(i) ?? throw keyRefusal!));
         var directories = (IReadOnlyDictionary<int, KeyDirectory>)await round.ResultOf(RoundStage.AdvertiseKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
         return directories.TryGetValue(index, out KeyDirectory? directory) ? directory : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }
