@@ -640,31 +640,81 @@ public sealed class AggregationRound
 
     /// <summary>
     /// Reconstructs from t shares (all as dealt) and accepts only a secret that passes <paramref name="verify"/>;
-    /// with more than t shares, tries each window of t consecutive shares, so that one inconsistent share does not
-    /// hide the secret the others encode.
+    /// with more than t shares, tries each window of t consecutive shares, then other t-subsets in lexicographic order
+    /// (at most <see cref="MaxSubsetTrials"/>), so that shares a cheating dealer drew from another polynomial do not hide
+    /// the secret the others encode (issue 9 §3: "find a consistent subset").
     /// </summary>
     private bool TryReconstructVerified(List<ShamirShare> shares, byte[] secret, Func<byte[], bool> verify)
     {
         int t = _parameters.Threshold;
         for (int start = 0; start + t <= shares.Count; start++)
         {
-            try
-            {
-                Shamir.Reconstruct(shares.GetRange(start, t), t, secret);
-            }
-            catch (SecretSharingException)
-            {
-                continue;
-            }
-
-            if (verify(secret))
+            if (TryCandidate(shares.GetRange(start, t), t, secret, verify))
             {
                 return true;
             }
         }
 
+        // Only a dealer that dealt inconsistent shares gets here (every share opened the dealer's own commitment), so the
+        // search is off the honest path; its bound keeps a cheating dealer from making the server work without end.
+        if (shares.Count > t)
+        {
+            int[] pick = [.. Enumerable.Range(0, t)];
+            var subset = new List<ShamirShare>(t);
+            for (int trial = 0; trial < MaxSubsetTrials && NextCombination(pick, shares.Count); trial++)
+            {
+                subset.Clear();
+                subset.AddRange(pick.Select(i => shares[i]));
+                if (TryCandidate(subset, t, secret, verify))
+                {
+                    return true;
+                }
+            }
+        }
+
         CryptographicOperations.ZeroMemory(secret);
         return false;
+    }
+
+    /// <summary>The most t-subsets <see cref="TryReconstructVerified"/> tries beyond the consecutive windows.</summary>
+    private const int MaxSubsetTrials = 4096;
+
+    private static bool TryCandidate(List<ShamirShare> subset, int t, byte[] secret, Func<byte[], bool> verify)
+    {
+        try
+        {
+            Shamir.Reconstruct(subset, t, secret);
+        }
+        catch (SecretSharingException)
+        {
+            return false;
+        }
+
+        return verify(secret);
+    }
+
+    /// <summary>Advances <paramref name="pick"/> (ascending indices below <paramref name="n"/>) to the next combination.</summary>
+    private static bool NextCombination(int[] pick, int n)
+    {
+        int k = pick.Length;
+        int i = k - 1;
+        while (i >= 0 && pick[i] == n - k + i)
+        {
+            i--;
+        }
+
+        if (i < 0)
+        {
+            return false;
+        }
+
+        pick[i]++;
+        for (int j = i + 1; j < k; j++)
+        {
+            pick[j] = pick[j - 1] + 1;
+        }
+
+        return true;
     }
 
     private bool SelfMaskMatches(int client, byte[] candidate)
