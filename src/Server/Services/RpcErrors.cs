@@ -44,9 +44,6 @@ internal static class RpcErrors
         return StatusWithReason(Code.Internal, "STORAGE_FAILED", $"The server's database failed (SQLite error {exception.SqliteErrorCode}); the operator must check it (PRAGMA quick_check).");
     }
 
-    /// <summary>The <c>google.rpc.ErrorInfo</c> domain of every reason this server sends.</summary>
-    public const string Domain = ErrorReasons.Domain;
-
     /// <summary>A status with a <c>google.rpc.ErrorInfo</c> whose reason a client reads by type, never by text.</summary>
     public static Google.Rpc.Status StatusWithReason(Code code, string reason, string message, BadRequest? badRequest = null)
     {
@@ -54,7 +51,7 @@ internal static class RpcErrors
         {
             Code = (int)code,
             Message = message,
-            Details = { Any.Pack(new ErrorInfo { Domain = Domain, Reason = reason }) },
+            Details = { Any.Pack(new ErrorInfo { Domain = ErrorReasons.Domain, Reason = reason }) },
         };
         if (badRequest is not null)
         {
