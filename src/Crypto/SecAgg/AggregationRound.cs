@@ -38,8 +38,14 @@ public sealed class AggregationRound
     // Kept from ShareKeys to judge complaints and revealed shares against the dealer's commitments.
     private readonly Dictionary<(int Dealer, int Holder), EncryptedShare> _dealtShares = [];
 
-    // Masked inputs stay apart until MaskedInput closes, so that a culprit's input can be left out (n·d·4 bytes).
+    // Masked inputs stay apart until the round ends, so that a culprit's input can be left out when MaskedInput closes,
+    // and a survivor expelled at unmasking taken out of the sum (n·d·4 bytes, held as long as the sum).
     private readonly Dictionary<int, uint[]> _maskedInputs = [];
+
+    // The shares of survivors' b_u as revealed, kept as evidence should a survivor have dealt inconsistently (§2.9).
+    private readonly Dictionary<(int Owner, int Holder), RevealedShare> _revealedSelfMaskShares = [];
+    private readonly SortedSet<int> _expelled = [];
+    private List<MaskRemoval>? _selfMaskRemovals;
     private readonly List<(int Complainant, ShareComplaint Complaint)> _complaints = [];
     private readonly Dictionary<(int Dropped, int Survivor), RevealedPairPoint> _pairPoints = [];
     private readonly List<RoundCulprit> _culprits = [];
@@ -99,6 +105,12 @@ public sealed class AggregationRound
     /// A culprit found before MaskedInput closes is left out of the sum, like a client that dropped.
     /// </summary>
     public IReadOnlyList<RoundCulprit> Culprits => _culprits;
+
+    /// <summary>
+    /// Gets the expulsion request made when Unmask closed with survivors that dealt inconsistently (the round is then at
+    /// <see cref="RoundStage.Expel"/>), or <see langword="null"/> (specs/protocol.md §2.9).
+    /// </summary>
+    public ExpulsionRequest? Expulsion { get; private set; }
 
     /// <summary>The secrets reconstructed at unmasking, for the transcript-privacy tests.</summary>
     internal IReadOnlyList<(int Client, SecretKind Kind)> ReconstructedSecrets => _reconstructed;
@@ -342,7 +354,12 @@ public sealed class AggregationRound
             ModularVector.Add(_sum, _maskedInputs[survivor]);
         }
 
-        ClearMaskedInputs();
+        foreach (int other in _maskedInputs.Keys.Where(c => !survivors.Contains(c)).ToList())
+        {
+            Array.Clear(_maskedInputs[other]);
+            _maskedInputs.Remove(other);
+        }
+
         int[] list = [.. survivors];
         if (_parameters.Mode == SecAggMode.Active)
         {
@@ -485,7 +502,6 @@ public sealed class AggregationRound
 
         foreach ((int owner, SecretKind kind, ShamirShare share, bool opens) in decoded)
         {
-
             Dictionary<int, List<ShamirShare>> store = kind == SecretKind.SelfMaskSeed ? _selfMaskShares : _maskKeyShares;
             if (!store.TryGetValue(owner, out List<ShamirShare>? list))
             {
@@ -493,6 +509,14 @@ public sealed class AggregationRound
             }
 
             list.Add(share);
+        }
+
+        foreach (RevealedShare revealed in message.Shares ?? [])
+        {
+            if (revealed.Kind == SecretKind.SelfMaskSeed)
+            {
+                _revealedSelfMaskShares[(revealed.Owner, message.Sender)] = revealed with { Share = revealed.Share.ToArray(), Salt = revealed.Salt.ToArray() };
+            }
         }
 
         foreach (RevealedPairPoint point in message.PairPoints ?? [])
@@ -506,11 +530,14 @@ public sealed class AggregationRound
     /// <summary>
     /// Closes stage 4: reconstructs and verifies b_u of every survivor (against its commitment C_u) and removes
     /// the masks of every client that dropped after sharing (from its verified s_v, or else from the survivors'
-    /// proven pair points), and returns the sum of exactly the survivors' inputs.
+    /// proven pair points), and returns the sum of exactly the survivors' inputs. A survivor whose b_u cannot be
+    /// reconstructed although at least t shares, each opening its own commitment, were revealed dealt inconsistently: it
+    /// is named (<see cref="Misbehaviour.InconsistentSharing"/>), its masked input leaves the sum, and the round moves to
+    /// <see cref="RoundStage.Expel"/> to collect its neighbours' pair points with it (specs/protocol.md §2.9).
     /// </summary>
-    /// <returns>The sum and the clients it contains.</returns>
-    /// <exception cref="RoundAbortedException">Some secret has fewer than t usable shares, or a survivor dealt shares that reconstruct no secret matching its commitment (it is named in <see cref="Culprits"/>).</exception>
-    public AggregationResult CloseUnmask()
+    /// <returns>The sum and the clients it contains; <see langword="null"/> when the round moved to <see cref="RoundStage.Expel"/> (see <see cref="Expulsion"/>).</returns>
+    /// <exception cref="RoundAbortedException">Some secret has fewer than t usable shares, a dropped client's masks cannot be removed, or a culprit's surviving neighbour did not answer Unmask, so it cannot be asked for its pair point.</exception>
+    public AggregationResult? CloseUnmask()
     {
         RequireStage(RoundStage.Unmask);
         foreach (int client in _survivors)
@@ -522,27 +549,88 @@ public sealed class AggregationRound
             }
         }
 
-        List<MaskRemoval> removals = ReconstructMasks(out string? failure);
-        if (failure is not null)
+        List<MaskRemoval> selfMasks = ReconstructSelfMasks();
+        if (_expelled.Count == 0)
         {
-            foreach (MaskRemoval removal in removals)
-            {
-                CryptographicOperations.ZeroMemory(removal.Secret);
-            }
-
-            throw Abort(RoundStage.Unmask, failure);
+            return Complete(RoundStage.Unmask, selfMasks);
         }
 
-        uint[] sum = _sum!;
-        RemoveMasks(sum, removals);
-        _sum = null;
-        ClearShares();
-        _dealtShares.Clear();
-        _pairPoints.Clear();
-        Stage = RoundStage.Completed;
-        _alive = [];
-        _received.Clear();
-        return new AggregationResult(sum, [.. _survivors]);
+        SortedSet<int> included = Included();
+        string? missing = null;
+        foreach (int culprit in _expelled)
+        {
+            // The pair point (v, u) exists only with v and u: a neighbour that did not unmask cannot be asked for it.
+            foreach (int neighbour in _neighbours[culprit].Where(included.Contains))
+            {
+                if (!_received.Contains(neighbour))
+                {
+                    missing ??= $"Survivor {culprit} dealt shares of its self-mask seed that reconstruct no seed matching its commitment and is expelled, but its surviving neighbour {neighbour} did not answer Unmask, so the pairwise mask they share cannot be removed.";
+                }
+            }
+        }
+
+        if (missing is not null || included.Count == 0)
+        {
+            ZeroSecrets(selfMasks);
+            throw Abort(RoundStage.Unmask, missing ?? "Every survivor dealt inconsistent shares and is expelled; nothing remains to sum.");
+        }
+
+        foreach (int culprit in _expelled)
+        {
+            ModularVector.Subtract(_sum!, _maskedInputs[culprit]);
+        }
+
+        _selfMaskRemovals = selfMasks;
+        Expulsion = new ExpulsionRequest([.. _expelled.Select(Evidence)]);
+        Advance(RoundStage.Expel, new SortedSet<int>(_received.Where(included.Contains)));
+        return null;
+    }
+
+    /// <summary>
+    /// Stage 5: accepts a client's proven pair points with the expelled culprits that are its neighbours (specs/protocol.md §2.9).
+    /// A point whose proof fails is found at close, left out and its revealer named.
+    /// </summary>
+    /// <param name="message">The pair points.</param>
+    /// <exception cref="SecAggProtocolException">The message is refused; the round is unchanged.</exception>
+    public void AcceptExpel(ExpulsionPairPoints message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Admit(RoundStage.Expel, message.Sender);
+        var peers = new HashSet<int>();
+        foreach (RevealedPairPoint? point in message.PairPoints ?? [])
+        {
+            if (point is null || !_expelled.Contains(point.Peer) || !_neighbours[message.Sender].Contains(point.Peer) || !peers.Add(point.Peer))
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a pair point with client {point?.Peer}, which is not an expelled neighbour or was named twice.");
+            }
+
+            if (point.SharedPoint.Length != Curve25519Points.EncodedSize || point.Proof.Length != SharePointProof.ProofSize)
+            {
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s pair point with client {point.Peer} must hold a {Curve25519Points.EncodedSize}-byte point and a {SharePointProof.ProofSize}-byte proof.");
+            }
+        }
+
+        foreach (RevealedPairPoint point in message.PairPoints ?? [])
+        {
+            _pairPoints[(point.Peer, message.Sender)] = point;
+        }
+
+        _received.Add(message.Sender);
+    }
+
+    /// <summary>
+    /// Closes stage 5: removes every mask as <see cref="CloseUnmask"/> does, and the pairwise masks each expelled culprit
+    /// shares with its surviving neighbours from their proven pair points; returns the sum of exactly the survivors'
+    /// inputs less the culprits'.
+    /// </summary>
+    /// <returns>The sum and the clients it contains.</returns>
+    /// <exception cref="RoundAbortedException">A surviving neighbour of a culprit gave no valid pair point with it, or a dropped client's masks cannot be removed.</exception>
+    public AggregationResult CloseExpel()
+    {
+        RequireStage(RoundStage.Expel);
+        List<MaskRemoval> selfMasks = _selfMaskRemovals!;
+        _selfMaskRemovals = null;
+        return Complete(RoundStage.Expel, selfMasks);
     }
 
     /// <summary>Aborts the round from outside (for example the session was cancelled); nothing is revealed.</summary>
@@ -555,9 +643,35 @@ public sealed class AggregationRound
         }
     }
 
-    private List<MaskRemoval> ReconstructMasks(out string? failure)
+    private AggregationResult Complete(RoundStage stage, List<MaskRemoval> removals)
     {
-        failure = null;
+        string? failure = ReconstructPairMasks(removals);
+        if (failure is not null)
+        {
+            ZeroSecrets(removals);
+            throw Abort(stage, failure);
+        }
+
+        uint[] sum = _sum!;
+        RemoveMasks(sum, removals);
+        _sum = null;
+        ClearShares();
+        ClearMaskedInputs();
+        _dealtShares.Clear();
+        _revealedSelfMaskShares.Clear();
+        _pairPoints.Clear();
+        Stage = RoundStage.Completed;
+        _alive = [];
+        _received.Clear();
+        return new AggregationResult(sum, [.. Included()]);
+    }
+
+    /// <summary>The survivors whose inputs the sum holds: U3 less the expelled culprits.</summary>
+    private SortedSet<int> Included() => new(_survivors.Where(c => !_expelled.Contains(c)));
+
+    /// <summary>Reconstructs and verifies b_u of every survivor; a survivor whose shares reconstruct no seed matching C_u is named and expelled.</summary>
+    private List<MaskRemoval> ReconstructSelfMasks()
+    {
         var removals = new List<MaskRemoval>();
         byte[] secret = new byte[Shamir.SecretSize];
         try
@@ -566,19 +680,57 @@ public sealed class AggregationRound
             {
                 if (!TryReconstructVerified(_selfMaskShares[survivor], secret, candidate => SelfMaskMatches(survivor, candidate)))
                 {
-                    // Every share used opened the survivor's own commitments, so the survivor dealt them.
+                    // Every share used opened the survivor's own commitments, so the survivor dealt them; as at least t
+                    // were tried, all of them together prove it (specs/protocol.md §2.9).
                     AddCulprit(survivor, Misbehaviour.InconsistentSharing);
-                    failure = $"The shares of survivor {survivor}'s self-mask seed match its commitments but reconstruct no seed matching its advertised commitment: it dealt inconsistent shares.";
-                    return removals;
+                    _expelled.Add(survivor);
+                    continue;
                 }
 
                 _reconstructed.Add((survivor, SecretKind.SelfMaskSeed));
                 removals.Add(new MaskRemoval(secret.ToArray(), null, AddedByClient: true));
             }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
 
+        return removals;
+    }
+
+    /// <summary>Every revealed share of the culprit's b_u, with what the culprit dealt for it.</summary>
+    private CulpritEvidence Evidence(int culprit)
+    {
+        bool active = _parameters.Mode == SecAggMode.Active;
+        var shares = new List<DealtShareEvidence>();
+        foreach (((int owner, int holder), RevealedShare revealed) in _revealedSelfMaskShares.OrderBy(r => r.Key.Holder))
+        {
+            if (owner != culprit)
+            {
+                continue;
+            }
+
+            EncryptedShare dealt = _dealtShares[(culprit, holder)];
+            shares.Add(new DealtShareEvidence(holder, revealed.Share, revealed.Salt, dealt.Commitments, active ? dealt.Ciphertext : default, active ? dealt.Signature : default));
+        }
+
+        return new CulpritEvidence(culprit, shares);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="removals"/> the masks of every client that dropped after sharing and the pairwise masks of
+    /// every expelled culprit; returns why the round must abort, or <see langword="null"/>.
+    /// </summary>
+    private string? ReconstructPairMasks(List<MaskRemoval> removals)
+    {
+        SortedSet<int> included = Included();
+        byte[] secret = new byte[Shamir.SecretSize];
+        try
+        {
             foreach (int dropped in _sharers.Where(c => !_survivors.Contains(c)))
             {
-                int[] survivingNeighbours = [.. _neighbours[dropped].Where(_survivors.Contains)];
+                int[] survivingNeighbours = [.. _neighbours[dropped].Where(included.Contains)];
                 List<ShamirShare> shares = _maskKeyShares.GetValueOrDefault(dropped) ?? [];
                 if (shares.Count >= _parameters.Threshold)
                 {
@@ -605,11 +757,27 @@ public sealed class AggregationRound
                     byte[] seed = new byte[MaskGenerator.SeedSize];
                     if (!TryPairSeed(dropped, survivor, seed))
                     {
-                        failure = $"After Unmask {_received.Count} clients answered; the mask key of dropped client {dropped} has {shares.Count} usable shares (threshold {_parameters.Threshold}) and survivor {survivor} gave no proven pair point with it.";
-                        return removals;
+                        return $"After Unmask {_received.Count} clients answered; the mask key of dropped client {dropped} has {shares.Count} usable shares (threshold {_parameters.Threshold}) and survivor {survivor} gave no proven pair point with it.";
                     }
 
                     removals.Add(new MaskRemoval(seed, null, AddedByClient: survivor < dropped));
+                }
+            }
+
+            // An expelled culprit's y_u left the sum; the mask m_uv it shares with each surviving neighbour v is still in
+            // y_v, and v's proven pair point gives its seed (the culprit's s_u stays unshared: its holders revealed b_u).
+            foreach (int culprit in _expelled)
+            {
+                _reconstructed.Add((culprit, SecretKind.MaskKey));
+                foreach (int survivor in _neighbours[culprit].Where(included.Contains))
+                {
+                    byte[] seed = new byte[MaskGenerator.SeedSize];
+                    if (!TryPairSeed(culprit, survivor, seed))
+                    {
+                        return $"After Expel {_received.Count} clients answered; survivor {survivor} gave no valid pair point with expelled client {culprit}, so the pairwise mask they share cannot be removed.";
+                    }
+
+                    removals.Add(new MaskRemoval(seed, null, AddedByClient: survivor < culprit));
                 }
             }
         }
@@ -618,7 +786,15 @@ public sealed class AggregationRound
             CryptographicOperations.ZeroMemory(secret);
         }
 
-        return removals;
+        return null;
+    }
+
+    private static void ZeroSecrets(List<MaskRemoval> removals)
+    {
+        foreach (MaskRemoval removal in removals)
+        {
+            CryptographicOperations.ZeroMemory(removal.Secret);
+        }
     }
 
     private bool TryPairSeed(int dropped, int survivor, byte[] seed)
@@ -963,8 +1139,16 @@ public sealed class AggregationRound
 
         ClearShares();
         ClearMaskedInputs();
+        if (_selfMaskRemovals is not null)
+        {
+            ZeroSecrets(_selfMaskRemovals);
+            _selfMaskRemovals = null;
+        }
+
         _shareKeys.Clear();
         _dealtShares.Clear();
+        _revealedSelfMaskShares.Clear();
+        _pairPoints.Clear();
         Stage = RoundStage.Aborted;
         AbortReason = reason;
         _alive = [];

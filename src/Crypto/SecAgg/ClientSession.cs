@@ -39,6 +39,7 @@ public sealed class ClientSession : IDisposable
     private KeyAgreementKey? _maskKey;
     private byte[]? _selfMaskSeed;
     private int[]? _signedSurvivors;
+    private int[]? _unmaskedSurvivors;
 
     /// <summary>Creates the client's state for a round.</summary>
     /// <param name="parameters">The round's parameters, as announced by the server and checked by the caller.</param>
@@ -395,20 +396,73 @@ public sealed class ClientSession : IDisposable
         return Reveal(_signedSurvivors!);
     }
 
+    /// <summary>
+    /// Stage 5, only when the server expelled survivors that dealt inconsistently: checks the evidence against each
+    /// culprit that is this client's neighbour and reveals the proven pair point with it, so that the server can remove
+    /// the mask the two share from this client's masked input (specs/protocol.md §2.9).
+    /// </summary>
+    /// <remarks>
+    /// The evidence must prove the culprit's misbehaviour: at least t shares of its b_u, each opening its own commitment
+    /// (in active mode, under its own signature), that either do not lie on one polynomial of degree &lt; t or
+    /// interpolate to a seed its advertised commitment C_u does not bind. An honest dealer's shares can do neither, so
+    /// an honest neighbour is never framed: its masked input never loses a mask with this client.
+    /// </remarks>
+    /// <param name="request">The culprits and the evidence, as the server holds it.</param>
+    /// <returns>One proven pair point per culprit neighbour.</returns>
+    /// <exception cref="SecAggProtocolException">The evidence proves nothing against a culprit neighbour (<see cref="SecAggViolation.UnprovenMisbehaviour"/>), or the request is malformed or out of order; the client has aborted.</exception>
+    public ExpulsionPairPoints Expel(ExpulsionRequest request)
+    {
+        if (Stage is ClientStage.Completed or ClientStage.Aborted)
+        {
+            throw new SecAggProtocolException(SecAggViolation.RoundEnded, $"Client {Index}'s round has ended ({Stage}); {nameof(Expel)} is refused.");
+        }
+
+        if (Stage != ClientStage.Unmasked)
+        {
+            throw Fail(SecAggViolation.StageOutOfOrder, $"{nameof(Expel)} arrived while client {Index} is at stage {Stage}.");
+        }
+
+        ArgumentNullException.ThrowIfNull(request);
+        var points = new List<RevealedPairPoint>();
+        var named = new HashSet<int>();
+        foreach (CulpritEvidence? evidence in request.Culprits ?? [])
+        {
+            if (evidence is null || !named.Add(evidence.Culprit))
+            {
+                throw Fail(SecAggViolation.MalformedMessage, $"The expulsion request has an empty entry or names client {evidence?.Culprit} twice.");
+            }
+
+            if (!_sharingNeighbours.Contains(evidence.Culprit))
+            {
+                // No mask with this client: nothing to reveal, so nothing to check.
+                continue;
+            }
+
+            if (Array.BinarySearch(_unmaskedSurvivors!, evidence.Culprit) < 0)
+            {
+                throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The expulsion request names client {evidence.Culprit}, which is not in the survivor list client {Index} unmasked with: only a survivor is expelled.");
+            }
+
+            RequireProofOfInconsistentDealing(evidence);
+            points.Add(ProvePairPoint(evidence.Culprit));
+        }
+
+        EraseOwnSecrets();
+        Stage = ClientStage.Completed;
+        return new ExpulsionPairPoints(Index, points);
+    }
+
     /// <summary>Ends the round for this client (for example when the server reports an abort) and erases its secrets.</summary>
     public void Abort()
     {
         EraseOwnSecrets();
-        foreach ((ShamirShare selfMaskSeed, byte[] selfMaskSalt, ShamirShare maskKey, byte[] maskKeySalt) in _heldShares.Values)
+        EraseHeldShares();
+        if (Stage == ClientStage.Unmasked)
         {
-            selfMaskSeed.Dispose();
-            maskKey.Dispose();
-            CryptographicOperations.ZeroMemory(selfMaskSalt);
-            CryptographicOperations.ZeroMemory(maskKeySalt);
+            // Its part of the round was done; only s_u^SK, kept for an expulsion request, is erased here.
+            Stage = ClientStage.Completed;
         }
-
-        _heldShares.Clear();
-        if (Stage != ClientStage.Completed)
+        else if (Stage != ClientStage.Completed)
         {
             Stage = ClientStage.Aborted;
         }
@@ -442,9 +496,104 @@ public sealed class ClientSession : IDisposable
             }
         }
 
-        Abort();
-        Stage = ClientStage.Completed;
+        // s_u^SK stays for an expulsion request (Expel); every other secret is gone.
+        EraseHeldShares();
+        EraseSecretsExceptMaskKey();
+        _unmaskedSurvivors = survivors;
+        Stage = ClientStage.Unmasked;
         return new UnmaskShares(Index, revealed, pairPoints);
+    }
+
+    /// <summary>Throws unless the evidence proves that the culprit dealt its b_u inconsistently (specs/protocol.md §2.9).</summary>
+    private void RequireProofOfInconsistentDealing(CulpritEvidence evidence)
+    {
+        int culprit = evidence.Culprit;
+        var holders = new HashSet<int>();
+        var shares = new List<ShamirShare>();
+        byte[] candidate = new byte[Shamir.SecretSize];
+        try
+        {
+            foreach (DealtShareEvidence? dealt in evidence.Shares ?? [])
+            {
+                if (dealt is null || !_graph.AreNeighbours(culprit, dealt.Holder) || !holders.Add(dealt.Holder))
+                {
+                    throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} names holder {dealt?.Holder}, which is not its neighbour or appears twice.");
+                }
+
+                if (dealt.Share.Length != ShamirShare.EncodedSize || dealt.Salt.Length != CommitmentEncoding.SaltSize || dealt.Commitments.Length != CommitmentEncoding.ShareCommitmentsSize)
+                {
+                    throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} has a share, salt or commitment of the wrong length (holder {dealt.Holder}).");
+                }
+
+                // The dealer's own signature makes the commitment its word; a share that opens it is a share it dealt.
+                if (_parameters.Mode == SecAggMode.Active
+                    && !VerifyIdentitySignature(culprit, CommitmentEncoding.ShareSignaturePayload(_parameters.Round, culprit, dealt.Holder, dealt.Commitments.Span, dealt.Ciphertext.Span), dealt.Signature.Span))
+                {
+                    throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} has a share for holder {dealt.Holder} whose commitments client {culprit} did not sign.");
+                }
+
+                if (!CommitmentEncoding.OpensShareCommitment(_parameters.Round, culprit, dealt.Holder, SecretKind.SelfMaskSeed, dealt.Share.Span, dealt.Salt.Span, dealt.Commitments.Span[..CommitmentEncoding.CommitmentSize]))
+                {
+                    throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} has a share for holder {dealt.Holder} that does not open client {culprit}'s commitment.");
+                }
+
+                ShamirShare share;
+                try
+                {
+                    share = ShamirShare.Decode(dealt.Share.Span);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} has a share for holder {dealt.Holder} that does not decode.", ex);
+                }
+
+                shares.Add(share);
+                if (share.Index != dealt.Holder)
+                {
+                    throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} has a share for holder {dealt.Holder} evaluated at another point ({share.Index}).");
+                }
+            }
+
+            if (shares.Count < _parameters.Threshold)
+            {
+                throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The evidence against client {culprit} has {shares.Count} shares; proving inconsistent dealing needs at least t = {_parameters.Threshold}.");
+            }
+
+            try
+            {
+                Shamir.Reconstruct(shares, _parameters.Threshold, candidate);
+            }
+            catch (SecretSharingException)
+            {
+                // Proven: the shares lie on no one polynomial of degree < t, or its constant is no 32-byte seed.
+                return;
+            }
+
+            Span<byte> commitment = stackalloc byte[CommitmentEncoding.CommitmentSize];
+            CommitmentEncoding.SelfMaskCommitment(_parameters.Round, culprit, candidate, commitment);
+            if (CryptographicOperations.FixedTimeEquals(commitment, _liveNeighbours[culprit].SelfMaskCommitment.Span))
+            {
+                throw Fail(SecAggViolation.UnprovenMisbehaviour, $"The {shares.Count} shares of client {culprit}'s self-mask seed lie on one polynomial whose constant its commitment C_u binds: they prove no misbehaviour.");
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(candidate);
+            DisposeAll([.. shares]);
+        }
+    }
+
+    private void EraseHeldShares()
+    {
+        foreach ((ShamirShare selfMaskSeed, byte[] selfMaskSalt, ShamirShare maskKey, byte[] maskKeySalt) in _heldShares.Values)
+        {
+            selfMaskSeed.Dispose();
+            maskKey.Dispose();
+            CryptographicOperations.ZeroMemory(selfMaskSalt);
+            CryptographicOperations.ZeroMemory(maskKeySalt);
+        }
+
+        _heldShares.Clear();
     }
 
     private void SealShare(ShamirShare share, SecretKind kind, int recipient, Span<byte> destination, Span<byte> commitment)
@@ -670,7 +819,8 @@ public sealed class ClientSession : IDisposable
 
     private void ThrowIfEnded(string step)
     {
-        if (Stage is ClientStage.Completed or ClientStage.Aborted)
+        // After Unmask only an expulsion request (Expel) is answered: never a second unmask request.
+        if (Stage is ClientStage.Unmasked or ClientStage.Completed or ClientStage.Aborted)
         {
             throw new SecAggProtocolException(SecAggViolation.RoundEnded, $"Client {Index}'s round has ended ({Stage}); {step} is refused.");
         }
@@ -688,6 +838,7 @@ public sealed class ClientSession : IDisposable
     private SecAggProtocolException Fail(SecAggViolation violation, string message, Exception? inner = null)
     {
         Abort();
+        Stage = ClientStage.Aborted;
         return new SecAggProtocolException(violation, message, inner);
     }
 

@@ -18,6 +18,12 @@ public enum ClientStage
     /// <summary>Active mode: survivor list signed; waiting for the consistency proof.</summary>
     SurvivorsSigned,
 
+    /// <summary>
+    /// Unmasking shares sent and every secret erased but s_u^SK, kept only to answer an expulsion request
+    /// (<see cref="ClientSession.Expel"/>); <see cref="ClientSession.Abort"/> or <see cref="ClientSession.Dispose"/> erases it.
+    /// </summary>
+    Unmasked,
+
     /// <summary>Unmasking shares sent; the round is over for this client and its secrets are erased.</summary>
     Completed,
 

@@ -18,6 +18,12 @@ public enum RoundStage
     /// <summary>Stage 4: collecting the shares that remove the masks.</summary>
     Unmask,
 
+    /// <summary>
+    /// Stage 5, only when some survivor dealt its self-mask seed inconsistently: its masked input is out of the sum, and
+    /// the stage collects its neighbours' proven pair points with it (specs/protocol.md §2.9).
+    /// </summary>
+    Expel,
+
     /// <summary>The sum was computed.</summary>
     Completed,
 

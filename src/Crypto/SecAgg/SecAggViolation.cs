@@ -53,4 +53,7 @@ public enum SecAggViolation
 
     /// <summary>The round has ended (completed or aborted).</summary>
     RoundEnded,
+
+    /// <summary>An expulsion request's evidence does not prove that the named client dealt inconsistently (specs/protocol.md §2.9).</summary>
+    UnprovenMisbehaviour,
 }

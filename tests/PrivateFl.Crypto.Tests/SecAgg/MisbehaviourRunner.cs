@@ -82,7 +82,7 @@ internal static class MisbehaviourRunner
                 }
             }
 
-            return new Outcome(harness.Server.CloseUnmask(), null, harness.Server.Culprits, revealed, harness.Server);
+            return new Outcome(harness.Server.CloseUnmask() ?? harness.Expel(), null, harness.Server.Culprits, revealed, harness.Server);
         }
         catch (RoundAbortedException abort)
         {

@@ -8,12 +8,69 @@ namespace PrivateFl.Crypto.Tests.SecAgg;
 
 /// <summary>
 /// Attacks found by the adversarial review of issue 9, performed against the real state machines, for the findings
-/// that are fixed (R2, R5) and their controls. The open findings R1 and R4 (a dealer of inconsistent but committed
-/// shares makes the round abort) and the round-level R3 attack stay on the `review` branch until they are fixed; R3 is
-/// refused by the SDK's MinimumCorruptedFraction (AnnouncementValidatorTests).
+/// that are fixed (R1, R2, R5), the residual of R4, and their controls. The round-level R3 attack stays on the `review`
+/// branch; it is refused by the SDK's MinimumCorruptedFraction (AnnouncementValidatorTests).
 /// </summary>
 public sealed class ReviewFindingsTests
 {
+    /// <summary>
+    /// Finding R1 (single-bank veto, §4): the dealer of b_u commits to each share separately (salted hash, signed in
+    /// active mode) but never to the polynomial, so a bank can deal shares that each open their commitment yet lie on
+    /// two polynomials with different constant terms. No recipient can complain (every share opens), the bank sends
+    /// its masked input and survives, and at Unmask no t of its b_u shares reconstruct the b_u committed in C_u. Before
+    /// the expulsion pass the server named it and aborted the whole round; now it names it, takes y_6 out of the sum and
+    /// collects the honest survivors' pair points with it (specs/protocol.md §2.9): the round completes without it.
+    /// </summary>
+    [Theory]
+    [InlineData(SecAggMode.SemiHonest)]
+    [InlineData(SecAggMode.Active)]
+    public void CloseUnmask_SurvivorDealsSharesOfTwoPolynomials_RoundCompletesWithoutIt(SecAggMode mode)
+    {
+        AggregationResult? result = RunWithSplitDealer(mode, firstPolynomialHolders: [1, 2], out AggregationRound server, out RoundAbortedException? abort);
+
+        Assert.Null(abort);
+        Assert.NotNull(result);
+        Assert.Equal([1, 2, 3, 4, 5], result.IncludedClients);
+        Assert.Equal(PlainSum([1, 2, 3, 4, 5]), result.Sum.ToArray());
+        Assert.Equal([new RoundCulprit(6, Misbehaviour.InconsistentSharing)], server.Culprits);
+    }
+
+    /// <summary>
+    /// Finding R4, residual (single-bank abort with one ordinary dropout, §4): bank 6 deals shares of its mask key s_6
+    /// that each open their commitment but lie on two polynomials (only the cipher key is common to its two sessions),
+    /// then drops before MaskedInput. The server finds no t shares reconstructing the advertised s_6^PK and falls back
+    /// to the survivors' pair points; survivor 5 drops during Unmask (a dropout the round tolerates: t = 3 shares of
+    /// every b_u remain), so pair point (6, 5), which only 5 and 6 can make, is missing and the round aborts. What holds
+    /// now: the abort names bank 6 as the culprit (InconsistentSharing, proven by its own committed shares), and the
+    /// server suspends a bank at its first such offence (TrainingCoordinatorTests), so one bank causes at most one such
+    /// abort, and only together with an Unmask dropout. Without bank 6 the same dropout is harmless (control below).
+    /// </summary>
+    [Theory]
+    [InlineData(SecAggMode.SemiHonest)]
+    [InlineData(SecAggMode.Active)]
+    public void CloseUnmask_DroppedDealerWithInconsistentMaskKeySharesAndOneUnmaskDropout_AbortsNamingTheDealer(SecAggMode mode)
+    {
+        AggregationResult? result = RunWithSplitDealer(mode, firstPolynomialHolders: [1, 2], out AggregationRound server, out RoundAbortedException? abort, sharedKeyBytes: 32, cheaterSendsInput: false, unmaskDropouts: [5]);
+
+        Assert.Null(result);
+        Assert.NotNull(abort);
+        Assert.Equal(RoundStage.Unmask, abort.Stage);
+        Assert.Equal([new RoundCulprit(6, Misbehaviour.InconsistentSharing)], server.Culprits);
+    }
+
+    /// <summary>R4 without the Unmask dropout: the dropped inconsistent dealer is named and the round completes from the pair points.</summary>
+    [Theory]
+    [InlineData(SecAggMode.SemiHonest)]
+    [InlineData(SecAggMode.Active)]
+    public void CloseUnmask_DroppedDealerWithInconsistentMaskKeyShares_RoundCompletesNamingIt(SecAggMode mode)
+    {
+        AggregationResult? result = RunWithSplitDealer(mode, firstPolynomialHolders: [1, 2], out AggregationRound server, out RoundAbortedException? abort, sharedKeyBytes: 32, cheaterSendsInput: false);
+
+        Assert.Null(abort);
+        Assert.NotNull(result);
+        Assert.Equal(PlainSum([1, 2, 3, 4, 5]), result.Sum.ToArray());
+        Assert.Equal([new RoundCulprit(6, Misbehaviour.InconsistentSharing)], server.Culprits);
+    }
     /// <summary>
     /// Finding R2 (§3 "with more than t shares, find a consistent subset"): TryReconstructVerified only tries windows of
     /// t consecutive shares in arrival order. Holders 1, 3, 5 hold shares of the committed b_6 (a consistent subset of
@@ -63,6 +120,23 @@ public sealed class ReviewFindingsTests
         {
             Assert.Contains(domain, spec, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The plain sum mod 2^32 of the listed clients' inputs in <see cref="RunWithSplitDealer"/>.</summary>
+    private static uint[] PlainSum(int[] clients)
+    {
+        var random = new DeterministicRandom(71);
+        uint[][] inputs = [.. Enumerable.Range(0, 6).Select(_ => random.NextWords(8))];
+        uint[] sum = new uint[8];
+        foreach (int client in clients)
+        {
+            for (int i = 0; i < sum.Length; i++)
+            {
+                sum[i] += inputs[client - 1][i];
+            }
+        }
+
+        return sum;
     }
 
     private static (ShamirShare B, ShamirShare S) HeldShares(ClientSession session, int owner)

@@ -126,7 +126,19 @@ internal sealed class RoundHarness : IDisposable
             Server.AcceptUnmask(unmask(index));
         }
 
-        return Server.CloseUnmask();
+        return Server.CloseUnmask() ?? Expel();
+    }
+
+    /// <summary>Stage 5: every client the server awaits answers the expulsion request (specs/protocol.md §2.9).</summary>
+    public AggregationResult Expel()
+    {
+        ExpulsionRequest request = Server.Expulsion ?? throw new InvalidOperationException("The round is not at Expel.");
+        foreach (int index in Server.AliveClients.Where(i => Scenario.Sends(i, 5)).ToList())
+        {
+            Server.AcceptExpel(Client(index).Expel(request));
+        }
+
+        return Server.CloseExpel();
     }
 
     public void Dispose()

@@ -128,7 +128,7 @@ internal static class RoundVector
                 }
             }
 
-            AggregationResult result = server.CloseUnmask();
+            AggregationResult result = server.CloseUnmask() ?? throw new InvalidOperationException("The vector round has no inconsistent dealer.");
             messages["unmask_shares"] = unmask;
             messages["result"] = Message(result);
 
