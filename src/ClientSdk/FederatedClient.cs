@@ -81,6 +81,9 @@ public sealed partial class FederatedClient : IDisposable
     /// <summary>Test seam: rewrites this client's outgoing shares in every round, as a corrupted bank would.</summary>
     internal Func<Crypto.SecAgg.Messages.ShareKeys, SigningKey, RoundIdentity, Crypto.SecAgg.Messages.ShareKeys>? TamperShares { get; set; }
 
+    /// <summary>Test seam: a corrupted bank's own session and share rewriting in every round (see <see cref="RoundRunner.CorruptSession"/>).</summary>
+    internal Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<Crypto.SecAgg.Messages.KeyDirectory, Crypto.SecAgg.Messages.ShareKeys, Crypto.SecAgg.Messages.ShareKeys> Redeal)>? CorruptSession { get; set; }
+
     /// <summary>Reads a session's public configuration and state.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -180,7 +183,7 @@ public sealed partial class FederatedClient : IDisposable
                     RecordInLedger(ledger, LocalPrivacyLedger.Entry.For(announcement.RoundNumber, UpdateEncoder.AccountingRound(announcement), privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
                 }
 
-                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber), TamperShares = TamperShares };
+                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber), TamperShares = TamperShares, CorruptSession = CorruptSession };
                 RoundResultReply result = await runner.RunAsync(announcement, parameters, identityKeys, update, cancellationToken).ConfigureAwait(false);
                 participated++;
                 modelVersion = result.ModelVersion;

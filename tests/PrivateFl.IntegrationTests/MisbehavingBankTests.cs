@@ -4,6 +4,7 @@ using PrivateFl.ClientSdk;
 using PrivateFl.Crypto.Internal;
 using PrivateFl.Crypto.Primitives;
 using PrivateFl.Crypto.SecAgg;
+using KeyDirectory = PrivateFl.Crypto.SecAgg.Messages.KeyDirectory;
 using ShareKeys = PrivateFl.Crypto.SecAgg.Messages.ShareKeys;
 using PrivateFl.Protocol.V1;
 using SecAggMode = PrivateFl.Protocol.V1.SecAggMode;
@@ -59,6 +60,70 @@ public sealed class MisbehavingBankTests
         }
     }
 
+    /// <summary>
+    /// Review finding R1 over real gRPC: one bank deals shares of b_u from two polynomials, each share sealed, committed and
+    /// signed by the bank itself, so nobody can complain; it survives. The server finds no t shares reconstructing its
+    /// committed b_u, takes its masked input out of the sum and asks the others for their pair points with it, which they
+    /// give once they have checked the evidence (protocol.md §2.9): the round completes without it, the round record names
+    /// it, and it is suspended at once.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TrainAsync_OneBankDealsSharesOfTwoPolynomials_RoundCompletesWithoutItAndItIsSuspendedAtOnce(bool active)
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync(stageDeadline: TimeSpan.FromSeconds(5));
+        (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(5);
+        string[] ids = [.. Enumerable.Range(1, 5).Select(i => $"bank-{i}")];
+        await server.EnrollAllAsync(ids);
+        await server.CreateCreditSessionAsync("split", clients: 5, rounds: 1, mode: active ? SecAggMode.Active : SecAggMode.SemiHonest);
+        var clients = ids.Select(id => server.Client(id)).ToList();
+        var second = new List<ClientSession>();
+        clients[4].CorruptSession = (parameters, index, identity, keys) =>
+        {
+            // Two sessions with the same round keys and different b_u; only holder 1 gets a share of the committed one.
+            byte[] prefix = RandomNumberGenerator.GetBytes(64);
+            var committed = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
+            var other = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
+            second.Add(other);
+            _ = other.AdvertiseKeys();
+            return (committed, (KeyDirectory directory, ShareKeys shares) =>
+            {
+                ShareKeys split = other.ShareKeys(directory);
+                return shares with { Shares = [.. shares.Shares.Where(s => s.Recipient == 1).Concat(split.Shares.Where(s => s.Recipient != 1)).OrderBy(s => s.Recipient)] };
+            });
+        };
+
+        Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("split", banks[i]))];
+        TrainingReport[] honest = await Task.WhenAll(training[..4]).WaitAsync(Limit);
+        await Record.ExceptionAsync(() => training[4].WaitAsync(Limit));
+
+        Assert.All(honest, r => Assert.Equal(1, r.RoundsParticipated));
+        RoundRecord round = Assert.Single((await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "split" }, InProcessServer.AdminCall())).Rounds);
+        Assert.Equal("COMPLETED", round.Outcome);
+        Assert.Equal(ids[..4], round.Included);
+        RoundCulprit culprit = Assert.Single(round.Culprits);
+        Assert.Equal(("bank-5", Misbehaviour.InconsistentSharing), (culprit.ClientId, culprit.Misbehaviour));
+        Assert.Contains(round.Stages, s => s.Stage == nameof(RoundStage.Expel));
+        Assert.Equal(4, (await clients[0].GetGlobalModelAsync("split")).Contributors);
+
+        // One proven offence of this kind suffices (RoundOptions.SuspendAfterMisbehaviours is 3 for the others).
+        ClientInfo bad = (await server.Admin.ListClientsAsync(new ListClientsRequest(), InProcessServer.AdminCall())).Clients.Single(c => c.ClientId == "bank-5");
+        Assert.True(bad.Suspended);
+        Assert.Equal(1u, bad.MisbehaviourCount);
+        var refused = await Assert.ThrowsAsync<ClientRejectedException>(() => clients[4].GetSessionAsync("split"));
+        Assert.Equal(StatusCode.Unauthenticated, Assert.IsType<RpcException>(refused.InnerException).StatusCode);
+        foreach (ClientSession session in second)
+        {
+            session.Dispose();
+        }
+
+        foreach (FederatedClient client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
     /// <summary>Every share a random ciphertext of the right size, signed by the bank itself so that the server routes it.</summary>
     private static ShareKeys Garble(ShareKeys shares, SigningKey identity, RoundIdentity round) =>
         shares with
@@ -69,4 +134,25 @@ public sealed class MisbehavingBankTests
                 return s with { Ciphertext = ciphertext, Signature = identity.Sign(CommitmentEncoding.ShareSignaturePayload(round, s.Sender, s.Recipient, s.Commitments.Span, ciphertext)) };
             })],
         };
+
+    /// <summary>Replays a fixed prefix (the round keys c_u and s_u), then draws from the operating system's CSPRNG.</summary>
+    private sealed class PrefixRandom(byte[] prefix) : IRandomSource
+    {
+        private int _used;
+
+        public void Fill(Span<byte> destination)
+        {
+            int fromPrefix = Math.Min(destination.Length, prefix.Length - _used);
+            prefix.AsSpan(_used, fromPrefix).CopyTo(destination);
+            _used += fromPrefix;
+            RandomNumberGenerator.Fill(destination[fromPrefix..]);
+        }
+
+        public ulong NextUInt64()
+        {
+            Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+            Fill(bytes);
+            return BitConverter.ToUInt64(bytes);
+        }
+    }
 }

@@ -97,11 +97,14 @@ internal sealed class CoordinatorFixture : IDisposable
         {
             ConsistencyProof proof = await Coordinator.SignSurvivorsAsync(SessionId, ticket.RoundNumber, clientId, session.ConsistencyCheck(survivors).Signature, CancellationToken.None);
             UnmaskShares revealed = session.Unmask(proof);
-            return await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, revealed.Shares, revealed.PairPoints ?? [], CancellationToken.None);
+            return await ExpelIfAskedAsync(await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, revealed.Shares, revealed.PairPoints ?? [], CancellationToken.None));
         }
 
         UnmaskShares shares = session.Unmask(survivors);
-        return await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, shares.Shares, shares.PairPoints ?? [], CancellationToken.None);
+        return await ExpelIfAskedAsync(await Coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, shares.Shares, shares.PairPoints ?? [], CancellationToken.None));
+
+        async Task<RoundOutcome> ExpelIfAskedAsync(UnmaskReply reply) =>
+            reply.Outcome ?? await Coordinator.ExpelAsync(SessionId, ticket.RoundNumber, clientId, session.Expel(reply.Expulsion!).PairPoints, CancellationToken.None);
     }
 
     /// <summary>Lets the clock run until every task finishes or the fake time limit is reached; no real sleeping beyond yields.</summary>

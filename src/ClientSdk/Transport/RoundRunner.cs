@@ -19,10 +19,19 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
     /// <summary>Test seam: rewrites this client's shares before they are sent, as a corrupted bank would (given its identity key to re-sign).</summary>
     public Func<ShareKeys, SigningKey, RoundIdentity, ShareKeys>? TamperShares { get; init; }
 
+    /// <summary>
+    /// Test seam: a corrupted bank's own session in place of the SDK's, with a function that rewrites its shares given
+    /// its key directory (for example shares of a second polynomial, sealed and signed by the bank itself).
+    /// </summary>
+    public Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<KeyDirectory, ShareKeys, ShareKeys> Redeal)>? CorruptSession { get; init; }
+
     public async Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
     {
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
-        using var session = new ClientSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null);
+        (ClientSession created, Func<KeyDirectory, ShareKeys, ShareKeys>? redeal) = CorruptSession is null
+            ? (new ClientSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null), null)
+            : CorruptSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null);
+        using ClientSession session = created;
         var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = announcement.SessionId, RoundNumber = announcement.RoundNumber };
         TimeSpan stageBudget = TimeSpan.FromMilliseconds(announcement.StageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
         CallOptions Call() => new(deadline: DateTime.UtcNow + stageBudget, cancellationToken: cancellationToken);
@@ -43,7 +52,13 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 Call());
 
             Stop(RoundStage.ShareKeys);
-            ShareKeys shares = session.ShareKeys(new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory, e.SelfMaskCommitment.Memory))]));
+            var keyDirectory = new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory, e.SelfMaskCommitment.Memory))]);
+            ShareKeys shares = session.ShareKeys(keyDirectory);
+            if (redeal is not null)
+            {
+                shares = redeal(keyDirectory, shares);
+            }
+
             if (TamperShares is not null)
             {
                 shares = TamperShares(shares, identityKey, parameters.Round);
@@ -103,7 +118,26 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 Salt = ByteString.CopyFrom(s.Salt.Span),
             }));
             unmask.PairPoints.Add((revealed.PairPoints ?? []).Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
-            return await client.UnmaskAsync(unmask, Call());
+            RoundResultReply result = await client.UnmaskAsync(unmask, Call());
+            if (result.Expulsion is null)
+            {
+                return result;
+            }
+
+            // Survivors dealt inconsistently and left the sum (protocol.md §2.9): the noise was sized for m, so the
+            // client helps release a sum only of at least m inputs.
+            ExpulsionRequest request = FromProto(result.Expulsion);
+            int remaining = survivorList.Survivors.Count(s => !request.Culprits.Any(c => c.Culprit == s));
+            if (remaining < minimumSurvivors)
+            {
+                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {announcement.RoundNumber}: after the expulsion {remaining} survivors remain in the sum; this client helps release it only with at least {minimumSurvivors}.");
+            }
+
+            Stop(RoundStage.Expel);
+            ExpulsionPairPoints points = session.Expel(request);
+            var expel = new ExpelRequest { Round = round };
+            expel.PairPoints.Add(points.PairPoints.Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
+            return await client.ExpelAsync(expel, Call());
         }
         catch
         {
@@ -111,6 +145,11 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             throw;
         }
     }
+
+    private static ExpulsionRequest FromProto(ExpulsionRequestMessage message) =>
+        new([.. message.Culprits.Select(c => new CulpritEvidence(
+            checked((int)c.Culprit),
+            [.. c.Shares.Select(s => new DealtShareEvidence(checked((int)s.Holder), s.Share.Memory, s.Salt.Memory, s.Commitments.Memory, s.Ciphertext.Memory, s.Signature.Memory))]))]);
 
     private void Stop(RoundStage stage)
     {

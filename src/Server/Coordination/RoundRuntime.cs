@@ -16,7 +16,7 @@ internal sealed class RoundRuntime
         IndexOf = participantIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i + 1, StringComparer.Ordinal);
         StageOpenedTimestamp = startedTimestamp;
         StartedUnixMs = startedUnixMs;
-        foreach (RoundStage stage in new[] { RoundStage.AdvertiseKeys, RoundStage.ShareKeys, RoundStage.MaskedInput, RoundStage.ConsistencyCheck, RoundStage.Unmask })
+        foreach (RoundStage stage in new[] { RoundStage.AdvertiseKeys, RoundStage.ShareKeys, RoundStage.MaskedInput, RoundStage.ConsistencyCheck, RoundStage.Unmask, RoundStage.Expel })
         {
             _stageResults[stage] = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
         }

@@ -152,10 +152,20 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return (ConsistencyProof)await round.ResultOf(RoundStage.ConsistencyCheck).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<RoundOutcome> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
+    public async Task<UnmaskReply> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)));
-        return (RoundOutcome)await round.ResultOf(RoundStage.Unmask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)));
+        var reply = (UnmaskReply)await round.ResultOf(RoundStage.Unmask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return reply.Expulsion is { } expulsion && expulsion.Culprits.Any(c => c.Culprit == index)
+            ? throw Dropped(clientId, "it dealt shares of its self-mask seed that reconstruct no seed matching its commitment, and its masked input was taken out of the sum")
+            : reply;
+    }
+
+    /// <summary>Stage 5 (specs/protocol.md §2.9): accepts the caller's pair points with the expelled culprits and returns the round's outcome.</summary>
+    public async Task<RoundOutcome> ExpelAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
+    {
+        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Expel, (r, i) => r.AcceptExpel(new ExpulsionPairPoints(i, pairPoints)));
+        return (RoundOutcome)await round.ResultOf(RoundStage.Expel).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the current stage of a session's round now, as its deadline would (for tests and operators).</summary>
@@ -370,10 +380,13 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 RoundStage.ShareKeys => aggregation.CloseShareKeys(),
                 RoundStage.MaskedInput => RequireMinimumSurvivors(session, round, aggregation.CloseMaskedInput()),
                 RoundStage.ConsistencyCheck => aggregation.CloseConsistencyCheck(),
-                RoundStage.Unmask => Finish(session, round, aggregation.CloseUnmask()),
+                RoundStage.Unmask => aggregation.CloseUnmask() is { } sum
+                    ? new UnmaskReply(Finish(session, round, sum, stage), null)
+                    : new UnmaskReply(null, aggregation.Expulsion),
+                RoundStage.Expel => Finish(session, round, aggregation.CloseExpel(), stage),
                 _ => throw new InvalidOperationException($"Round {round.Number} has no open stage ({stage})."),
             };
-            if (stage != RoundStage.Unmask)
+            if (aggregation.Stage < RoundStage.Completed)
             {
                 RecordTiming(round, stage, aggregation.AliveClients.Count);
             }
@@ -415,10 +428,17 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return survivors;
     }
 
-    private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result)
+    private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result, RoundStage stage)
     {
-        RecordTiming(round, RoundStage.Unmask, result.IncludedClients.Count);
+        RecordTiming(round, stage, result.IncludedClients.Count);
         SessionDefinition definition = session.Definition;
+        int minimum = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, round.Round.Parameters.Threshold);
+        if (result.IncludedClients.Count < minimum)
+        {
+            // Expelled culprits left fewer inputs than the noise was sized for: the sum is not released.
+            throw new RoundAbortedException(stage, $"After {stage} {result.IncludedClients.Count} clients remain in the sum once the culprits are expelled; a differentially private round needs at least m = {minimum} (the noise is sized for m).");
+        }
+
         double[] decoded = new double[definition.ModelLength];
         UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);
         double[] weights = ModelUpdater.Apply(session.Model.Weights, decoded, result.IncludedClients.Count, definition.Training);
@@ -522,7 +542,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
         foreach (RoundCulprit culprit in round.Round.Culprits)
         {
             string clientId = round.ParticipantIds[culprit.Client - 1];
-            (int count, bool suspended) = _store.RecordMisbehaviour(clientId, _options.SuspendAfterMisbehaviours);
+            // Dealing inconsistent but committed shares is never an accident (specs/protocol.md §2.9): suspended at once.
+            int suspendAt = culprit.Misbehaviour == Misbehaviour.InconsistentSharing ? Math.Min(1, _options.SuspendAfterMisbehaviours) : _options.SuspendAfterMisbehaviours;
+            (int count, bool suspended) = _store.RecordMisbehaviour(clientId, suspendAt);
             LogCulprit(_logger, session.Definition.SessionId, round.Number, clientId, culprit.Misbehaviour, count);
             if (suspended)
             {

@@ -68,6 +68,13 @@ internal sealed class FederationService(TrainingCoordinator coordinator, IFedera
             return ProtoMapper.ToProto(await coordinator.UnmaskAsync(session, round, ClientId(context), ProtoMapper.FromProto(request.Shares), ProtoMapper.FromProto(request.PairPoints), context.CancellationToken).ConfigureAwait(false));
         });
 
+    public override Task<RoundResultReply> Expel(ExpelRequest request, ServerCallContext context) =>
+        RpcErrors.Guard(async () =>
+        {
+            (string session, long round) = Round(request.Round);
+            return ProtoMapper.ToProto(await coordinator.ExpelAsync(session, round, ClientId(context), ProtoMapper.FromProto(request.PairPoints), context.CancellationToken).ConfigureAwait(false));
+        });
+
     public override Task<ModelVersion> GetModel(GetModelRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>
         {

@@ -235,6 +235,32 @@ internal static class ProtoMapper
         return reply;
     }
 
+    public static RoundResultReply ToProto(UnmaskReply reply)
+    {
+        if (reply.Outcome is { } outcome)
+        {
+            return ToProto(outcome);
+        }
+
+        var expulsion = new ExpulsionRequestMessage();
+        foreach (CulpritEvidence culprit in reply.Expulsion!.Culprits)
+        {
+            var evidence = new CulpritEvidenceMessage { Culprit = (uint)culprit.Culprit };
+            evidence.Shares.Add(culprit.Shares.Select(s => new DealtShareEvidenceMessage
+            {
+                Holder = (uint)s.Holder,
+                Share = ByteString.CopyFrom(s.Share.Span),
+                Salt = ByteString.CopyFrom(s.Salt.Span),
+                Commitments = ByteString.CopyFrom(s.Commitments.Span),
+                Ciphertext = ByteString.CopyFrom(s.Ciphertext.Span),
+                Signature = ByteString.CopyFrom(s.Signature.Span),
+            }));
+            expulsion.Culprits.Add(evidence);
+        }
+
+        return new RoundResultReply { Expulsion = expulsion };
+    }
+
     public static ClientInfo ToProto(EnrolledClient client) => new()
     {
         ClientId = client.ClientId,

@@ -42,7 +42,7 @@ public sealed class ReviewFindingsTests
     /// to the survivors' pair points; survivor 5 drops during Unmask (a dropout the round tolerates: t = 3 shares of
     /// every b_u remain), so pair point (6, 5), which only 5 and 6 can make, is missing and the round aborts. What holds
     /// now: the abort names bank 6 as the culprit (InconsistentSharing, proven by its own committed shares), and the
-    /// server suspends a bank at its first such offence (TrainingCoordinatorTests), so one bank causes at most one such
+    /// server suspends a bank at its first such offence (MisbehavingBankTests), so one bank causes at most one such
     /// abort, and only together with an Unmask dropout. Without bank 6 the same dropout is harmless (control below).
     /// </summary>
     [Theory]
