@@ -7,6 +7,7 @@ internal static class Program
     // Micro-benchmarks: dotnet run -c Release --project bench/PrivateFl.Benchmarks -- --filter '*'
     // Whole rounds:     dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round
     // Active rounds:    dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round-active
+    // Unmask answers:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- round-unmask
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
     // Load:             dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- load 200 500 1000 2000 4000
     // Service fuzzing:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz [inputs per type, default 100000] [over gRPC, default 1000] [seed]
@@ -16,6 +17,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "round")
         {
             RoundBenchmark.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "round-unmask")
+        {
+            RoundBenchmark.RunUnmask(args[1..]);
             return;
         }
 

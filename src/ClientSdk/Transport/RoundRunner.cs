@@ -117,15 +117,14 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 Share = ByteString.CopyFrom(s.Share.Span),
                 Salt = ByteString.CopyFrom(s.Salt.Span),
             }));
-            unmask.PairPoints.Add((revealed.PairPoints ?? []).Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
             RoundResultReply result = await client.UnmaskAsync(unmask, Call());
             if (result.Expulsion is null)
             {
                 return result;
             }
 
-            // Survivors dealt inconsistently and left the sum (protocol.md §2.9): the noise was sized for m, so the
-            // client helps release a sum only of at least m inputs.
+            // The server needs pair points (protocol.md §2.9). Survivors that dealt inconsistently left the sum: the noise
+            // was sized for m, so the client helps release a sum only of at least m inputs.
             ExpulsionRequest request = FromProto(result.Expulsion);
             int remaining = survivorList.Survivors.Count(s => !request.Culprits.Any(c => c.Culprit == s));
             if (remaining < minimumSurvivors)
@@ -149,7 +148,8 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
     private static ExpulsionRequest FromProto(ExpulsionRequestMessage message) =>
         new([.. message.Culprits.Select(c => new CulpritEvidence(
             checked((int)c.Culprit),
-            [.. c.Shares.Select(s => new DealtShareEvidence(checked((int)s.Holder), s.Share.Memory, s.Salt.Memory, s.Commitments.Memory, s.Ciphertext.Memory, s.Signature.Memory))]))]);
+            [.. c.Shares.Select(s => new DealtShareEvidence(checked((int)s.Holder), s.Share.Memory, s.Salt.Memory, s.Commitments.Memory, s.Ciphertext.Memory, s.Signature.Memory))]))],
+            [.. message.Dropped.Select(d => checked((int)d))]);
 
     private void Stop(RoundStage stage)
     {

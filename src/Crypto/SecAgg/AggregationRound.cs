@@ -45,7 +45,10 @@ public sealed class AggregationRound
     // The shares of survivors' b_u as revealed, kept as evidence should a survivor have dealt inconsistently (§2.9).
     private readonly Dictionary<(int Owner, int Holder), RevealedShare> _revealedSelfMaskShares = [];
     private readonly SortedSet<int> _expelled = [];
-    private List<MaskRemoval>? _selfMaskRemovals;
+
+    // Dropped clients whose s_v could not be verified-reconstructed: their surviving neighbours' pair points are asked for at Expel.
+    private readonly SortedSet<int> _unrecoveredDropped = [];
+    private List<MaskRemoval>? _pendingRemovals;
     private readonly List<(int Complainant, ShareComplaint Complaint)> _complaints = [];
     private readonly Dictionary<(int Dropped, int Survivor), RevealedPairPoint> _pairPoints = [];
     private readonly List<RoundCulprit> _culprits = [];
@@ -463,18 +466,10 @@ public sealed class AggregationRound
                 throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed {owners.Count} shares; it holds valid shares of more neighbours.");
             }
 
-            var peers = new HashSet<int>();
-            foreach (RevealedPairPoint? point in message.PairPoints ?? [])
+            // Pair points are asked for at Expel, and only those the server needs (specs/protocol.md §2.9).
+            if (message.PairPoints is { Count: > 0 })
             {
-                if (point is null || !expected.Contains(point.Peer) || _survivors.Contains(point.Peer) || !peers.Add(point.Peer))
-                {
-                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a pair point with client {point?.Peer}, which is not a dropped neighbour or was named twice.");
-                }
-
-                if (point.SharedPoint.Length != Curve25519Points.EncodedSize || point.Proof.Length != SharePointProof.ProofSize)
-                {
-                    throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender}'s pair point with client {point.Peer} must hold a {Curve25519Points.EncodedSize}-byte point and a {SharePointProof.ProofSize}-byte proof.");
-                }
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed pair points at Unmask; the server asks for those it needs at Expel.");
             }
         }
         catch
@@ -519,24 +514,20 @@ public sealed class AggregationRound
             }
         }
 
-        foreach (RevealedPairPoint point in message.PairPoints ?? [])
-        {
-            _pairPoints[(point.Peer, message.Sender)] = point;
-        }
-
         _received.Add(message.Sender);
     }
 
     /// <summary>
-    /// Closes stage 4: reconstructs and verifies b_u of every survivor (against its commitment C_u) and removes
-    /// the masks of every client that dropped after sharing (from its verified s_v, or else from the survivors'
-    /// proven pair points), and returns the sum of exactly the survivors' inputs. A survivor whose b_u cannot be
-    /// reconstructed although at least t shares, each opening its own commitment, were revealed dealt inconsistently: it
-    /// is named (<see cref="Misbehaviour.InconsistentSharing"/>), its masked input leaves the sum, and the round moves to
-    /// <see cref="RoundStage.Expel"/> to collect its neighbours' pair points with it (specs/protocol.md §2.9).
+    /// Closes stage 4: reconstructs and verifies b_u of every survivor (against its commitment C_u) and s_v of every
+    /// client that dropped after sharing (against its advertised s_v^PK), removes those masks, and returns the sum of
+    /// exactly the survivors' inputs. Two cases need the second pass (<see cref="RoundStage.Expel"/>, specs/protocol.md
+    /// §2.9), which asks the survivors that unmasked for proven pair points: a survivor whose b_u cannot be reconstructed
+    /// although at least t shares, each opening its own commitment, were revealed dealt inconsistently, so it is named
+    /// (<see cref="Misbehaviour.InconsistentSharing"/>) and its masked input leaves the sum; and a dropped client whose
+    /// s_v has fewer than t usable shares or dealt them inconsistently (then also named).
     /// </summary>
     /// <returns>The sum and the clients it contains; <see langword="null"/> when the round moved to <see cref="RoundStage.Expel"/> (see <see cref="Expulsion"/>).</returns>
-    /// <exception cref="RoundAbortedException">Some secret has fewer than t usable shares, a dropped client's masks cannot be removed, or a culprit's surviving neighbour did not answer Unmask, so it cannot be asked for its pair point.</exception>
+    /// <exception cref="RoundAbortedException">A survivor's b_u has fewer than t usable shares, or a pair point the round needs belongs to a surviving neighbour that did not answer Unmask (only it and its peer can make it).</exception>
     public AggregationResult? CloseUnmask()
     {
         RequireStage(RoundStage.Unmask);
@@ -549,30 +540,33 @@ public sealed class AggregationRound
             }
         }
 
-        List<MaskRemoval> selfMasks = ReconstructSelfMasks();
-        if (_expelled.Count == 0)
+        List<MaskRemoval> removals = ReconstructSelfMasks();
+        ReconstructDroppedMaskKeys(removals);
+        if (_expelled.Count == 0 && _unrecoveredDropped.Count == 0)
         {
-            return Complete(RoundStage.Unmask, selfMasks);
+            return Complete(RoundStage.Unmask, removals);
         }
 
         SortedSet<int> included = Included();
-        string? missing = null;
-        foreach (int culprit in _expelled)
+        string? missing = included.Count == 0 ? "Every survivor dealt inconsistent shares and is expelled; nothing remains to sum." : null;
+        foreach (int peer in _expelled.Concat(_unrecoveredDropped))
         {
             // The pair point (v, u) exists only with v and u: a neighbour that did not unmask cannot be asked for it.
-            foreach (int neighbour in _neighbours[culprit].Where(included.Contains))
+            foreach (int neighbour in _neighbours[peer].Where(included.Contains))
             {
-                if (!_received.Contains(neighbour))
+                if (missing is null && !_received.Contains(neighbour))
                 {
-                    missing ??= $"Survivor {culprit} dealt shares of its self-mask seed that reconstruct no seed matching its commitment and is expelled, but its surviving neighbour {neighbour} did not answer Unmask, so the pairwise mask they share cannot be removed.";
+                    missing = _expelled.Contains(peer)
+                        ? $"Survivor {peer} dealt shares of its self-mask seed that reconstruct no seed matching its commitment and is expelled, but its surviving neighbour {neighbour} did not answer Unmask, so the pairwise mask they share cannot be removed."
+                        : $"After Unmask {_received.Count} clients answered; the mask key of dropped client {peer} has {_maskKeyShares.GetValueOrDefault(peer)?.Count ?? 0} usable shares (threshold {_parameters.Threshold}) and its surviving neighbour {neighbour} did not answer Unmask, so it cannot give its pair point.";
                 }
             }
         }
 
-        if (missing is not null || included.Count == 0)
+        if (missing is not null)
         {
-            ZeroSecrets(selfMasks);
-            throw Abort(RoundStage.Unmask, missing ?? "Every survivor dealt inconsistent shares and is expelled; nothing remains to sum.");
+            ZeroSecrets(removals);
+            throw Abort(RoundStage.Unmask, missing);
         }
 
         foreach (int culprit in _expelled)
@@ -580,14 +574,15 @@ public sealed class AggregationRound
             ModularVector.Subtract(_sum!, _maskedInputs[culprit]);
         }
 
-        _selfMaskRemovals = selfMasks;
-        Expulsion = new ExpulsionRequest([.. _expelled.Select(Evidence)]);
+        _pendingRemovals = removals;
+        Expulsion = new ExpulsionRequest([.. _expelled.Select(Evidence)], [.. _unrecoveredDropped]);
         Advance(RoundStage.Expel, new SortedSet<int>(_received.Where(included.Contains)));
         return null;
     }
 
     /// <summary>
-    /// Stage 5: accepts a client's proven pair points with the expelled culprits that are its neighbours (specs/protocol.md §2.9).
+    /// Stage 5: accepts a client's proven pair points with the expelled culprits and the unrecovered dropped clients that
+    /// are its neighbours (specs/protocol.md §2.9).
     /// A point whose proof fails is found at close, left out and its revealer named.
     /// </summary>
     /// <param name="message">The pair points.</param>
@@ -599,9 +594,9 @@ public sealed class AggregationRound
         var peers = new HashSet<int>();
         foreach (RevealedPairPoint? point in message.PairPoints ?? [])
         {
-            if (point is null || !_expelled.Contains(point.Peer) || !_neighbours[message.Sender].Contains(point.Peer) || !peers.Add(point.Peer))
+            if (point is null || !(_expelled.Contains(point.Peer) || _unrecoveredDropped.Contains(point.Peer)) || !_neighbours[message.Sender].Contains(point.Peer) || !peers.Add(point.Peer))
             {
-                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a pair point with client {point?.Peer}, which is not an expelled neighbour or was named twice.");
+                throw Reject(SecAggViolation.MalformedMessage, $"Client {message.Sender} revealed a pair point with client {point?.Peer}, which is not a neighbour the expulsion request names, or was named twice.");
             }
 
             if (point.SharedPoint.Length != Curve25519Points.EncodedSize || point.Proof.Length != SharePointProof.ProofSize)
@@ -620,17 +615,17 @@ public sealed class AggregationRound
 
     /// <summary>
     /// Closes stage 5: removes every mask as <see cref="CloseUnmask"/> does, and the pairwise masks each expelled culprit
-    /// shares with its surviving neighbours from their proven pair points; returns the sum of exactly the survivors'
-    /// inputs less the culprits'.
+    /// and each unrecovered dropped client shares with its surviving neighbours, from their proven pair points; returns
+    /// the sum of exactly the survivors' inputs less the culprits'.
     /// </summary>
     /// <returns>The sum and the clients it contains.</returns>
-    /// <exception cref="RoundAbortedException">A surviving neighbour of a culprit gave no valid pair point with it, or a dropped client's masks cannot be removed.</exception>
+    /// <exception cref="RoundAbortedException">A surviving neighbour gave no valid pair point that the round needs.</exception>
     public AggregationResult CloseExpel()
     {
         RequireStage(RoundStage.Expel);
-        List<MaskRemoval> selfMasks = _selfMaskRemovals!;
-        _selfMaskRemovals = null;
-        return Complete(RoundStage.Expel, selfMasks);
+        List<MaskRemoval> removals = _pendingRemovals!;
+        _pendingRemovals = null;
+        return Complete(RoundStage.Expel, removals);
     }
 
     /// <summary>Aborts the round from outside (for example the session was cancelled); nothing is revealed.</summary>
@@ -645,7 +640,7 @@ public sealed class AggregationRound
 
     private AggregationResult Complete(RoundStage stage, List<MaskRemoval> removals)
     {
-        string? failure = ReconstructPairMasks(removals);
+        string? failure = AddPairPointMasks(removals);
         if (failure is not null)
         {
             ZeroSecrets(removals);
@@ -719,10 +714,10 @@ public sealed class AggregationRound
     }
 
     /// <summary>
-    /// Adds to <paramref name="removals"/> the masks of every client that dropped after sharing and the pairwise masks of
-    /// every expelled culprit; returns why the round must abort, or <see langword="null"/>.
+    /// Adds to <paramref name="removals"/> the masks of every client that dropped after sharing whose s_v is verified;
+    /// the others are left for the pair points (<see cref="_unrecoveredDropped"/>).
     /// </summary>
-    private string? ReconstructPairMasks(List<MaskRemoval> removals)
+    private void ReconstructDroppedMaskKeys(List<MaskRemoval> removals)
     {
         SortedSet<int> included = Included();
         byte[] secret = new byte[Shamir.SecretSize];
@@ -732,11 +727,11 @@ public sealed class AggregationRound
             {
                 int[] survivingNeighbours = [.. _neighbours[dropped].Where(included.Contains)];
                 List<ShamirShare> shares = _maskKeyShares.GetValueOrDefault(dropped) ?? [];
+                _reconstructed.Add((dropped, SecretKind.MaskKey));
                 if (shares.Count >= _parameters.Threshold)
                 {
                     if (TryReconstructVerified(shares, secret, candidate => MaskKeyMatches(dropped, candidate)))
                     {
-                        _reconstructed.Add((dropped, SecretKind.MaskKey));
                         foreach (int survivor in survivingNeighbours)
                         {
                             // The survivor masked with +PRG(s_uv) if it has the smaller index, −PRG(s_uv) otherwise.
@@ -749,41 +744,49 @@ public sealed class AggregationRound
                     AddCulprit(dropped, Misbehaviour.InconsistentSharing);
                 }
 
-                // s_v is unusable (too few shares, or a culprit dealt garbage): each surviving neighbour's
-                // proven pair point gives the one seed it shares with v.
-                _reconstructed.Add((dropped, SecretKind.MaskKey));
-                foreach (int survivor in survivingNeighbours)
+                // s_v is unusable (too few shares, or v dealt inconsistently): each surviving neighbour's proven pair
+                // point gives the one seed it shares with v.
+                if (survivingNeighbours.Length > 0)
                 {
-                    byte[] seed = new byte[MaskGenerator.SeedSize];
-                    if (!TryPairSeed(dropped, survivor, seed))
-                    {
-                        return $"After Unmask {_received.Count} clients answered; the mask key of dropped client {dropped} has {shares.Count} usable shares (threshold {_parameters.Threshold}) and survivor {survivor} gave no proven pair point with it.";
-                    }
-
-                    removals.Add(new MaskRemoval(seed, null, AddedByClient: survivor < dropped));
-                }
-            }
-
-            // An expelled culprit's y_u left the sum; the mask m_uv it shares with each surviving neighbour v is still in
-            // y_v, and v's proven pair point gives its seed (the culprit's s_u stays unshared: its holders revealed b_u).
-            foreach (int culprit in _expelled)
-            {
-                _reconstructed.Add((culprit, SecretKind.MaskKey));
-                foreach (int survivor in _neighbours[culprit].Where(included.Contains))
-                {
-                    byte[] seed = new byte[MaskGenerator.SeedSize];
-                    if (!TryPairSeed(culprit, survivor, seed))
-                    {
-                        return $"After Expel {_received.Count} clients answered; survivor {survivor} gave no valid pair point with expelled client {culprit}, so the pairwise mask they share cannot be removed.";
-                    }
-
-                    removals.Add(new MaskRemoval(seed, null, AddedByClient: survivor < culprit));
+                    _unrecoveredDropped.Add(dropped);
                 }
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="removals"/> the pairwise masks of every expelled culprit and unrecovered dropped client
+    /// from the pair points; returns why the round must abort, or <see langword="null"/>.
+    /// </summary>
+    private string? AddPairPointMasks(List<MaskRemoval> removals)
+    {
+        SortedSet<int> included = Included();
+
+        // An expelled culprit's y_u left the sum; the mask m_uv it shares with each surviving neighbour v is still in
+        // y_v, and v's proven pair point gives its seed (the culprit's s_u stays unshared: its holders revealed b_u).
+        foreach (int culprit in _expelled)
+        {
+            _reconstructed.Add((culprit, SecretKind.MaskKey));
+        }
+
+        foreach (int peer in _expelled.Concat(_unrecoveredDropped))
+        {
+            foreach (int survivor in _neighbours[peer].Where(included.Contains))
+            {
+                byte[] seed = new byte[MaskGenerator.SeedSize];
+                if (!TryPairSeed(peer, survivor, seed))
+                {
+                    return _expelled.Contains(peer)
+                        ? $"After Expel {_received.Count} clients answered; survivor {survivor} gave no valid pair point with expelled client {peer}, so the pairwise mask they share cannot be removed."
+                        : $"After Expel {_received.Count} clients answered; the mask key of dropped client {peer} has {_maskKeyShares.GetValueOrDefault(peer)?.Count ?? 0} usable shares (threshold {_parameters.Threshold}) and survivor {survivor} gave no proven pair point with it.";
+                }
+
+                removals.Add(new MaskRemoval(seed, null, AddedByClient: survivor < peer));
+            }
         }
 
         return null;
@@ -1139,10 +1142,10 @@ public sealed class AggregationRound
 
         ClearShares();
         ClearMaskedInputs();
-        if (_selfMaskRemovals is not null)
+        if (_pendingRemovals is not null)
         {
-            ZeroSecrets(_selfMaskRemovals);
-            _selfMaskRemovals = null;
+            ZeroSecrets(_pendingRemovals);
+            _pendingRemovals = null;
         }
 
         _shareKeys.Clear();

@@ -302,7 +302,7 @@ public sealed class ClientSession : IDisposable
         }
 
         // The client's own secrets now live only as its neighbours' shares; s_u^SK stays until unmasking, where
-        // it proves the pair points of dropped neighbours (the client holds x_u itself, so keeping it longer exposes nothing new).
+        // it proves the pair points the server asks for at Expel (the client holds x_u itself, so keeping it longer exposes nothing new).
         EraseSecretsExceptMaskKey();
         Stage = ClientStage.InputMasked;
         return new MaskedInput(Index, masked, complaints);
@@ -397,9 +397,10 @@ public sealed class ClientSession : IDisposable
     }
 
     /// <summary>
-    /// Stage 5, only when the server expelled survivors that dealt inconsistently: checks the evidence against each
-    /// culprit that is this client's neighbour and reveals the proven pair point with it, so that the server can remove
-    /// the mask the two share from this client's masked input (specs/protocol.md §2.9).
+    /// Stage 5, only when the server needs pair points: reveals the proven pair point with each dropped neighbour the
+    /// request names (one not in the survivor list this client unmasked with) and, once it has checked the evidence, with
+    /// each expelled culprit that is its neighbour, so that the server can remove the masks the two share
+    /// (specs/protocol.md §2.9).
     /// </summary>
     /// <remarks>
     /// The evidence must prove the culprit's misbehaviour: at least t shares of its b_u, each opening its own commitment
@@ -407,8 +408,8 @@ public sealed class ClientSession : IDisposable
     /// interpolate to a seed its advertised commitment C_u does not bind. An honest dealer's shares can do neither, so
     /// an honest neighbour is never framed: its masked input never loses a mask with this client.
     /// </remarks>
-    /// <param name="request">The culprits and the evidence, as the server holds it.</param>
-    /// <returns>One proven pair point per culprit neighbour.</returns>
+    /// <param name="request">The culprits with the evidence, as the server holds it, and the dropped clients.</param>
+    /// <returns>One proven pair point per named neighbour.</returns>
     /// <exception cref="SecAggProtocolException">The evidence proves nothing against a culprit neighbour (<see cref="SecAggViolation.UnprovenMisbehaviour"/>), or the request is malformed or out of order; the client has aborted.</exception>
     public ExpulsionPairPoints Expel(ExpulsionRequest request)
     {
@@ -447,6 +448,28 @@ public sealed class ClientSession : IDisposable
             points.Add(ProvePairPoint(evidence.Culprit));
         }
 
+        var dropped = new HashSet<int>();
+        foreach (int peer in request.Dropped ?? [])
+        {
+            if (named.Contains(peer) || !dropped.Add(peer))
+            {
+                throw Fail(SecAggViolation.MalformedMessage, $"The expulsion request names client {peer} twice.");
+            }
+
+            if (!_sharingNeighbours.Contains(peer))
+            {
+                continue;
+            }
+
+            // Never for a survivor: its b_u is revealed, and with every s_uv its input would be too.
+            if (Array.BinarySearch(_unmaskedSurvivors!, peer) >= 0)
+            {
+                throw Fail(SecAggViolation.InconsistentSurvivorList, $"The expulsion request names client {peer} as dropped, but it is in the survivor list client {Index} unmasked with.");
+            }
+
+            points.Add(ProvePairPoint(peer));
+        }
+
         EraseOwnSecrets();
         Stage = ClientStage.Completed;
         return new ExpulsionPairPoints(Index, points);
@@ -478,7 +501,6 @@ public sealed class ClientSession : IDisposable
     private UnmaskShares Reveal(int[] survivors)
     {
         var revealed = new List<RevealedShare>(_heldShares.Count);
-        var pairPoints = new List<RevealedPairPoint>();
         foreach (int owner in _sharingNeighbours)
         {
             bool survived = Array.BinarySearch(survivors, owner) >= 0;
@@ -489,19 +511,14 @@ public sealed class ClientSession : IDisposable
                     ? new RevealedShare(owner, SecretKind.SelfMaskSeed, held.SelfMaskSeed.Encode(), held.SelfMaskSalt.ToArray())
                     : new RevealedShare(owner, SecretKind.MaskKey, held.MaskKey.Encode(), held.MaskKeySalt.ToArray()));
             }
-
-            if (!survived)
-            {
-                pairPoints.Add(ProvePairPoint(owner));
-            }
         }
 
-        // s_u^SK stays for an expulsion request (Expel); every other secret is gone.
+        // s_u^SK stays for the pair points the server may ask for (Expel); every other secret is gone.
         EraseHeldShares();
         EraseSecretsExceptMaskKey();
         _unmaskedSurvivors = survivors;
         Stage = ClientStage.Unmasked;
-        return new UnmaskShares(Index, revealed, pairPoints);
+        return new UnmaskShares(Index, revealed, []);
     }
 
     /// <summary>Throws unless the evidence proves that the culprit dealt its b_u inconsistently (specs/protocol.md §2.9).</summary>

@@ -258,6 +258,8 @@ internal static class ProtoMapper
             expulsion.Culprits.Add(evidence);
         }
 
+        expulsion.Dropped.Add((reply.Expulsion.Dropped ?? []).Select(d => (uint)d));
+
         return new RoundResultReply { Expulsion = expulsion };
     }
 

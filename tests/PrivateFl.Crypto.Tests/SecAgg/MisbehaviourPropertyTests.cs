@@ -33,6 +33,7 @@ public sealed class MisbehaviourPropertyTests
         var selfMask = new HashSet<int>(outcome.Revealed.SelectMany(m => m.Shares).Where(s => s.Kind == SecretKind.SelfMaskSeed).Select(s => s.Owner));
         var maskKey = new HashSet<int>(outcome.Revealed.SelectMany(m => m.Shares).Where(s => s.Kind == SecretKind.MaskKey).Select(s => s.Owner));
         maskKey.UnionWith(outcome.Revealed.SelectMany(m => m.PairPoints ?? []).Select(p => p.Peer));
+        maskKey.UnionWith(outcome.PairPointAnswers.SelectMany(m => m.PairPoints).Select(p => p.Peer));
         var reconstructed = outcome.Server.ReconstructedSecrets.Select(s => s.Client).ToList();
         return !selfMask.Overlaps(maskKey) && reconstructed.Count == reconstructed.Distinct().Count();
     }

@@ -12,7 +12,7 @@ namespace PrivateFl.Crypto.Tests.SecAgg;
 /// </summary>
 internal static class MisbehaviourRunner
 {
-    public sealed record Outcome(AggregationResult? Result, RoundAbortedException? Abort, IReadOnlyList<RoundCulprit> Culprits, IReadOnlyList<UnmaskShares> Revealed, AggregationRound Server);
+    public sealed record Outcome(AggregationResult? Result, RoundAbortedException? Abort, IReadOnlyList<RoundCulprit> Culprits, IReadOnlyList<UnmaskShares> Revealed, AggregationRound Server, IReadOnlyList<ExpulsionPairPoints> PairPointAnswers);
 
     public sealed record Expectation(RoundStage? AbortedAt, int[] Included, uint[] Sum, SortedSet<int> Culprits);
 
@@ -82,11 +82,12 @@ internal static class MisbehaviourRunner
                 }
             }
 
-            return new Outcome(harness.Server.CloseUnmask() ?? harness.Expel(), null, harness.Server.Culprits, revealed, harness.Server);
+            AggregationResult result = harness.Server.CloseUnmask() ?? harness.Expel();
+            return new Outcome(result, null, harness.Server.Culprits, revealed, harness.Server, harness.ExpelAnswers);
         }
         catch (RoundAbortedException abort)
         {
-            return new Outcome(null, abort, harness.Server.Culprits, revealed, harness.Server);
+            return new Outcome(null, abort, harness.Server.Culprits, revealed, harness.Server, harness.ExpelAnswers);
         }
     }
 

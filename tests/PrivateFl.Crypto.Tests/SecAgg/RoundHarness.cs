@@ -31,6 +31,9 @@ internal sealed class RoundHarness : IDisposable
 
     public ClientSession[] Clients { get; }
 
+    /// <summary>Every answer to an expulsion request the server accepted.</summary>
+    public List<ExpulsionPairPoints> ExpelAnswers { get; } = [];
+
     /// <summary>The clients whose masked input the server accepted.</summary>
     public SortedSet<int> SentMaskedInput { get; } = [];
 
@@ -135,7 +138,9 @@ internal sealed class RoundHarness : IDisposable
         ExpulsionRequest request = Server.Expulsion ?? throw new InvalidOperationException("The round is not at Expel.");
         foreach (int index in Server.AliveClients.Where(i => Scenario.Sends(i, 5)).ToList())
         {
-            Server.AcceptExpel(Client(index).Expel(request));
+            ExpulsionPairPoints answer = Client(index).Expel(request);
+            Server.AcceptExpel(answer);
+            ExpelAnswers.Add(answer);
         }
 
         return Server.CloseExpel();

@@ -1,9 +1,10 @@
 namespace PrivateFl.Crypto.SecAgg.Messages;
 
 /// <summary>
-/// Stage 4 close when some survivor dealt inconsistently, server → every client that unmasked: the culprits whose masked
-/// inputs the server removed from the sum, with the evidence, and the request for the proven pair point of each culprit
-/// that is the receiver's neighbour, so that the pairwise masks shared with it cancel (specs/protocol.md §2.9).
+/// Stage 4 close when the server needs pair points, server → every client that unmasked (specs/protocol.md §2.9): the
+/// survivors expelled from the sum for dealing inconsistently, with the evidence, and the dropped clients whose mask key
+/// could not be reconstructed. The receiver answers with the proven pair point of each one that is its neighbour.
 /// </summary>
 /// <param name="Culprits">One entry per expelled survivor, ascending by index.</param>
-public sealed record ExpulsionRequest(IReadOnlyList<CulpritEvidence> Culprits);
+/// <param name="Dropped">The dropped clients whose s_v has fewer than t usable shares or was dealt inconsistently, ascending.</param>
+public sealed record ExpulsionRequest(IReadOnlyList<CulpritEvidence> Culprits, IReadOnlyList<int>? Dropped = null);

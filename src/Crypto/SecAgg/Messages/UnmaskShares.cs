@@ -6,5 +6,5 @@ namespace PrivateFl.Crypto.SecAgg.Messages;
 /// </summary>
 /// <param name="Sender">The client's index.</param>
 /// <param name="Shares">One share per neighbour held (a neighbour whose share failed to open has none).</param>
-/// <param name="PairPoints">For each dropped neighbour, the proven X25519 point of the pair's mask seed (specs/protocol.md §2.8).</param>
+/// <param name="PairPoints">Empty: the server asks for the pair points it needs at Expel (specs/protocol.md §2.9) and refuses them here.</param>
 public sealed record UnmaskShares(int Sender, IReadOnlyList<RevealedShare> Shares, IReadOnlyList<RevealedPairPoint>? PairPoints = null);
