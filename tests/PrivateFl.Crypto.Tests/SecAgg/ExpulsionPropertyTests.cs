@@ -97,6 +97,37 @@ public sealed class ExpulsionPropertyTests
         Assert.Equal(ClientStage.Aborted, round.Harness.Client(1).Stage);
     }
 
+    [Theory]
+    [InlineData(SecAggMode.SemiHonest)]
+    [InlineData(SecAggMode.Active)]
+    public void Expel_DroppedListNamesASurvivor_RefusedWithoutAPairPoint(SecAggMode mode)
+    {
+        var scenario = new SplitDealerScenario(5, 3, mode, new Dictionary<int, int[]>(), [.. Enumerable.Range(0, 5).Select(i => new uint[SplitDealerScenario.VectorLength])], 5, EvidenceForgery.AlteredShare);
+        using var round = new SplitDealerRound(Round(scenario), Parameters(scenario), scenario.FirstPolynomialHolders);
+        round.RunToUnmask();
+
+        // Client 2 survived: a seed of it would add to its b_2 shares already revealed.
+        var ex = Assert.Throws<SecAggProtocolException>(() => round.Harness.Client(1).Expel(new ExpulsionRequest([], [2])));
+
+        Assert.Equal(SecAggViolation.InconsistentSurvivorList, ex.Violation);
+        Assert.Equal(ClientStage.Aborted, round.Harness.Client(1).Stage);
+    }
+
+    [Fact]
+    public void AcceptUnmask_WithAPairPoint_RefusedBecausePairPointsAreAskedForAtExpel()
+    {
+        var scenario = new SplitDealerScenario(5, 3, SecAggMode.SemiHonest, new Dictionary<int, int[]>(), [.. Enumerable.Range(0, 5).Select(i => new uint[SplitDealerScenario.VectorLength])], 6, EvidenceForgery.AlteredShare);
+        using var round = new SplitDealerRound(Round(scenario), Parameters(scenario), scenario.FirstPolynomialHolders);
+        SurvivorList survivors = round.Harness.MaskInputs(round.Harness.ShareKeys(round.Harness.AdvertiseKeys()));
+        UnmaskShares honest = round.Harness.Client(1).Unmask(survivors);
+
+        var ex = Assert.Throws<SecAggProtocolException>(() => round.Harness.Server.AcceptUnmask(honest with { PairPoints = [new RevealedPairPoint(2, new byte[33], new byte[64])] }));
+
+        Assert.Equal(SecAggViolation.MalformedMessage, ex.Violation);
+        Assert.Empty(honest.PairPoints!);
+        round.Harness.Server.AcceptUnmask(honest);
+    }
+
     private static CulpritEvidence Forge(SplitDealerScenario scenario, SplitDealerRound round, CulpritEvidence genuine, int honestDealer, int t)
     {
         int pick = scenario.Seed % genuine.Shares.Count;
