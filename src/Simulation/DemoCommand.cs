@@ -220,8 +220,9 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var request = new CreateSessionRequest
         {
             SessionId = SessionId,
-            SchemaName = schema.Name,
-            SchemaHash = schema.Hash,
+
+            // The operator creates the session from the schema file; the server takes the name and hash from it.
+            SchemaJson = File.ReadAllText(settings.SchemaFile ?? Path.Combine(AppContext.BaseDirectory, "data", "schemas", schema.Name + ".json")),
             ModelLength = (uint)CreditModel.Create(schema, scenario.Model).ParameterCount,
             Model = spec,
             TotalRounds = (uint)settings.Rounds,

@@ -38,6 +38,10 @@ internal sealed class DemoSettings : CommandSettings
     [DefaultValue("german")]
     public string Dataset { get; init; } = "german";
 
+    [CommandOption("--schema-file <PATH>")]
+    [Description("The schema file the session is created from (specs/schema.md). Default: the data set's built-in file, data/schemas/german-credit.json or taiwan-credit.json.")]
+    public string? SchemaFile { get; init; }
+
     [CommandOption("--model <KIND>")]
     [Description("logistic (logistic regression, the scorecard; default) or mlp (a multilayer perceptron, see --hidden).")]
     [DefaultValue("logistic")]
@@ -118,6 +122,11 @@ internal sealed class DemoSettings : CommandSettings
         if (DpMode != "none" && double.IsInfinity(EpsilonValue))
         {
             return ValidationResult.Error("--epsilon inf means no differential privacy: use it with --dp-mode none.");
+        }
+
+        if (SchemaFile is not null && !File.Exists(SchemaFile))
+        {
+            return ValidationResult.Error($"--schema-file '{SchemaFile}' is not an existing file.");
         }
 
         return string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--output must name a folder.") : ValidationResult.Success();

@@ -17,14 +17,20 @@ internal sealed class CsvDatasetReader
 
     private readonly FeatureSchema _schema;
     private readonly int _maxRows;
+
+    // Bank header → schema column (CsvLoadOptions.ColumnMapping), and back, for messages that name both.
+    private readonly Dictionary<string, string> _mapping;
+    private readonly Dictionary<string, string> _mappedFrom;
     private bool _stopped;
     private readonly List<DataProblem> _problems = [];
     private readonly List<DataProblem> _quotingProblems = [];
 
-    public CsvDatasetReader(FeatureSchema schema, int maxRows = int.MaxValue)
+    public CsvDatasetReader(FeatureSchema schema, int maxRows = int.MaxValue, IEnumerable<KeyValuePair<string, string>>? mapping = null)
     {
         _schema = schema;
         _maxRows = maxRows;
+        _mapping = new Dictionary<string, string>(mapping ?? [], StringComparer.Ordinal);
+        _mappedFrom = _mapping.ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
         Options = new CsvReaderOptions
         {
             Separator = ',',
@@ -62,6 +68,8 @@ internal sealed class CsvDatasetReader
                 [new DataProblem(0, null, null, $"The file is empty: expected a header row naming the columns {string.Join(", ", RequiredColumns().Select(c => $"'{c}'"))}.")]);
         }
 
+        // A mapped header takes its schema column's name; the others keep theirs (CsvLoadOptions.ColumnMapping).
+        header = [.. header.Select(name => _mapping.GetValueOrDefault(name, name))];
         IReadOnlyList<FeatureColumn> columns = _schema.Columns;
         int[] columnIndex = [.. columns.Select(column => FindColumn(header, column.Name))];
         int labelIndex = FindColumn(header, _schema.LabelColumn);
@@ -176,6 +184,19 @@ internal sealed class CsvDatasetReader
                 index = index < 0 ? i : index;
                 count++;
             }
+        }
+
+        string? source = _mappedFrom.GetValueOrDefault(name);
+        if (count == 0 && source is not null)
+        {
+            _problems.Add(new DataProblem(0, name, null, $"The column '{source}', which the column mapping maps to '{name}', is missing from the header; names are matched exactly."));
+            return -1;
+        }
+
+        if (count > 1 && source is not null)
+        {
+            _problems.Add(new DataProblem(0, name, null, $"The header names the column '{name}' {count.ToString(CultureInfo.InvariantCulture)} times once the column mapping renames '{source}' to it."));
+            return -1;
         }
 
         if (count == 0)
