@@ -124,9 +124,29 @@ internal sealed class DemoSettings : CommandSettings
             return ValidationResult.Error("--epsilon inf means no differential privacy: use it with --dp-mode none.");
         }
 
-        if (SchemaFile is not null && !File.Exists(SchemaFile))
+        if (SchemaFile is not null)
         {
-            return ValidationResult.Error($"--schema-file '{SchemaFile}' is not an existing file.");
+            if (!File.Exists(SchemaFile))
+            {
+                return ValidationResult.Error($"--schema-file '{SchemaFile}' is not an existing file.");
+            }
+
+            ClientSdk.FeatureSchema fileSchema;
+            try
+            {
+                fileSchema = ClientSdk.FeatureSchema.FromJson(File.ReadAllText(SchemaFile));
+            }
+            catch (FormatException ex)
+            {
+                return ValidationResult.Error($"--schema-file '{SchemaFile}' is not a valid schema file: {ex.Message}");
+            }
+
+            // The demo's banks load the --dataset file: a session on another schema would only be refused by every bank.
+            ClientSdk.FeatureSchema dataSchema = Dataset == "taiwan" ? ClientSdk.CreditSchemas.TaiwanCredit : ClientSdk.CreditSchemas.GermanCredit;
+            if (fileSchema.Hash != dataSchema.Hash)
+            {
+                return ValidationResult.Error($"--schema-file '{SchemaFile}' is schema {fileSchema}; the --dataset {Dataset} data follows {dataSchema}.");
+            }
         }
 
         return string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--output must name a folder.") : ValidationResult.Success();
