@@ -37,9 +37,9 @@ public sealed class CreditScorecard
     public const int NumericBinCount = 5;
 
     /// <summary>What reason codes are measured against, in words (also written into the JSON and CSV forms).</summary>
-    public const string ReferenceDescription = "Reason codes are measured against the best attainable points of each attribute (reference_points): points lost = reference_points - the applicant's points on that attribute; reasons list the attributes that lost the most points, largest first.";
+    public const string ReferenceDescription = "Reason codes are measured against the best attainable points of each attribute (reference_points): points lost = reference_points minus the points of the applicant value; reasons list the attributes that lost the most points, largest first.";
 
-    private const string BinDescription = "Numeric bins cut the declared public range into 5 bins of equal width on the column's transformed scale, inner edges rounded to 2 significant figures; points are linear inside a bin between points_at_lower and points_at_upper (on the transformed scale).";
+    private const string BinDescription = "Numeric bins cut the declared public range of the column into 5 bins of equal width on its transformed scale, inner edges rounded to 2 significant figures; points are linear inside a bin between points_at_lower and points_at_upper (on the transformed scale).";
 
     private readonly double[] _weights;
     private readonly double[] _smallestContribution;
