@@ -59,6 +59,10 @@ public sealed class ModelReportTests
         Assert.Equal("text/csv", csvByAccept.Content.Headers.ContentType!.MediaType);
         Assert.Equal(csvByQuery, await csvByAccept.Content.ReadAsStringAsync());
         Assert.StartsWith("section,attribute,bin,lower,upper,points,points_at_lower,points_at_upper,reference_points\r\n", csvByQuery, StringComparison.Ordinal);
+        using var queryWins = new HttpRequestMessage(HttpMethod.Get, "/scorecard?format=json");
+        queryWins.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        using HttpResponseMessage json = await http.SendAsync(queryWins);
+        Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
 
         // The model card: JSON by default, with the configured test set's metrics and fairness report.
         using JsonDocument modelCard = JsonDocument.Parse(await http.GetStringAsync("/model_card"));
