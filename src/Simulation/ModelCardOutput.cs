@@ -27,7 +27,8 @@ internal static class ModelCardOutput
         await WriteFileAsync("model-card.md", card.ToMarkdown()).ConfigureAwait(false);
         if (specification.Kind == CreditModelKind.LogisticRegression)
         {
-            CreditScorecard scorecard = model.CreatePredictor(schema).Scorecard;
+            // From the schema and weights, not a predictor: the scorecard is defined for any schema's logistic regression.
+            CreditScorecard scorecard = CreditScorecard.Create(schema, model.Weights);
             await WriteFileAsync("scorecard.json", scorecard.ToJson()).ConfigureAwait(false);
             await WriteFileAsync("scorecard.csv", scorecard.ToCsv()).ConfigureAwait(false);
         }
