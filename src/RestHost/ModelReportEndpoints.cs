@@ -31,7 +31,8 @@ internal static class ModelReportEndpoints
         app.MapGet("/model_card", ModelCardAsync)
             .WithName("ModelCard")
             .WithSummary("The model card of the cached model version: schema, model, banks and rounds, ε and δ with the mechanism, and the test metrics and fairness report when a test set is configured; JSON, or Markdown by ?format=markdown or Accept: text/markdown.")
-            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/markdown");
+            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/markdown")
+            .AddEndpointFilter(RequireKeyForTestSetFigures);
         return app;
     }
 
@@ -70,6 +71,28 @@ internal static class ModelReportEndpoints
         }
 
         return markdown ? TypedResults.Text(card.ToMarkdown(), Markdown) : TypedResults.Text(card.ToJson(), Json);
+    }
+
+    /// <summary>
+    /// With a test set configured the card carries figures of the bank's own customers (group counts, defaults,
+    /// approvals), so it then needs the API key of <c>/fl_train</c>, when one is set; without a test set it holds only
+    /// what the released model and its privacy record already make public.
+    /// </summary>
+    private static async ValueTask<object?> RequireKeyForTestSetFigures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        IServiceProvider services = context.HttpContext.RequestServices;
+        string apiKey = services.GetRequiredService<IOptions<RestHostOptions>>().Value.ApiKey;
+        if (!string.IsNullOrEmpty(apiKey) && !string.IsNullOrEmpty(services.GetRequiredService<IOptions<ModelCardOptions>>().Value.TestDataset))
+        {
+            byte[] expected = System.Text.Encoding.UTF8.GetBytes(apiKey);
+            byte[] presented = System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers["X-Api-Key"].ToString());
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, presented))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.", detail: "The model card carries figures of this bank's test set (ModelCardOptions:TestDataset): it requires the API key in the X-Api-Key header.");
+            }
+        }
+
+        return await next(context).ConfigureAwait(false);
     }
 
     /// <summary>True for the alternative format, false for JSON, null for a format value that is neither; ?format= wins over Accept.</summary>

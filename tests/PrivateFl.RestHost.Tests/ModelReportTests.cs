@@ -85,6 +85,27 @@ public sealed class ModelReportTests
     }
 
     [Fact]
+    public async Task ModelCard_TestSetAndApiKeyConfigured_RequiresTheKey()
+    {
+        await using RestHostFixture fixture = await RestHostFixture.StartAsync(apiKey: "card-key-0123456789", hostSettings: new Dictionary<string, string> { ["ModelCardOptions:TestDataset"] = "bank.csv" });
+        using HttpClient http = fixture.CreateClient();
+
+        using HttpResponseMessage anonymous = await http.GetAsync("/model_card");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/model_card");
+        wrong.Headers.Add("X-Api-Key", "card-key-0123456788");
+        using HttpResponseMessage wrongKey = await http.SendAsync(wrong);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/model_card");
+        right.Headers.Add("X-Api-Key", "card-key-0123456789");
+        using HttpResponseMessage rightKey = await http.SendAsync(right);
+        using HttpResponseMessage scorecard = await http.GetAsync("/scorecard");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKey.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, rightKey.StatusCode); // past the key: no model trained yet
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, scorecard.StatusCode); // the scorecard holds no bank data: no key
+    }
+
+    [Fact]
     public void ModelCardSource_MissingTestSet_SaysWhichSettingAndCachesPerVersion()
     {
         string root = Directory.CreateTempSubdirectory("privatefl-card-").FullName;
