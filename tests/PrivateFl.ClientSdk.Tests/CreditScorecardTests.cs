@@ -88,9 +88,15 @@ public sealed class CreditScorecardTests
         var random = new Random(seed);
         FeatureSchema schema = CreditSchemas.GermanCredit;
         double[] weights = RandomWeights(schema, random);
-        var options = new CreditPredictorOptions { PointsToDoubleOdds = random.Next(5, 60), BaseScore = random.Next(300, 800), BaseOdds = random.Next(1, 100) };
+        bool unknown = random.Next(3) == 0;
+        var options = new CreditPredictorOptions { PointsToDoubleOdds = random.Next(5, 60), BaseScore = random.Next(300, 800), BaseOdds = random.Next(1, 100), AllowUnknownCategories = unknown };
         var predictor = new CreditPredictor(schema, weights, options);
         CreditApplicant applicant = RandomApplicant(random);
+        if (unknown && random.Next(2) == 0)
+        {
+            applicant = applicant with { Purpose = "boat" }; // scored in the unknown bucket, a row of the scorecard
+        }
+
         string[] raw = [.. schema.Columns.Select(c => { applicant.TryGetField(c.Name, out _, out string? value); return value ?? string.Empty; })];
 
         CreditPrediction prediction = predictor.Predict(applicant);
@@ -298,8 +304,8 @@ public sealed class CreditScorecardTests
                 var bins = Rows.Where(r => r.Attribute == column.Name).ToList();
                 if (column.Kind == FeatureKind.Categorical)
                 {
-                    Assert.True(schema.Encoder.TryParse(c, raw[c], false, out ParsedValue value, out _));
-                    var bin = bins.Single(b => b.Bin == value.Display);
+                    Assert.True(schema.Encoder.TryParse(c, raw[c], true, out ParsedValue value, out _));
+                    var bin = bins.Single(b => b.Bin == (value.Category < 0 ? FeatureColumn.UnknownCategory : value.Display));
                     points[column.Name] = (bin.Points, bin.Reference);
                     continue;
                 }
