@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Google.Protobuf.Collections;
 using Grpc.Core;
 using PrivateFl.ClientSdk;
 using PrivateFl.Crypto.Internal;
@@ -78,21 +79,8 @@ public sealed class MisbehavingBankTests
         await server.EnrollAllAsync(ids);
         await server.CreateCreditSessionAsync("split", clients: 5, rounds: 1, mode: active ? SecAggMode.Active : SecAggMode.SemiHonest);
         var clients = ids.Select(id => server.Client(id)).ToList();
-        var second = new List<ClientSession>();
-        clients[4].CorruptSession = (parameters, index, identity, keys) =>
-        {
-            // Two sessions with the same round keys and different b_u; only holder 1 gets a share of the committed one.
-            byte[] prefix = RandomNumberGenerator.GetBytes(64);
-            var committed = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
-            var other = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
-            second.Add(other);
-            _ = other.AdvertiseKeys();
-            return (committed, (KeyDirectory directory, ShareKeys shares) =>
-            {
-                ShareKeys split = other.ShareKeys(directory);
-                return shares with { Shares = [.. shares.Shares.Where(s => s.Recipient == 1).Concat(split.Shares.Where(s => s.Recipient != 1)).OrderBy(s => s.Recipient)] };
-            });
-        };
+        // Two sessions with the same round keys and different b_u; only holder 1 gets a share of the committed one.
+        clients[4].CorruptSession = SplitDealer([1]);
 
         Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("split", banks[i]))];
         TrainingReport[] honest = await Task.WhenAll(training[..4]).WaitAsync(Limit);
@@ -113,16 +101,79 @@ public sealed class MisbehavingBankTests
         Assert.Equal(1u, bad.MisbehaviourCount);
         var refused = await Assert.ThrowsAsync<ClientRejectedException>(() => clients[4].GetSessionAsync("split"));
         Assert.Equal(StatusCode.Unauthenticated, Assert.IsType<RpcException>(refused.InnerException).StatusCode);
-        foreach (ClientSession session in second)
-        {
-            session.Dispose();
-        }
-
         foreach (FederatedClient client in clients)
         {
             client.Dispose();
         }
     }
+
+    /// <summary>
+    /// The DP rule after an expulsion (protocol.md §2.9): with δ = 0 a round of 5 banks needs m = 5 inputs in its sum, so
+    /// once the split dealer is expelled the honest banks refuse to give their pair points (TooFewSurvivors) and the
+    /// round aborts at Expel: no model version is released, and the dealer is still named and suspended.
+    /// </summary>
+    [Fact]
+    public async Task TrainAsync_SplitDealerInADpRoundWhoseSumWouldFallBelowM_RoundAbortsAndReleasesNothing()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync(stageDeadline: TimeSpan.FromSeconds(3));
+        (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(5);
+        string[] ids = [.. Enumerable.Range(1, 5).Select(i => $"bank-{i}")];
+        await server.EnrollAllAsync(ids);
+        CreateSessionRequest request = InProcessServer.CreditSessionRequest(
+            "split-dp",
+            clients: 5,
+            rounds: 1,
+            new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 5, LearningRate = 0.5, BatchSize = 1000, ClipNorm = 2, QuantizationScale = 1 << 12, ServerLearningRate = 1, SamplingRate = 1 },
+            new PrivacySettings { Mode = DpMode.ClientLevel, EpsilonBudget = 8, Delta = 1e-5 },
+            SecAggMode.Active);
+        request.SecAgg.DropoutRate = 0;
+        await server.Admin.CreateSessionAsync(request, InProcessServer.AdminCall());
+        var clients = ids.Select(id => server.Client(id, maxEpsilon: 10)).ToList();
+        clients[4].CorruptSession = SplitDealer([]);
+        using var stop = new CancellationTokenSource(Limit);
+
+        Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("split-dp", banks[i], cancellationToken: stop.Token))];
+        RepeatedField<RoundRecord> rounds = [];
+        while (rounds.Count == 0 && !stop.IsCancellationRequested)
+        {
+            await Task.Delay(200);
+            rounds = (await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "split-dp" }, InProcessServer.AdminCall())).Rounds;
+        }
+
+        await stop.CancelAsync();
+        foreach (Task<TrainingReport> task in training)
+        {
+            await Record.ExceptionAsync(() => task);
+        }
+
+        RoundRecord round = Assert.Single(rounds);
+        Assert.Equal("ABORTED", round.Outcome);
+        Assert.Contains("gave no valid pair point", round.AbortReason, StringComparison.Ordinal);
+        RoundCulprit culprit = Assert.Single(round.Culprits);
+        Assert.Equal(("bank-5", Misbehaviour.InconsistentSharing), (culprit.ClientId, culprit.Misbehaviour));
+        Assert.Equal(0, (await clients[0].GetGlobalModelAsync("split-dp")).Version);
+        Assert.True((await server.Admin.ListClientsAsync(new ListClientsRequest(), InProcessServer.AdminCall())).Clients.Single(c => c.ClientId == "bank-5").Suspended);
+        foreach (FederatedClient client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>A corrupted bank's session with a second one of the same round keys; only the listed holders get shares of the committed b_u.</summary>
+    private static Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<KeyDirectory, ShareKeys, ShareKeys> Redeal)> SplitDealer(int[] committedHolders) =>
+        (parameters, index, identity, keys) =>
+        {
+            byte[] prefix = RandomNumberGenerator.GetBytes(64);
+            var committed = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
+            var other = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
+            _ = other.AdvertiseKeys();
+            return (committed, (directory, shares) =>
+            {
+                ShareKeys split = other.ShareKeys(directory);
+                other.Dispose();
+                return shares with { Shares = [.. shares.Shares.Where(s => committedHolders.Contains(s.Recipient)).Concat(split.Shares.Where(s => !committedHolders.Contains(s.Recipient))).OrderBy(s => s.Recipient)] };
+            });
+        };
 
     /// <summary>Every share a random ciphertext of the right size, signed by the bank itself so that the server routes it.</summary>
     private static ShareKeys Garble(ShareKeys shares, SigningKey identity, RoundIdentity round) =>
