@@ -45,6 +45,7 @@ internal static class ServiceTargets
             Federation("SubmitMaskedInput", Masked(sessions, modelLength, vectorBytes), stage),
             Federation("SignSurvivors", Signature(sessions), stage),
             Federation("Unmask", Unmask(sessions), stage),
+            Federation("Expel", Expel(sessions), stage),
             Federation(
                 "GetModel",
                 from session in Text(sessions)
@@ -102,6 +103,15 @@ internal static class ServiceTargets
             from share in ByteStrings(68)
             select new RevealedShareMessage { Owner = owner, Kind = kind, Share = share })
         select Build(new UnmaskRequest { Round = round }, r => r.Shares.Add(shares));
+
+    public static Gen<IMessage> Expel(string[] sessions, params long[] rounds) =>
+        from round in RoundRefs(sessions, rounds)
+        from points in ArrayOf(
+            from peer in UInt32()
+            from point in ByteStrings(33)
+            from proof in Filled(64)
+            select new RevealedPairPointMessage { Peer = peer, SharedPoint = point, Proof = ByteString.CopyFrom(proof) })
+        select Build(new ExpelRequest { Round = round }, r => r.PairPoints.Add(points));
 
     private static Gen<IMessage> CreateSession(string[] sessions, string[] schemaHashes, int modelLength) =>
         from id in CreatableId(sessions)
