@@ -4,9 +4,10 @@ using PrivateFl.ClientSdk.Internal;
 namespace PrivateFl.ClientSdk;
 
 /// <summary>
-/// The nine raw attributes of one credit applicant, as a bank's front end or the REST host receives them.
-/// Every member may be absent (<see langword="null"/>): <see cref="CreditPredictor"/> validates them all
-/// against the schema at once and reports every bad field.
+/// The nine raw attributes of one applicant of the German credit data (<see cref="CreditSchemas.GermanCredit"/>), as
+/// typed members: a thin adapter onto the schema-generic <see cref="Applicant"/> (<see cref="ToApplicant"/>). Every
+/// member may be absent (<see langword="null"/>): <see cref="CreditPredictor"/> validates them all against the
+/// schema at once and reports every bad field, keyed by member name.
 /// </summary>
 public sealed record CreditApplicant
 {
@@ -46,24 +47,33 @@ public sealed record CreditApplicant
     /// </summary>
     public string? Purpose { get; init; }
 
-    /// <summary>Gets the raw text of a column and the name of the member it came from; false for a column no member holds.</summary>
-    internal bool TryGetField(string column, out string field, out string? value)
+    /// <summary>
+    /// Converts to the generic form that <see cref="CreditPredictor"/> scores: each member that is set becomes the value
+    /// of its column of <see cref="CreditSchemas.GermanCredit"/> (such as <see cref="SavingAccounts"/> → <c>Saving accounts</c>).
+    /// </summary>
+    /// <returns>A new applicant holding the members that are not <see langword="null"/>.</returns>
+    public Applicant ToApplicant()
     {
-        (field, value) = column switch
-        {
-            GermanCreditColumns.Age => (nameof(Age), Format(Age)),
-            GermanCreditColumns.Sex => (nameof(Sex), Sex),
-            GermanCreditColumns.Job => (nameof(Job), Format(Job)),
-            GermanCreditColumns.Housing => (nameof(Housing), Housing),
-            GermanCreditColumns.SavingAccounts => (nameof(SavingAccounts), SavingAccounts),
-            GermanCreditColumns.CheckingAccount => (nameof(CheckingAccount), CheckingAccount),
-            GermanCreditColumns.CreditAmount => (nameof(CreditAmount), CreditAmount?.ToString("R", CultureInfo.InvariantCulture)),
-            GermanCreditColumns.Duration => (nameof(Duration), Format(Duration)),
-            GermanCreditColumns.Purpose => (nameof(Purpose), Purpose),
-            _ => (string.Empty, null),
-        };
-        return field.Length > 0;
+        return new Applicant(Fields().Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string?>(f.Column, f.Value)));
     }
+
+    /// <summary>The member that holds a column, so that errors keep naming members; the column itself for any other name.</summary>
+    internal static string MemberOf(string column) =>
+        new CreditApplicant().Fields().FirstOrDefault(f => string.Equals(f.Column, column, StringComparison.Ordinal)).Member ?? column;
+
+    // The one mapping of members to the German columns; the columns themselves are defined once, in CreditSchemas.
+    private (string Member, string Column, string? Value)[] Fields() =>
+    [
+        (nameof(Age), GermanCreditColumns.Age, Format(Age)),
+        (nameof(Sex), GermanCreditColumns.Sex, Sex),
+        (nameof(Job), GermanCreditColumns.Job, Format(Job)),
+        (nameof(Housing), GermanCreditColumns.Housing, Housing),
+        (nameof(SavingAccounts), GermanCreditColumns.SavingAccounts, SavingAccounts),
+        (nameof(CheckingAccount), GermanCreditColumns.CheckingAccount, CheckingAccount),
+        (nameof(CreditAmount), GermanCreditColumns.CreditAmount, CreditAmount?.ToString("R", CultureInfo.InvariantCulture)),
+        (nameof(Duration), GermanCreditColumns.Duration, Format(Duration)),
+        (nameof(Purpose), GermanCreditColumns.Purpose, Purpose),
+    ];
 
     private static string? Format(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 }
