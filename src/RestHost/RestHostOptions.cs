@@ -9,6 +9,14 @@ public sealed class RestHostOptions
     /// <summary>Gets or sets the training session this bank takes part in. Default: <c>german-credit</c>.</summary>
     public string SessionId { get; set; } = "german-credit";
 
+    /// <summary>
+    /// Gets or sets the feature schema of the session: a built-in schema name (<c>german-credit</c>, <c>taiwan-credit</c>)
+    /// or the path of a schema JSON file (specs/schema.md). <c>/fl_train</c> reads data sets with it, <c>/fl_predict</c>
+    /// takes its columns as fields and the OpenAPI document describes them; the model refresh refuses a session whose
+    /// schema hash differs. Default: <c>german-credit</c>.
+    /// </summary>
+    public string Schema { get; set; } = "german-credit";
+
     /// <summary>Gets or sets the key callers of <c>/fl_train</c> present in <c>X-Api-Key</c>; empty leaves training open (development only). Default: empty.</summary>
     public string ApiKey { get; set; } = string.Empty;
 

@@ -22,6 +22,15 @@ internal sealed class RestHostOptionsValidator : IValidateOptions<RestHostOption
             failures.Add("RestHostOptions:SessionId must be set.");
         }
 
+        try
+        {
+            _ = new ServedSchema(ServedSchema.Resolve(options.Schema ?? string.Empty));
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
         Check(failures, nameof(options.ModelRefreshInterval), options.ModelRefreshInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.ServerProbeTimeout), options.ServerProbeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Check(failures, nameof(options.MaxDatasetBytes), options.MaxDatasetBytes, 1024, 16L << 30);

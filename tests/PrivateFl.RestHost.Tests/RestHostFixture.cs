@@ -43,7 +43,18 @@ internal sealed class RestHostFixture : IAsyncDisposable
     public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null)
     {
         var fixture = new RestHostFixture();
-        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>());
+        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>(), CreditSchemas.GermanCredit, ModelSpecification.LogisticRegression);
+        return fixture;
+    }
+
+    /// <summary>
+    /// A session of the Taiwan schema training <paramref name="model"/>; the host is configured for it
+    /// (<c>RestHostOptions:Schema</c>) and its data folder holds Taiwan rows in the file's own column names.
+    /// </summary>
+    public static async Task<RestHostFixture> StartTaiwanAsync(ModelSpecification model)
+    {
+        var fixture = new RestHostFixture();
+        await fixture.InitialiseAsync(string.Empty, 1, new Dictionary<string, string> { ["RestHostOptions:Schema"] = CreditSchemas.TaiwanCreditName }, CreditSchemas.TaiwanCredit, model);
         return fixture;
     }
 
@@ -69,6 +80,15 @@ internal sealed class RestHostFixture : IAsyncDisposable
         return Task.WhenAll(peers.Select((c, i) => c.TrainAsync(SessionId, Shards[i + 1])));
     }
 
+    /// <summary>The session's current global model, read by another bank through the SDK.</summary>
+    public async Task<GlobalModel> GlobalModelAsync()
+    {
+        using var client = new FederatedClient(
+            new FederatedClientOptions { ServerAddress = ServerAddress, ClientId = "bank-2", LedgerDirectory = Path.Combine(_folder, "ledgers", "bank-2") },
+            _keys[1]);
+        return await client.GetGlobalModelAsync(SessionId);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Host is not null)
@@ -92,14 +112,17 @@ internal sealed class RestHostFixture : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings)
+    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings, FeatureSchema schema, ModelSpecification modelSpecification)
     {
         Directory.CreateDirectory(DataRoot);
-        CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
+        bool taiwan = schema == CreditSchemas.TaiwanCredit;
+        string[] lines = taiwan
+            ? [.. File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "taiwan_credit_card_default.csv")).Take(1001)]
+            : File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"));
+        CreditDataset all = DatasetLoader.LoadCsv(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines))), schema);
         Shards = all.StratifiedShards(3, 1);
 
         // The host's data folder: its own rows as the original CSV layout, a broken file, and a link out.
-        string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"));
         await File.WriteAllLinesAsync(Path.Combine(DataRoot, "bank.csv"), lines.Take(334));
         await File.WriteAllTextAsync(Path.Combine(DataRoot, "broken.csv"), lines[0] + "\n0,-3,male,2,own,NA,little,1169,6,radio/TV,good\n1,22,robot,2,own,little,moderate,abc,48,radio/TV,maybe\n");
         string outside = Path.Combine(_folder, "outside.csv");
@@ -143,14 +166,17 @@ internal sealed class RestHostFixture : IAsyncDisposable
         _keys[0].ExportPrivateKey(hostKey);
         string keyFile = Path.Combine(_folder, "host-bank.key");
         await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(hostKey));
-        FeatureSchema schema = CreditSchemas.GermanCredit;
+        CreditModel model = CreditModel.Create(schema, modelSpecification);
+        bool mlp = modelSpecification.Kind == CreditModelKind.MultilayerPerceptron;
         await admin.CreateSessionAsync(
             new CreateSessionRequest
             {
                 SessionId = SessionId,
                 SchemaName = schema.Name,
                 SchemaHash = schema.Hash,
-                ModelLength = (uint)(schema.EncodedLength + 1),
+                ModelLength = (uint)model.ParameterCount,
+                Model = mlp ? new ModelSpec { Kind = ModelKind.MultilayerPerceptron, Activation = ActivationKind.Tanh, InitSeed = modelSpecification.InitializationSeed, HiddenUnits = { modelSpecification.HiddenUnits.Select(u => (uint)u) } } : null,
+                InitialWeights = { mlp ? model.CreateInitialWeights() : [] },
                 TotalRounds = (uint)rounds,
                 MinimumClients = 3,
                 MaximumClients = 3,
