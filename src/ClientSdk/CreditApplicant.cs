@@ -1,5 +1,4 @@
 using System.Globalization;
-using PrivateFl.ClientSdk.Internal;
 
 namespace PrivateFl.ClientSdk;
 
@@ -54,25 +53,28 @@ public sealed record CreditApplicant
     /// <returns>A new applicant holding the members that are not <see langword="null"/>.</returns>
     public Applicant ToApplicant()
     {
-        return new Applicant(Fields().Where(f => f.Value is not null).Select(f => new KeyValuePair<string, string?>(f.Column, f.Value)));
+        return new Applicant(Members().Where(m => m.Value is not null).Select(m => new KeyValuePair<string, string?>(ColumnOfMember[m.Member], m.Value)));
     }
 
     /// <summary>The member that holds a column, so that errors keep naming members; the column itself for any other name.</summary>
     internal static string MemberOf(string column) =>
-        new CreditApplicant().Fields().FirstOrDefault(f => string.Equals(f.Column, column, StringComparison.Ordinal)).Member ?? column;
+        ColumnOfMember.FirstOrDefault(p => string.Equals(p.Value, column, StringComparison.Ordinal)).Key ?? column;
 
-    // The one mapping of members to the German columns; the columns themselves are defined once, in CreditSchemas.
-    private (string Member, string Column, string? Value)[] Fields() =>
+    // The columns are defined once, in CreditSchemas; a member is named after its column without spaces.
+    private static readonly Dictionary<string, string> ColumnOfMember = new CreditApplicant().Members()
+        .ToDictionary(m => m.Member, m => CreditSchemas.GermanCredit.Columns.Single(c => string.Equals(c.Name.Replace(" ", string.Empty, StringComparison.Ordinal), m.Member, StringComparison.OrdinalIgnoreCase)).Name, StringComparer.Ordinal);
+
+    private (string Member, string? Value)[] Members() =>
     [
-        (nameof(Age), GermanCreditColumns.Age, Format(Age)),
-        (nameof(Sex), GermanCreditColumns.Sex, Sex),
-        (nameof(Job), GermanCreditColumns.Job, Format(Job)),
-        (nameof(Housing), GermanCreditColumns.Housing, Housing),
-        (nameof(SavingAccounts), GermanCreditColumns.SavingAccounts, SavingAccounts),
-        (nameof(CheckingAccount), GermanCreditColumns.CheckingAccount, CheckingAccount),
-        (nameof(CreditAmount), GermanCreditColumns.CreditAmount, CreditAmount?.ToString("R", CultureInfo.InvariantCulture)),
-        (nameof(Duration), GermanCreditColumns.Duration, Format(Duration)),
-        (nameof(Purpose), GermanCreditColumns.Purpose, Purpose),
+        (nameof(Age), Format(Age)),
+        (nameof(Sex), Sex),
+        (nameof(Job), Format(Job)),
+        (nameof(Housing), Housing),
+        (nameof(SavingAccounts), SavingAccounts),
+        (nameof(CheckingAccount), CheckingAccount),
+        (nameof(CreditAmount), CreditAmount?.ToString("R", CultureInfo.InvariantCulture)),
+        (nameof(Duration), Format(Duration)),
+        (nameof(Purpose), Purpose),
     ];
 
     private static string? Format(int? value) => value?.ToString(CultureInfo.InvariantCulture);

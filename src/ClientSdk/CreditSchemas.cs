@@ -1,5 +1,3 @@
-using PrivateFl.ClientSdk.Internal;
-
 namespace PrivateFl.ClientSdk;
 
 /// <summary>The built-in credit schemas.</summary>
@@ -64,19 +62,19 @@ public static class CreditSchemas
             GermanCreditName,
             2,
             [
-                FeatureColumn.Numeric(GermanCreditColumns.Age, 18, 100),
-                FeatureColumn.Categorical(GermanCreditColumns.Sex, ["male", "female"]).AsProtected(),
-                FeatureColumn.Categorical(GermanCreditColumns.Job, ["0", "1", "2", "3"]),
-                FeatureColumn.Categorical(GermanCreditColumns.Housing, ["own", "rent", "free"]),
-                FeatureColumn.Categorical(GermanCreditColumns.SavingAccounts, ["little", "moderate", "quite rich", "rich", "none"], noAccount, missingAs: "none"),
-                FeatureColumn.Categorical(GermanCreditColumns.CheckingAccount, ["little", "moderate", "rich", "none"], noAccount, missingAs: "none"),
-                FeatureColumn.Numeric(GermanCreditColumns.CreditAmount, 0, 20000),
-                FeatureColumn.Numeric(GermanCreditColumns.Duration, 1, 72),
+                FeatureColumn.Numeric("Age", 18, 100),
+                FeatureColumn.Categorical("Sex", ["male", "female"]).AsProtected(),
+                FeatureColumn.Categorical("Job", ["0", "1", "2", "3"]),
+                FeatureColumn.Categorical("Housing", ["own", "rent", "free"]),
+                FeatureColumn.Categorical("Saving accounts", ["little", "moderate", "quite rich", "rich", "none"], noAccount, missingAs: "none"),
+                FeatureColumn.Categorical("Checking account", ["little", "moderate", "rich", "none"], noAccount, missingAs: "none"),
+                FeatureColumn.Numeric("Credit amount", 0, 20000),
+                FeatureColumn.Numeric("Duration", 1, 72),
                 FeatureColumn.Categorical(
-                    GermanCreditColumns.Purpose,
+                    "Purpose",
                     ["car", "radio/TV", "furniture/equipment", "business", "education", "repairs", "domestic appliances", "vacation/others"]),
             ],
-            GermanCreditColumns.Risk,
+            "Risk",
             positiveLabel: "bad",
             negativeLabel: "good");
     }
