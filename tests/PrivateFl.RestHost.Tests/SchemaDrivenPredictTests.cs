@@ -132,6 +132,19 @@ public sealed class SchemaDrivenPredictTests
     }
 
     [Fact]
+    public async Task OpenApi_UnknownCategoriesAllowed_ValuesAreExamplesNotAnEnum()
+    {
+        await using RestHostFixture fixture = await RestHostFixture.StartAsync(hostSettings: new Dictionary<string, string> { ["CreditPredictorOptions:AllowUnknownCategories"] = "true" });
+        using HttpClient http = fixture.CreateClient();
+
+        JsonElement purpose = (await PredictBodySchemaAsync(http)).GetProperty("properties").GetProperty("purpose");
+
+        Assert.False(purpose.TryGetProperty("enum", out _));
+        Assert.Contains("car", purpose.GetProperty("examples").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("unknown bucket", purpose.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Predict_GermanHostMisspeltOptionalFieldOrBothAmounts_400NamingTheField()
     {
         await using RestHostFixture fixture = await RestHostFixture.StartAsync();
