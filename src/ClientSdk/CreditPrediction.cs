@@ -5,7 +5,7 @@ namespace PrivateFl.ClientSdk;
 /// <param name="ProbabilityGood">1 − <paramref name="ProbabilityOfDefault"/>, computed without cancellation.</param>
 /// <param name="Label">The decision: the schema's positive label (<c>bad</c>) when the probability of default is at least the threshold, else its negative label (<c>good</c>).</param>
 /// <param name="IsDefault">Whether <paramref name="Label"/> is the positive (default) label.</param>
-/// <param name="Score">The scorecard score, offset + factor · ln(odds good:bad); higher is safer, and doubling the odds adds PDO points.</param>
+/// <param name="Score">The scorecard score, offset + factor · ln(odds good:bad) of the model's output (any model kind); higher is safer, and doubling the odds adds PDO points.</param>
 /// <param name="Reasons">The columns that pushed most towards default, largest first; at most the configured count, none when no column did.</param>
 public sealed record CreditPrediction(
     double ProbabilityOfDefault,
