@@ -11,17 +11,26 @@ namespace PrivateFl.ClientSdk;
 /// numbers inside the declared range, categories from the vocabulary (or an alias); an absent categorical value takes
 /// the column's <see cref="FeatureColumn.MissingAs"/> category when it declares one and is refused otherwise; a
 /// protected column may be absent; a field that is not a column is refused. Every bad field is reported at once.</para>
-/// <para>The score is the points-to-double-the-odds scaling of the model's log-odds (<see cref="CreditPredictorOptions"/>),
-/// for every model kind. A reason is a column whose value raised the log-odds of default above what the reference
-/// encoding of that column gives (all its features 0: a numeric value at the middle of its declared range, a
-/// categorical column with no category), measured by putting that one column at the reference and keeping the others:
-/// points lost = factor · (z(x) − z(x with the column at the reference)). For logistic regression this is exactly the
-/// column's scorecard term factor · Σ wᵢxᵢ, and score = offset − factor·w₀ − Σ terms; for a multilayer perceptron it
-/// is a one-column-at-a-time (occlusion) attribution: it shows what moved this applicant's score, but the points of
-/// several reasons do not add up to the score.</para>
+/// <para>The score is the points-to-double-the-odds scaling of the model's log-odds z (<see cref="CreditPredictorOptions"/>),
+/// score = offset − factor · z, for every model kind. Reasons are measured against the best attainable value of each
+/// column (the "maximum points" method of adverse-action notices): points lost by a column = factor · (z(x) − the lowest
+/// z reachable by changing that column alone), searched over its categories (the unknown bucket too when
+/// <see cref="CreditPredictorOptions.AllowUnknownCategories"/> is set) or over <see cref="NumericSearchPoints"/> evenly
+/// spaced points of a numeric column's scaled declared range. The columns that lost the most points are listed, largest
+/// first; an applicant at the best value of every column has none. For logistic regression this is exactly the
+/// scorecard's reason code, factor · (the column's part Σ wᵢxᵢ of z − the smallest part any of its values gives), since
+/// the search includes both ends of a numeric range; for a multilayer perceptron it is the same counterfactual for this
+/// applicant with the other columns held fixed, and the points of several reasons need not add up.</para>
 /// </remarks>
 public sealed class CreditPredictor
 {
+    /// <summary>
+    /// The number of evenly spaced points of a numeric column's scaled range [−1, 1] (both ends included) searched for the
+    /// column's best attainable value when reasons are computed: 33.
+    /// </summary>
+    /// <remarks>Logistic regression is linear in a numeric feature, so its best value is at an end and the search is exact.</remarks>
+    public const int NumericSearchPoints = 33;
+
     private readonly CreditModel _model;
     private readonly double[] _weights;
     private readonly double _threshold;
@@ -153,48 +162,64 @@ public sealed class CreditPredictor
         }
 
         IReadOnlyList<FeatureColumn> columns = Schema.Columns;
-        bool linear = Model.Kind == CreditModelKind.LogisticRegression;
-        var pushes = new List<(int Column, double Contribution)>();
+        var lost = new List<(int Column, double Points)>();
         for (int c = 0; c < columns.Count; c++)
         {
-            int offset = Schema.Encoder.OffsetOf(c);
-            int length = columns[c].EncodedLength;
-            if (length == 0)
+            // A protected column has no features: the model cannot read it, so it is never a reason.
+            if (columns[c].EncodedLength == 0)
             {
                 continue;
             }
 
-            double contribution;
-            if (linear)
+            double points = _scorecard.PointsLost(logOdds - LowestLogOdds(c, features, logOdds, scratch));
+            if (points > 0)
             {
-                // The scorecard term itself, exact: z(x) − z(x with the column at 0) = Σ wᵢxᵢ over its features.
-                contribution = 0;
-                for (int j = offset; j < offset + length; j++)
-                {
-                    contribution += _weights[j + 1] * features[j];
-                }
-            }
-            else
-            {
-                double[] saved = features[offset..(offset + length)];
-                Array.Clear(features, offset, length);
-                contribution = logOdds - _model.LogOdds(_weights, features, scratch);
-                saved.CopyTo(features, offset);
-            }
-
-            if (contribution > 0)
-            {
-                pushes.Add((c, contribution));
+                lost.Add((c, points));
             }
         }
 
         return
         [
-            .. pushes
-                .OrderByDescending(p => p.Contribution)
+            .. lost
+                .OrderByDescending(p => p.Points)
                 .ThenBy(p => p.Column)
                 .Take(_reasonCount)
-                .Select(p => new PredictionReason(columns[p.Column].Name, values[p.Column].Display, _scorecard.PointsLost(p.Contribution))),
+                .Select(p => new PredictionReason(columns[p.Column].Name, values[p.Column].Display, p.Points)),
         ];
+    }
+
+    /// <summary>
+    /// The lowest log-odds of default this applicant could reach by changing column <paramref name="column"/> alone: over
+    /// its categories (and the unknown bucket when it can be scored), or over <see cref="NumericSearchPoints"/> evenly
+    /// spaced points of a numeric column's scaled range, both ends included; never above the applicant's own.
+    /// </summary>
+    private double LowestLogOdds(int column, double[] features, double logOdds, double[] scratch)
+    {
+        FeatureColumn definition = Schema.Columns[column];
+        int offset = Schema.Encoder.OffsetOf(column);
+        int length = definition.EncodedLength;
+        double[] saved = features[offset..(offset + length)];
+        double lowest = logOdds;
+        if (definition.Kind == FeatureKind.Numeric)
+        {
+            for (int k = 0; k < NumericSearchPoints; k++)
+            {
+                features[offset] = -1 + (2.0 * k / (NumericSearchPoints - 1));
+                lowest = Math.Min(lowest, _model.LogOdds(_weights, features, scratch));
+            }
+        }
+        else
+        {
+            int categories = definition.Vocabulary.Count + (_allowUnknownCategories ? 1 : 0);
+            for (int k = 0; k < categories; k++)
+            {
+                Array.Clear(features, offset, length);
+                features[offset + k] = 1;
+                lowest = Math.Min(lowest, _model.LogOdds(_weights, features, scratch));
+            }
+        }
+
+        saved.CopyTo(features, offset);
+        return lowest;
     }
 }

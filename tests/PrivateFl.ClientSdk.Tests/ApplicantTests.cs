@@ -148,7 +148,7 @@ public sealed class ApplicantTests
     }
 
     [Fact]
-    public void Predict_Mlp_ReasonsAreTheOcclusionPointsOfTheDocumentedMethod()
+    public void Predict_Mlp_ReasonsArePointsLostAgainstEachColumnsBestValue()
     {
         CreditModel model = CreditModel.Create(Taiwan, Mlp);
         double[] weights = TaiwanRows.RandomWeights(model, 13, scale: 1.0);
@@ -160,14 +160,18 @@ public sealed class ApplicantTests
         {
             CreditPrediction prediction = predictor.Predict(TaiwanRows.Applicants[row]);
             double[] x = [.. TaiwanRows.Data.GetFeatures(row)];
+            double z = Logit(model.PredictProbability(weights, x));
             var expected = new List<(string Column, double Points)>();
             int offset = 0;
             foreach (FeatureColumn column in Taiwan.Columns)
             {
-                double[] occluded = (double[])x.Clone();
-                Array.Clear(occluded, offset, column.EncodedLength);
-                double points = factor * (Logit(model.PredictProbability(weights, x)) - Logit(model.PredictProbability(weights, occluded)));
-                if (column.EncodedLength > 0 && points > 1e-9)
+                // Every value the column can take, the others held fixed: its categories, or 33 points of its scaled range.
+                IEnumerable<double[]> alternatives = column.Kind == FeatureKind.Numeric
+                    ? Enumerable.Range(0, 33).Select(k => With(x, offset, column.EncodedLength, s => s[0] = -1 + (k / 16.0)))
+                    : Enumerable.Range(0, column.Vocabulary.Count).Select(k => With(x, offset, column.EncodedLength, s => s[k] = 1));
+                double lowest = column.EncodedLength == 0 ? z : Math.Min(z, alternatives.Min(a => Logit(model.PredictProbability(weights, a))));
+                double points = factor * (z - lowest);
+                if (points > 1e-9)
                 {
                     expected.Add((column.Name, points));
                 }
@@ -182,8 +186,9 @@ public sealed class ApplicantTests
     }
 
     [Property(MaxTest = 100)]
-    public bool Predict_LogisticRegression_ReasonsEqualTheOcclusionMethodToo(int seed, PositiveInt rowChoice)
+    public bool Predict_LogisticRegression_ReasonsAreTheScorecardReasonCodes(int seed, PositiveInt rowChoice)
     {
+        // For a linear model the search is exact: points lost = factor · (w·x over the column − the smallest w·x any value gives).
         CreditModel model = CreditModel.Create(Taiwan, ModelSpecification.LogisticRegression);
         double[] weights = TaiwanRows.RandomWeights(model, seed, scale: 2.0);
         var options = new CreditPredictorOptions { ReasonCount = 30 };
@@ -192,14 +197,38 @@ public sealed class ApplicantTests
         double[] x = [.. TaiwanRows.Data.GetFeatures(row)];
         CreditPrediction prediction = new CreditPredictor(model, weights, options).Predict(TaiwanRows.Applicants[row]);
 
-        return prediction.Reasons.All(reason =>
+        var expected = new List<(string Column, double Points)>();
+        int offset = 0;
+        foreach (FeatureColumn column in Taiwan.Columns)
         {
-            int offset = Taiwan.Columns.TakeWhile(c => c.Name != reason.Column).Sum(c => c.EncodedLength);
-            double[] occluded = (double[])x.Clone();
-            Array.Clear(occluded, offset, Taiwan.Columns.Single(c => c.Name == reason.Column).EncodedLength);
-            double points = factor * (LogisticRegression.LogOdds(weights, x) - LogisticRegression.LogOdds(weights, occluded));
-            return Math.Abs(points - reason.PointsLost) < 1e-9 * Math.Max(1, Math.Abs(points));
-        });
+            double part = 0;
+            for (int j = offset; j < offset + column.EncodedLength; j++)
+            {
+                part += weights[j + 1] * x[j];
+            }
+
+            double smallest = column.EncodedLength == 0 ? 0
+                : column.Kind == FeatureKind.Numeric ? -Math.Abs(weights[offset + 1])
+                : weights[(offset + 1)..(offset + 1 + column.Vocabulary.Count)].Min();
+            if (factor * (part - smallest) > 1e-9)
+            {
+                expected.Add((column.Name, factor * (part - smallest)));
+            }
+
+            offset += column.EncodedLength;
+        }
+
+        return prediction.Reasons.Count == expected.Count
+            && prediction.Reasons.Zip(expected.OrderByDescending(e => e.Points)).All(p =>
+                p.First.Column == p.Second.Column && Math.Abs(p.First.PointsLost - p.Second.Points) < 1e-9 * Math.Max(1, p.Second.Points));
+    }
+
+    private static double[] With(double[] x, int offset, int length, Action<Span<double>> set)
+    {
+        double[] copy = (double[])x.Clone();
+        Array.Clear(copy, offset, length);
+        set(copy.AsSpan(offset, length));
+        return copy;
     }
 
     private static double Logit(double p) => Math.Log(p / (1 - p));
