@@ -77,7 +77,14 @@ public sealed class CreditPredictor
         _reasonCount = options.ReasonCount;
         _allowUnknownCategories = options.AllowUnknownCategories;
         _scorecard = new Scorecard(options.BaseScore, options.BaseOdds, options.PointsToDoubleOdds);
+        Scorecard = model.Specification.Kind == CreditModelKind.LogisticRegression ? new CreditScorecard(model.Schema, _weights, options) : null;
     }
+
+    /// <summary>
+    /// Gets the scorecard of the model: the points that make up every score, and the reference of the reasons;
+    /// <see langword="null"/> for a model that is not logistic regression, whose score is not a sum of points per attribute.
+    /// </summary>
+    public CreditScorecard? Scorecard { get; }
 
     /// <summary>Gets the schema of the model.</summary>
     public FeatureSchema Schema => _model.Schema;
@@ -151,7 +158,7 @@ public sealed class CreditPredictor
             isDefault ? Schema.PositiveLabel : Schema.NegativeLabel,
             isDefault,
             _scorecard.Score(logOdds),
-            Reasons(values, features, logOdds, scratch));
+            Scorecard is { } card ? card.Reasons(values, features, _reasonCount) : Reasons(values, features, logOdds, scratch));
     }
 
     private PredictionReason[] Reasons(ParsedValue[] values, double[] features, double logOdds, double[] scratch)

@@ -6,7 +6,8 @@ namespace PrivateFl.ClientSdk;
 /// <param name="PointsLost">
 /// The points the applicant lost on this column against its best attainable value: factor · (z(x) − the lowest log-odds of
 /// default reachable by changing this column alone), where factor = PDO / ln 2 (see <see cref="CreditPredictor"/>). For
-/// logistic regression: factor · (Σ wᵢxᵢ over the column's features − the smallest sum any value of the column attains).
+/// logistic regression: factor · (Σ wᵢxᵢ over the column's features − the smallest sum any value of the column attains),
+/// the attribute's reference points minus the applicant's (<see cref="ScorecardCharacteristic.ReferencePoints"/>).
 /// Always positive; the reasons of a prediction are sorted by it, largest first.
 /// </param>
 public sealed record PredictionReason(string Column, string Value, double PointsLost);

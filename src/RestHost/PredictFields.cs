@@ -20,12 +20,11 @@ internal sealed class PredictFields
         [(CreditSchemas.GermanCreditName, "Credit amount")] = "credit",
     };
 
-    private readonly FeatureSchema _schema;
     private readonly Dictionary<string, int> _columnOf = new(StringComparer.OrdinalIgnoreCase);
 
     public PredictFields(FeatureSchema schema)
     {
-        _schema = schema;
+        Schema = schema;
         IReadOnlyList<FeatureColumn> columns = schema.Columns;
         Names = [.. columns.Select(c => PrototypeNames.GetValueOrDefault((schema.Name, c.Name)) ?? Rule(c.Name))];
         for (int c = 0; c < columns.Count; c++)
@@ -53,6 +52,9 @@ internal sealed class PredictFields
         Alternatives = [.. alternatives.Select(a => (IReadOnlyList<string>)[.. a.Distinct(StringComparer.OrdinalIgnoreCase)])];
     }
 
+    /// <summary>Gets the schema served (<see cref="HostSchema"/>).</summary>
+    public FeatureSchema Schema { get; }
+
     /// <summary>Gets the field name of each column, in column order.</summary>
     public IReadOnlyList<string> Names { get; }
 
@@ -68,7 +70,7 @@ internal sealed class PredictFields
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var assumptions = new List<string>();
-        IReadOnlyList<FeatureColumn> columns = _schema.Columns;
+        IReadOnlyList<FeatureColumn> columns = Schema.Columns;
         string[] fieldOf = [.. Names];
         string?[] given = new string?[columns.Count];
         var values = new List<KeyValuePair<string, string?>>();
@@ -77,7 +79,7 @@ internal sealed class PredictFields
             if (!_columnOf.TryGetValue(name, out int c))
             {
                 string field = Excerpt.Of(name);
-                errors[field] = [$"{field} is not a field of this host's schema '{_schema.Name}' v{_schema.Version} (see /openapi/v1.json)."];
+                errors[field] = [$"{field} is not a field of this host's schema '{Schema.Name}' v{Schema.Version} (see /openapi/v1.json)."];
                 continue;
             }
 
@@ -109,6 +111,20 @@ internal sealed class PredictFields
         }
 
         return (new Applicant(values), errors, assumptions, fieldOf);
+    }
+
+    /// <summary>Why a schema cannot be served (two columns with one field name), or null.</summary>
+    public static string? Problem(FeatureSchema schema)
+    {
+        try
+        {
+            _ = new PredictFields(schema);
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private static string Rule(string column)

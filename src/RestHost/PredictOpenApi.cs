@@ -11,7 +11,7 @@ namespace PrivateFl.RestHost;
 /// </summary>
 internal static class PredictOpenApi
 {
-    public static OpenApiRequestBody RequestBody(ServedSchema served, bool allowUnknownCategories)
+    public static OpenApiRequestBody RequestBody(PredictFields served, bool allowUnknownCategories)
     {
         OpenApiSchema schema = Applicant(served, allowUnknownCategories);
         return new OpenApiRequestBody
@@ -26,7 +26,7 @@ internal static class PredictOpenApi
         };
     }
 
-    private static OpenApiSchema Applicant(ServedSchema served, bool allowUnknownCategories)
+    private static OpenApiSchema Applicant(PredictFields served, bool allowUnknownCategories)
     {
         FeatureSchema schema = served.Schema;
         var properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
@@ -34,8 +34,8 @@ internal static class PredictOpenApi
         for (int c = 0; c < schema.Columns.Count; c++)
         {
             FeatureColumn column = schema.Columns[c];
-            string name = served.Fields.Names[c];
-            properties[name] = Property(column, served.Fields.Alternatives[c], allowUnknownCategories);
+            string name = served.Names[c];
+            properties[name] = Property(column, served.Alternatives[c], allowUnknownCategories);
             if (!column.IsProtected && (column.Kind == FeatureKind.Numeric || column.MissingAs is null))
             {
                 required.Add(name);

@@ -11,14 +11,17 @@ using Scalar.AspNetCore;
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<RestHostOptions>, RestHostOptionsValidator>();
+builder.Services.AddSingleton(services => new HostSchema(HostSchema.Resolve(services.GetRequiredService<IOptions<RestHostOptions>>().Value.Schema).Schema
+    ?? throw new OptionsValidationException(nameof(RestHostOptions), typeof(RestHostOptions), ["RestHostOptions:Schema names no schema."])));
 builder.Services.AddOptions<CreditPredictorOptions>().BindConfiguration(nameof(CreditPredictorOptions));
 builder.Services.AddPrivateFlClient();
 builder.Services.AddOptions<FederatedClientOptions>().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(services => new ServedSchema(ServedSchema.Resolve(services.GetRequiredService<IOptions<RestHostOptions>>().Value.Schema)));
+builder.Services.AddSingleton(services => new PredictFields(services.GetRequiredService<HostSchema>().Schema));
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
+builder.Services.AddModelReports();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks()
@@ -77,15 +80,17 @@ app.MapPost("/fl_predict", PredictAsync)
         // Generated at run time from the session's schema: the fields, types, ranges and vocabularies it declares.
         IServiceProvider services = context.ApplicationServices;
         operation.RequestBody = PredictOpenApi.RequestBody(
-            services.GetRequiredService<ServedSchema>(),
+            services.GetRequiredService<PredictFields>(),
             services.GetRequiredService<IOptions<CreditPredictorOptions>>().Value.AllowUnknownCategories);
         return Task.CompletedTask;
     })
     .DisableAntiforgery();
 
+app.MapModelReports();
+
 app.Run();
 
-static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, ServedSchema served, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
+static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, HostSchema hostSchema, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
 {
     RestHostOptions settings = options.Value;
     string apiKey = settings.ApiKey;
@@ -120,7 +125,7 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     TrainingJob job;
     try
     {
-        (CreditDataset? data, IResult? dataError) = LoadDataset(settings, served.Schema, addr!);
+        (CreditDataset? data, IResult? dataError) = LoadDataset(settings, hostSchema.Schema, addr!);
         if (data is null)
         {
             jobs.Release();
@@ -155,7 +160,13 @@ static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions setting
     using var capped = new CappedReadStream(new FileStream(handle, FileAccess.Read, bufferSize: 64 * 1024), settings.MaxDatasetBytes);
     try
     {
-        CreditDataset data = DatasetLoader.LoadCsv(capped, schema, settings.MaxDatasetRows);
+        var load = new CsvLoadOptions { MaxRows = settings.MaxDatasetRows };
+        foreach ((string header, string column) in settings.ColumnMapping)
+        {
+            load.ColumnMapping.Add(header, column);
+        }
+
+        CreditDataset data = DatasetLoader.LoadCsv(capped, schema, load);
         return capped.Exceeded ? (null, TooBig()) : (data, null);
     }
     catch (DatasetValidationException ex)
@@ -165,7 +176,7 @@ static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions setting
             return (null, TooBig());
         }
 
-        var errors = new Dictionary<string, string[]> { ["addr"] = [$"The data set does not fit the session's schema '{schema.Name}': {ex.Problems.Count} problems."] };
+        var errors = new Dictionary<string, string[]> { ["addr"] = [$"The data set does not fit the schema '{schema.Name}' (RestHostOptions:Schema{(settings.ColumnMapping.Count > 0 ? ", with RestHostOptions:ColumnMapping" : string.Empty)}): {ex.Problems.Count} problems."] };
         foreach (IGrouping<string, DataProblem> group in ex.Problems.GroupBy(p => p.Row > 0 ? $"row {p.Row}" + (p.Column is null ? string.Empty : $", {p.Column}") : p.Column ?? "file"))
         {
             errors[group.Key] = [.. group.Select(p => p.Value is null ? p.Reason : $"{p.Reason} (value '{p.Value}')")];
@@ -181,7 +192,7 @@ static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions setting
     IResult TooBig() => RequestFields.Invalid("addr", $"addr grew past {settings.MaxDatasetBytes:N0} bytes while it was read (RestHostOptions:MaxDatasetBytes).");
 }
 
-static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, ServedSchema served, IOptions<RestHostOptions> options, IOptions<CreditPredictorOptions> predictorOptions, CancellationToken cancellationToken)
+static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, PredictFields predictFields, IOptions<RestHostOptions> options, IOptions<CreditPredictorOptions> predictorOptions, CancellationToken cancellationToken)
 {
     (Dictionary<string, string?>? fields, IResult? bodyError) = await RequestFields.ReadAsync(context.Request, options.Value, cancellationToken);
     if (fields is null)
@@ -189,17 +200,17 @@ static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, 
         return bodyError!;
     }
 
-    (Applicant applicant, Dictionary<string, string[]> errors, List<string> assumptions, string[] fieldOfColumn) = served.Fields.Parse(fields);
+    (Applicant applicant, Dictionary<string, string[]> errors, List<string> assumptions, string[] fieldOfColumn) = predictFields.Parse(fields);
 
     // Validated against the schema whether or not a model is cached: a bad request is a 400 in every state.
     // Only the cache is read: a refresh happens in the background, so a prediction never waits on the network.
     CachedModel? current = models.Current;
     IReadOnlyDictionary<string, string[]> problems = current is null
-        ? applicant.Validate(served.Schema, predictorOptions.Value.AllowUnknownCategories)
+        ? applicant.Validate(predictFields.Schema, predictorOptions.Value.AllowUnknownCategories)
         : current.Predictor.Validate(applicant);
     foreach ((string column, string[] messages) in problems)
     {
-        int index = served.Schema.Columns.ToList().FindIndex(c => c.Name == column);
+        int index = predictFields.Schema.Columns.ToList().FindIndex(c => c.Name == column);
         errors.TryAdd(index >= 0 ? fieldOfColumn[index] : column, messages);
     }
 

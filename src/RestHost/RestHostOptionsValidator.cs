@@ -22,14 +22,19 @@ internal sealed class RestHostOptionsValidator : IValidateOptions<RestHostOption
             failures.Add("RestHostOptions:SessionId must be set.");
         }
 
-        try
+        (ClientSdk.FeatureSchema? schema, string? schemaProblem) = HostSchema.Resolve(options.Schema);
+        if (schemaProblem is not null)
         {
-            _ = new ServedSchema(ServedSchema.Resolve(options.Schema ?? string.Empty));
+            failures.Add(schemaProblem);
         }
-        catch (InvalidOperationException ex)
+
+        if (schema is not null && PredictFields.Problem(schema) is { } fieldProblem)
         {
-            failures.Add(ex.Message);
+            failures.Add($"RestHostOptions:Schema: {fieldProblem}");
         }
+
+        // Without a schema the mapping's form is still checked; its targets are checked once the schema is fixed.
+        failures.AddRange(ClientSdk.CsvLoadOptions.Problems(options.ColumnMapping, schema).Select(problem => "RestHostOptions:" + problem));
 
         Check(failures, nameof(options.ModelRefreshInterval), options.ModelRefreshInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.ServerProbeTimeout), options.ServerProbeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));

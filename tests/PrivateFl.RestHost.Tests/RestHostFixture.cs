@@ -40,23 +40,28 @@ internal sealed class RestHostFixture : IAsyncDisposable
     /// <summary>Holds the host bank's stage calls when armed: a server crash mid-round.</summary>
     public StageGate Gate { get; } = new();
 
-    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null)
+    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null, FeatureSchema? schema = null, ModelSpecification? model = null)
     {
         var fixture = new RestHostFixture();
-        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>(), CreditSchemas.GermanCredit, ModelSpecification.LogisticRegression);
+        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>(), schema ?? CreditSchemas.GermanCredit, model ?? ModelSpecification.LogisticRegression);
         return fixture;
     }
 
     /// <summary>
     /// A session of the Taiwan schema training <paramref name="model"/>; the host is configured for it
-    /// (<c>RestHostOptions:Schema</c>) and its data folder holds Taiwan rows in the file's own column names.
+    /// (<c>RestHostOptions:Schema</c>) and its data folder holds <c>taiwan.csv</c>, Taiwan rows in the file's own column names.
     /// </summary>
-    public static async Task<RestHostFixture> StartTaiwanAsync(ModelSpecification model)
+    public static Task<RestHostFixture> StartTaiwanAsync(ModelSpecification model) =>
+        StartAsync(hostSettings: new Dictionary<string, string> { ["RestHostOptions:Schema"] = CreditSchemas.TaiwanCreditName }, schema: CreditSchemas.TaiwanCredit, model: model);
+
+    /// <summary>A Taiwan bank's own names for some columns, as <c>taiwan-own-headers.csv</c> in the host's data folder carries them.</summary>
+    public static IReadOnlyDictionary<string, string> TaiwanOwnHeaders { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        var fixture = new RestHostFixture();
-        await fixture.InitialiseAsync(string.Empty, 1, new Dictionary<string, string> { ["RestHostOptions:Schema"] = CreditSchemas.TaiwanCreditName }, CreditSchemas.TaiwanCredit, model);
-        return fixture;
-    }
+        ["Credit limit"] = "LIMIT_BAL",
+        ["Gender"] = "SEX",
+        ["Repayment Sep"] = "PAY_0",
+        ["Defaulted"] = "default",
+    };
 
     /// <summary>Stops the aggregation server at once, aborting the calls in flight, as a crash would.</summary>
     public async Task KillServerAsync()
@@ -115,14 +120,24 @@ internal sealed class RestHostFixture : IAsyncDisposable
     private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings, FeatureSchema schema, ModelSpecification modelSpecification)
     {
         Directory.CreateDirectory(DataRoot);
-        bool taiwan = schema == CreditSchemas.TaiwanCredit;
-        string[] lines = taiwan
-            ? [.. File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "taiwan_credit_card_default.csv")).Take(1001)]
-            : File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"));
-        CreditDataset all = DatasetLoader.LoadCsv(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines))), schema);
-        Shards = all.StratifiedShards(3, 1);
+        bool taiwan = schema.Name == CreditSchemas.TaiwanCreditName;
+        if (taiwan)
+        {
+            // The Taiwan session: the host's export carries some headers under the bank's own names.
+            string[] rows = [.. File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "taiwan_credit_card_default.csv")).Take(1201)];
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", rows)));
+            Shards = DatasetLoader.LoadCsv(stream, schema).StratifiedShards(3, 1);
+            var reverse = TaiwanOwnHeaders.ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
+            string header = string.Join(",", rows[0].Split(',').Select(h => reverse.GetValueOrDefault(h, h)));
+            await File.WriteAllLinesAsync(Path.Combine(DataRoot, "taiwan-own-headers.csv"), rows.Skip(1).Take(400).Prepend(header));
+            await File.WriteAllLinesAsync(Path.Combine(DataRoot, "taiwan.csv"), rows.Take(334));
+        }
+
+        CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
+        Shards = taiwan ? Shards : all.StratifiedShards(3, 1);
 
         // The host's data folder: its own rows as the original CSV layout, a broken file, and a link out.
+        string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"));
         await File.WriteAllLinesAsync(Path.Combine(DataRoot, "bank.csv"), lines.Take(334));
         await File.WriteAllTextAsync(Path.Combine(DataRoot, "broken.csv"), lines[0] + "\n0,-3,male,2,own,NA,little,1169,6,radio/TV,good\n1,22,robot,2,own,little,moderate,abc,48,radio/TV,maybe\n");
         string outside = Path.Combine(_folder, "outside.csv");
@@ -172,8 +187,11 @@ internal sealed class RestHostFixture : IAsyncDisposable
             new CreateSessionRequest
             {
                 SessionId = SessionId,
-                SchemaName = schema.Name,
-                SchemaHash = schema.Hash,
+
+                // Taiwan: created from the schema file alone, as an operator does; German: by name and hash, as before.
+                SchemaJson = taiwan ? await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "data", "schemas", "taiwan-credit.json")) : string.Empty,
+                SchemaName = taiwan ? string.Empty : schema.Name,
+                SchemaHash = taiwan ? string.Empty : schema.Hash,
                 ModelLength = (uint)model.ParameterCount,
                 Model = mlp ? new ModelSpec { Kind = ModelKind.MultilayerPerceptron, Activation = ActivationKind.Tanh, InitSeed = modelSpecification.InitializationSeed, HiddenUnits = { modelSpecification.HiddenUnits.Select(u => (uint)u) } } : null,
                 InitialWeights = { mlp ? model.CreateInitialWeights() : [] },

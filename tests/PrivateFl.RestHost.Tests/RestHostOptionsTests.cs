@@ -76,9 +76,9 @@ public sealed class RestHostOptionsTests
         File.WriteAllText(file, PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit.ToJson(indented: true));
         try
         {
-            Assert.Equal(PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit.Hash, ServedSchema.Resolve(file).Hash);
-            Assert.Same(PrivateFl.ClientSdk.CreditSchemas.GermanCredit, ServedSchema.Resolve("german-credit"));
-            Assert.Same(PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit, ServedSchema.Resolve("taiwan-credit"));
+            Assert.Equal(PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit.Hash, HostSchema.Resolve(file).Schema!.Hash);
+            Assert.Same(PrivateFl.ClientSdk.CreditSchemas.GermanCredit, HostSchema.Resolve("german-credit").Schema);
+            Assert.Same(PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit, HostSchema.Resolve("taiwan-credit").Schema);
             Assert.True(new RestHostOptionsValidator().Validate(null, new RestHostOptions { DataRoot = Path.GetTempPath(), Schema = file }).Succeeded);
         }
         finally

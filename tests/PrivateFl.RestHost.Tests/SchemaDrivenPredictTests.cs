@@ -36,7 +36,7 @@ public sealed class SchemaDrivenPredictTests
         using HttpClient http = fixture.CreateClient();
         Task<TrainingReport[]> peers = fixture.PeersTrainAsync();
 
-        using HttpResponseMessage train = await http.PostAsync("/fl_train?wait=true", new FormUrlEncodedContent(new Dictionary<string, string> { ["addr"] = "bank.csv" })).WaitAsync(Limit);
+        using HttpResponseMessage train = await http.PostAsync("/fl_train?wait=true", new FormUrlEncodedContent(new Dictionary<string, string> { ["addr"] = "taiwan.csv" })).WaitAsync(Limit);
         Assert.Equal(HttpStatusCode.OK, train.StatusCode);
         await peers.WaitAsync(Limit);
         GlobalModel model = await fixture.GlobalModelAsync();
