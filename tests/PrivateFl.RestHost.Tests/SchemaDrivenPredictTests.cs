@@ -64,6 +64,10 @@ public sealed class SchemaDrivenPredictTests
                 root.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("feature").GetString()));
             Assert.Empty(root.GetProperty("assumptions").EnumerateArray());
         }
+
+        // A perceptron's score is not a sum of points per attribute: no scorecard, and /scorecard says so.
+        using HttpResponseMessage scorecard = await http.GetAsync("/scorecard");
+        Assert.Equal(kind == "mlp" ? HttpStatusCode.NotFound : HttpStatusCode.OK, scorecard.StatusCode);
     }
 
     [Fact]
