@@ -44,9 +44,9 @@ internal sealed class DemoSettings : CommandSettings
     public string Model { get; init; } = "logistic";
 
     [CommandOption("--hidden <N>")]
-    [Description("Hidden units of the mlp's one tanh layer (1 to 256). Default: 16.")]
+    [Description("Hidden units of the mlp's one tanh layer (1 to 256). Default: 32.")]
     [DefaultValue(16)]
-    public int Hidden { get; init; } = 16;
+    public int Hidden { get; init; } = 32;
 
     [CommandOption("--partition <KIND>")]
     [Description("iid (every bank a stratified random share, default) or non-iid (each bank one band of last month's repayment status for taiwan, of credit amount for german).")]
