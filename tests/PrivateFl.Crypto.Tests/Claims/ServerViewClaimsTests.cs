@@ -102,6 +102,43 @@ public sealed class ServerViewClaimsTests
                     .Label($"{s}: {parameters.GraphKind} k = {parameters.Degree}, t = {parameters.Threshold}, C = {corrupted}");
             });
 
+    /// <summary>
+    /// protocol.md §2.2 "The graph seed and the round number do not enter (k, t)" and SECURITY.md "neither the graph nor
+    /// t depends on the seed": a server grinding seeds or round numbers gets the same degree and threshold.
+    /// </summary>
+    [Property(MaxTest = 100)]
+    public Property ForRound_AnySeedOrRoundNumber_SameDegreeAndThreshold() =>
+        Prop.ForAll(
+            Arb.From(from n in Gen.Choose(3, 300)
+                     from gamma in Gen.Choose(0, 30)
+                     from delta in Gen.Choose(0, 30)
+                     from active in Gen.Elements(false, true)
+                     from harary in Gen.Elements(false, true)
+                     from maximize in Gen.Elements(false, true)
+                     from seeds in Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b), 64)
+                     from rounds in Gen.Two(Gen.Choose(0, int.MaxValue))
+                     select (n, gamma: gamma / 100.0, delta: delta / 100.0, active, harary, maximize, seeds, rounds)),
+            s =>
+            {
+                var policy = new SecAggPolicy(s.active ? SecAggMode.Active : SecAggMode.SemiHonest, s.harary ? NeighbourGraphKind.Harary : NeighbourGraphKind.Complete, s.delta, s.gamma, MaximizeThreshold: s.maximize);
+                (NeighbourGraphKind, int, int)? Derive(int round, byte[] seed)
+                {
+                    try
+                    {
+                        SecAggParameters p = SecAggParameters.ForRound(policy, s.n, 4, new RoundIdentity("claims", round, seed));
+                        return (p.GraphKind, p.Degree, p.Threshold);
+                    }
+                    catch (ArgumentException)
+                    {
+                        return null;
+                    }
+                }
+
+                var first = Derive(s.rounds.Item1, s.seeds[..32]);
+                var second = Derive(s.rounds.Item2, s.seeds[32..]);
+                return (first == second).Label($"{s.n}, γ {s.gamma}, δ {s.delta}: {first} vs {second}");
+            });
+
     [Fact]
     public void ForRound_ActiveTenBanksAnnouncedGammaZero_ThresholdFive()
     {
