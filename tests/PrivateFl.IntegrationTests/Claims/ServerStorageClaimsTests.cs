@@ -1,17 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text;
-using Grpc.AspNetCore.Server;
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PrivateFl.ClientSdk;
-using PrivateFl.Crypto.Primitives;
 using PrivateFl.Protocol.V1;
-using PrivateFl.Server;
 
 namespace PrivateFl.IntegrationTests.Claims;
 
@@ -21,127 +10,62 @@ namespace PrivateFl.IntegrationTests.Claims;
 /// </summary>
 public sealed class ServerStorageClaimsTests
 {
-    private const string AdminKey = "claims-test-admin-key-0123456789";
-
     [Fact]
     public async Task ActiveRounds_EveryLogLevel_NoMaskedInputShareSaltOrPointInTheDatabaseOrAnyLog()
     {
-        var captured = new ConcurrentBag<(string Kind, byte[] Bytes)>();
-        using var logs = new CapturingLoggerProvider();
-        string database = Path.Combine(Path.GetTempPath(), $"privatefl-claims-{Guid.NewGuid():n}.db");
-        string ledgers = Path.Combine(Path.GetTempPath(), $"privatefl-claims-ledger-{Guid.NewGuid():n}");
-        WebApplication app = PrivateFlServerApplication.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ServerOptions:Urls"] = "http://127.0.0.1:0",
-                ["ServerOptions:AdminApiKey"] = AdminKey,
-                ["StorageOptions:DatabasePath"] = database,
-                ["RoundOptions:MinimumClients"] = "3",
-                ["RoundOptions:GatherWindow"] = "00:00:00.500",
-                ["RoundOptions:StageDeadline"] = "00:00:05",
-                ["Logging:LogLevel:Default"] = "Trace",
-                ["Logging:LogLevel:Microsoft"] = "Information",
-                ["Logging:LogLevel:Grpc"] = "Information",
-            });
-            builder.Logging.AddProvider(logs);
-            builder.Services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<RoundSecretsCapture>(captured));
-        });
+        await using CapturingServer server = await CapturingServer.StartAsync();
         string[] ids = ["bank-1", "bank-2", "bank-3", "bank-4"];
-        var identities = ids.ToDictionary(id => id, _ => SigningKey.Generate());
-        byte[] enrolledKey = identities["bank-1"].PublicKey.ToArray();
-        using var bankLogs = new LoggerFactory([logs]);
+        await server.EnrollAllAsync(ids);
+        byte[] enrolledKey = server.Identity("bank-1").PublicKey.ToArray();
+        await server.Admin.CreateSessionAsync(
+            InProcessServer.CreditSessionRequest(
+                "claims",
+                ids.Length,
+                2,
+                new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 2, LearningRate = 0.5, BatchSize = 10_000, ClipNorm = 5, QuantizationScale = 1 << 16, ServerLearningRate = 1, SamplingRate = 1 },
+                new PrivacySettings { Mode = DpMode.None },
+                SecAggMode.Active),
+            CapturingServer.AdminCall());
+        (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(ids.Length);
+        FederatedClient[] clients = [.. ids.Select(server.Client)];
         try
         {
-            await app.StartAsync();
-            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            using (GrpcChannel channel = GrpcChannel.ForAddress(address))
-            {
-                var admin = new Admin.AdminClient(channel);
-                var call = new Grpc.Core.CallOptions(new Grpc.Core.Metadata { { "x-privatefl-admin-key", AdminKey } });
-                foreach (string id in ids)
-                {
-                    await admin.EnrollClientAsync(new EnrollClientRequest { ClientId = id, IdentityPublicKey = Google.Protobuf.ByteString.CopyFrom(identities[id].PublicKey) }, call);
-                }
-
-                await admin.CreateSessionAsync(
-                    InProcessServer.CreditSessionRequest(
-                        "claims",
-                        ids.Length,
-                        2,
-                        new TrainingPlan { Rule = AggregationRule.FederatedAveraging, LocalEpochs = 2, LearningRate = 0.5, BatchSize = 10_000, ClipNorm = 5, QuantizationScale = 1 << 16, ServerLearningRate = 1, SamplingRate = 1 },
-                        new PrivacySettings { Mode = DpMode.None },
-                        SecAggMode.Active),
-                    call);
-            }
-
-            (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(ids.Length);
-            FederatedClient[] clients = [.. ids.Select(id => new FederatedClient(
-                new FederatedClientOptions { ServerAddress = address, ClientId = id, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(ledgers, id) },
-                identities[id],
-                bankLogs.CreateLogger<FederatedClient>()))];
-            try
-            {
-                TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("claims", banks[i]))).WaitAsync(TimeSpan.FromMinutes(3));
-                Assert.All(reports, r => Assert.Equal(2, r.RoundsParticipated));
-            }
-            finally
-            {
-                foreach (FederatedClient client in clients)
-                {
-                    client.Dispose();
-                }
-            }
+            TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("claims", banks[i]))).WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.All(reports, r => Assert.Equal(2, r.RoundsParticipated));
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            foreach (SigningKey key in identities.Values)
+            foreach (FederatedClient client in clients)
             {
-                key.Dispose();
+                client.Dispose();
             }
         }
 
-        try
-        {
-            Assert.Contains(captured, c => c.Kind == "masked input");
-            Assert.Contains(captured, c => c.Kind == "encrypted share");
-            Assert.Contains(captured, c => c.Kind == "revealed share");
-            byte[] stored = [.. ReadShared(database), .. ReadShared(database + "-wal")];
-            string storedText = Encoding.Latin1.GetString(stored);
-            string logText = string.Join('\n', logs.Lines);
-            Assert.NotEmpty(logs.Lines);
+        await server.StopAsync();
 
-            // Positive control: the scan finds what the server does store (an enrolled identity key).
-            Assert.True(stored.AsSpan().IndexOf(enrolledKey) >= 0 || storedText.Contains(Convert.ToHexString(enrolledKey), StringComparison.OrdinalIgnoreCase) || storedText.Contains(Convert.ToBase64String(enrolledKey), StringComparison.Ordinal));
-            foreach ((string kind, byte[] secret) in captured)
+        Assert.Contains(server.Captured, c => c.Kind == "masked input");
+        Assert.Contains(server.Captured, c => c.Kind == "encrypted share");
+        Assert.Contains(server.Captured, c => c.Kind == "revealed share");
+        byte[] stored = [.. ReadShared(server.DatabasePath), .. ReadShared(server.DatabasePath + "-wal")];
+        string storedText = Encoding.Latin1.GetString(stored);
+        string logText = string.Join('\n', server.Logs.Lines);
+        Assert.NotEmpty(server.Logs.Lines);
+
+        // Positive control: the scan finds what the server does store (an enrolled identity key).
+        Assert.True(stored.AsSpan().IndexOf(enrolledKey) >= 0 || storedText.Contains(Convert.ToHexString(enrolledKey), StringComparison.OrdinalIgnoreCase) || storedText.Contains(Convert.ToBase64String(enrolledKey), StringComparison.Ordinal));
+        foreach ((string kind, byte[] secret) in server.Captured)
+        {
+            foreach (byte[] window in Windows(secret))
             {
-                foreach (byte[] window in Windows(secret))
+                Assert.True(stored.AsSpan().IndexOf(window) < 0, $"a {kind} is stored in the database");
+                foreach (string spelling in Spellings(window))
                 {
-                    Assert.True(stored.AsSpan().IndexOf(window) < 0, $"a {kind} is stored in the database");
-                    foreach (string spelling in Spellings(window))
-                    {
-                        Assert.False(storedText.Contains(spelling, StringComparison.Ordinal), $"a {kind} is stored in the database as text");
-                        Assert.False(logText.Contains(spelling, StringComparison.Ordinal), $"a {kind} reached a log");
-                    }
+                    Assert.False(storedText.Contains(spelling, StringComparison.Ordinal), $"a {kind} is stored in the database as text");
+                    Assert.False(logText.Contains(spelling, StringComparison.Ordinal), $"a {kind} reached a log");
                 }
-
-                Assert.False(logText.Contains(Convert.ToBase64String(secret), StringComparison.Ordinal), $"a {kind} reached a log in base64");
-            }
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (string file in new[] { database, database + "-wal", database + "-shm" })
-            {
-                File.Delete(file);
             }
 
-            if (Directory.Exists(ledgers))
-            {
-                Directory.Delete(ledgers, recursive: true);
-            }
+            Assert.False(logText.Contains(Convert.ToBase64String(secret), StringComparison.Ordinal), $"a {kind} reached a log in base64");
         }
     }
 
