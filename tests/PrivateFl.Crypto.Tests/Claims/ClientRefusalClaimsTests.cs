@@ -62,8 +62,12 @@ public sealed class ClientRefusalClaimsTests
         AssertHoldsNoSecret(client);
     }
 
+    /// <summary>
+    /// After Unmask a client keeps s_u^SK alone, for the pair points the server may still ask for (specs/protocol.md
+    /// §2.9); once the round ends for it (the SDK disposes the session when the result arrives) it holds no secret.
+    /// </summary>
     [Fact]
-    public void Run_CompletedRound_ClientHoldsNoSecretAfterUnmasking()
+    public void Run_CompletedRound_ClientHoldsOnlyItsMaskKeyAfterUnmaskingAndNoSecretOnceTheRoundEnds()
     {
         var random = new DeterministicRandom(3);
         var scenario = new RoundScenario(5, 8, NeighbourGraphKind.Complete, SecAggMode.SemiHonest, [.. Enumerable.Repeat(RoundScenario.Never, 5)], [.. Enumerable.Range(0, 5).Select(_ => random.NextWords(8))], 3);
@@ -72,7 +76,21 @@ public sealed class ClientRefusalClaimsTests
         (AggregationResult? result, _) = harness.Run();
 
         Assert.NotNull(result);
-        Assert.All(harness.Clients, AssertHoldsNoSecret);
+        Assert.All(harness.Clients, c =>
+        {
+            Assert.Equal(ClientStage.Unmasked, c.Stage);
+            AssertHoldsNoSecret(c, exceptMaskKey: true);
+        });
+        foreach (ClientSession client in harness.Clients)
+        {
+            client.Abort();
+        }
+
+        Assert.All(harness.Clients, c =>
+        {
+            Assert.Equal(ClientStage.Completed, c.Stage);
+            AssertHoldsNoSecret(c);
+        });
     }
 
     /// <summary>
@@ -122,12 +140,20 @@ public sealed class ClientRefusalClaimsTests
                 return (fails && !otherData.AsSpan().SequenceEqual(ProtocolEncoding.ShareAssociatedData(identity, s.sender, s.recipient))).Label($"field {s.field}");
             });
 
-    private static void AssertHoldsNoSecret(ClientSession client)
+    private static void AssertHoldsNoSecret(ClientSession client) => AssertHoldsNoSecret(client, exceptMaskKey: false);
+
+    private static void AssertHoldsNoSecret(ClientSession client, bool exceptMaskKey)
     {
         Assert.Empty(Field<System.Collections.ICollection>(client, "_shareKeys"));
         Assert.Empty(Field<System.Collections.ICollection>(client, "_heldShares"));
         Assert.Null(Field<byte[]?>(client, "_selfMaskSeed"));
-        foreach (string name in new[] { "_cipherKey", "_maskKey" })
+        if (exceptMaskKey)
+        {
+            KeyAgreementKey maskKey = Field<KeyAgreementKey>(client, "_maskKey");
+            maskKey.DeriveSharedKey(maskKey.PublicKey, "privatefl/v1/test", [], new byte[32]);
+        }
+
+        foreach (string name in exceptMaskKey ? ["_cipherKey"] : new[] { "_cipherKey", "_maskKey" })
         {
             KeyAgreementKey? key = Field<KeyAgreementKey?>(client, name);
             if (key is not null)
