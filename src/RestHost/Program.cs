@@ -20,6 +20,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
+builder.Services.AddModelReports();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks()
@@ -74,6 +75,8 @@ app.MapPost("/fl_predict", PredictAsync)
     .WithSummary("Score an applicant with the locally cached global model; the applicant never leaves the host.")
     .Accepts<PredictRequest>("application/json", "application/x-www-form-urlencoded")
     .DisableAntiforgery();
+
+app.MapModelReports();
 
 app.Run();
 

@@ -162,6 +162,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             .AddRow("Each bank alone, logistic regression (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
             .AddRow($"[bold]PrivateFl federated {Markup.Escape(scenario.Model.ToString())}, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
         AnsiConsole.Write(summary);
+        IReadOnlyList<string> cardFiles = await ModelCardOutput.WriteAsync(final, all.Schema, scenario.Model, test, output, cancellationToken).ConfigureAwait(false);
 
         string resultsPath = Path.Combine(output, "results.json");
         string chartPath = Path.Combine(output, "auc-and-epsilon.png");
@@ -177,7 +178,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             wallSeconds = clock.Elapsed.TotalSeconds,
         }, Indented), cancellationToken).ConfigureAwait(false);
         ResultsChart.Save(chartPath, rows, centralised);
-        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Wrote [bold]{resultsPath}[/] and [bold]{chartPath}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Wrote [bold]{resultsPath}[/], [bold]{chartPath}[/] and {string.Join(", ", cardFiles.Select(f => $"[bold]{Path.GetFileName(f)}[/]"))} in {clock.Elapsed.TotalSeconds:F1} s.");
         foreach (FederatedClient client in clients)
         {
             client.Dispose();

@@ -76,6 +76,9 @@ internal sealed class CsvDatasetReader
         FeatureEncoder encoder = _schema.Encoder;
         var inputs = new List<double[]>();
         var labels = new List<int>();
+        var protectedRows = new List<ParsedValue[]>();
+        int protectedCount = 0;
+        int[] protectedOrdinal = [.. columns.Select(c => c.IsProtected ? protectedCount++ : -1)];
         int rows = 0;
         try
         {
@@ -98,6 +101,7 @@ internal sealed class CsvDatasetReader
 
                 double[] input = new double[encoder.EncodedLength + 1];
                 input[0] = 1.0;
+                var protectedValues = new ParsedValue[protectedCount];
                 for (int c = 0; c < columns.Count; c++)
                 {
                     if (columnIndex[c] < 0)
@@ -109,6 +113,10 @@ internal sealed class CsvDatasetReader
                     if (encoder.TryParse(c, raw, allowUnknownCategory: false, out ParsedValue value, out string? reason))
                     {
                         encoder.Encode(c, value, input.AsSpan(1));
+                        if (protectedOrdinal[c] >= 0)
+                        {
+                            protectedValues[protectedOrdinal[c]] = value;
+                        }
                     }
                     else
                     {
@@ -121,6 +129,7 @@ internal sealed class CsvDatasetReader
                 {
                     inputs.Add(input);
                     labels.Add(label);
+                    protectedRows.Add(protectedValues);
                 }
             }
         }
@@ -149,7 +158,7 @@ internal sealed class CsvDatasetReader
                     .Concat(note));
         }
 
-        return new CreditDataset(_schema, [.. inputs], [.. labels]);
+        return new CreditDataset(_schema, [.. inputs], [.. labels], [.. protectedRows]);
     }
 
     private int ReadLabel(int row, string value)
