@@ -56,6 +56,10 @@ internal sealed class DemoSettings : CommandSettings
     [DefaultValue("iid")]
     public string Partition { get; init; } = "iid";
 
+    [CommandOption("--cutoff <P>")]
+    [Description("Probability of default from which an applicant is declined, in (0, 1), for the fairness report and the model card. Default: the share of defaults in the training rows, so that applicants riskier than the average are declined.")]
+    public double? Cutoff { get; init; }
+
     [CommandOption("--seed <N>")]
     [Description("Seed of the data split and the dropouts. Default: 1.")]
     [DefaultValue(1)]
@@ -86,6 +90,11 @@ internal sealed class DemoSettings : CommandSettings
             && (!double.TryParse(Epsilon, NumberStyles.Float, CultureInfo.InvariantCulture, out double epsilon) || epsilon is < 0.05 or > 100))
         {
             return ValidationResult.Error($"--epsilon must be a number from 0.05 to 100, or 'inf'; got '{Epsilon}'.");
+        }
+
+        if (Cutoff is { } cutoff && !(cutoff > 0 && cutoff < 1))
+        {
+            return ValidationResult.Error($"--cutoff must be a probability between 0 and 1 (exclusive); got {cutoff}.");
         }
 
         if (Dropout is < 0 or > 0.3)

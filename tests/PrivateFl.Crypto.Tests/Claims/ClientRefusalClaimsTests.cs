@@ -59,7 +59,7 @@ public sealed class ClientRefusalClaimsTests
         Assert.Throws<SecAggProtocolException>(refused);
 
         Assert.Equal(ClientStage.Aborted, client.Stage);
-        AssertHoldsNoSecret(client);
+        AssertHoldsNoSecret(client, "_cipherKey", "_maskKey");
     }
 
     /// <summary>
@@ -79,7 +79,8 @@ public sealed class ClientRefusalClaimsTests
         Assert.All(harness.Clients, c =>
         {
             Assert.Equal(ClientStage.Unmasked, c.Stage);
-            AssertHoldsNoSecret(c, exceptMaskKey: true);
+            AssertHoldsNoSecret(c, "_cipherKey");
+            AssertMaskKeyUsable(c);
         });
         foreach (ClientSession client in harness.Clients)
         {
@@ -140,20 +141,20 @@ public sealed class ClientRefusalClaimsTests
                 return (fails && !otherData.AsSpan().SequenceEqual(ProtocolEncoding.ShareAssociatedData(identity, s.sender, s.recipient))).Label($"field {s.field}");
             });
 
-    private static void AssertHoldsNoSecret(ClientSession client) => AssertHoldsNoSecret(client, exceptMaskKey: false);
+    private static void AssertHoldsNoSecret(ClientSession client) => AssertHoldsNoSecret(client, "_cipherKey", "_maskKey");
 
-    private static void AssertHoldsNoSecret(ClientSession client, bool exceptMaskKey)
+    private static void AssertMaskKeyUsable(ClientSession client)
+    {
+        KeyAgreementKey maskKey = Field<KeyAgreementKey>(client, "_maskKey");
+        maskKey.DeriveSharedKey(maskKey.PublicKey, "privatefl/v1/test", [], new byte[32]);
+    }
+
+    private static void AssertHoldsNoSecret(ClientSession client, params string[] keyFields)
     {
         Assert.Empty(Field<System.Collections.ICollection>(client, "_shareKeys"));
         Assert.Empty(Field<System.Collections.ICollection>(client, "_heldShares"));
         Assert.Null(Field<byte[]?>(client, "_selfMaskSeed"));
-        if (exceptMaskKey)
-        {
-            KeyAgreementKey maskKey = Field<KeyAgreementKey>(client, "_maskKey");
-            maskKey.DeriveSharedKey(maskKey.PublicKey, "privatefl/v1/test", [], new byte[32]);
-        }
-
-        foreach (string name in exceptMaskKey ? ["_cipherKey"] : new[] { "_cipherKey", "_maskKey" })
+        foreach (string name in keyFields)
         {
             KeyAgreementKey? key = Field<KeyAgreementKey?>(client, name);
             if (key is not null)
