@@ -19,12 +19,21 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
     /// <summary>Test seam: rewrites this client's shares before they are sent, as a corrupted bank would (given its identity key to re-sign).</summary>
     public Func<ShareKeys, SigningKey, RoundIdentity, ShareKeys>? TamperShares { get; init; }
 
-    public async Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
+    public Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
+    {
+        // Only what the stages need is kept while the round runs: the announcement and the identity keys are n-sized,
+        // so a process that runs many clients (the load benchmark) would otherwise hold n² of them for the whole round
+        // (docs/benchmarks.md, "Load"). The semi-honest session does not use the identity keys.
+        bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
+        return RunCoreAsync((int)announcement.YourIndex, announcement.SessionId, announcement.RoundNumber, announcement.StageDeadlineMs, UpdateEncoder.MinimumSurvivors(announcement), parameters, active ? identityKeys : null, encodedUpdate, cancellationToken);
+    }
+
+    private async Task<RoundResultReply> RunCoreAsync(int yourIndex, string sessionId, long roundNumber, long stageDeadlineMs, int minimumSurvivors, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
     {
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
-        using var session = new ClientSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null);
-        var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = announcement.SessionId, RoundNumber = announcement.RoundNumber };
-        TimeSpan stageBudget = TimeSpan.FromMilliseconds(announcement.StageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
+        using var session = new ClientSession(parameters, yourIndex, active ? identityKey : null, identityKeys);
+        var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = sessionId, RoundNumber = roundNumber };
+        TimeSpan stageBudget = TimeSpan.FromMilliseconds(stageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
         CallOptions Call() => new(deadline: DateTime.UtcNow + stageBudget, cancellationToken: cancellationToken);
 
         try
@@ -72,11 +81,10 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             maskedRequest.Complaints.Add((masked.Complaints ?? []).Select(c => new ShareComplaintMessage { Dealer = (uint)c.Dealer, SharedPoint = ByteString.CopyFrom(c.SharedPoint.Span), Proof = ByteString.CopyFrom(c.Proof.Span) }));
             SurvivorListReply survivors = await client.SubmitMaskedInputAsync(maskedRequest, Call());
             var survivorList = new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]);
-            int minimumSurvivors = UpdateEncoder.MinimumSurvivors(announcement);
             if (survivorList.Survivors.Count < minimumSurvivors)
             {
                 // The noise was sized for m survivors: unmasking a sum of fewer would release it under-noised.
-                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {announcement.RoundNumber}: the server reports {survivorList.Survivors.Count} survivors; this client unmasks only with at least {minimumSurvivors}.");
+                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {roundNumber}: the server reports {survivorList.Survivors.Count} survivors; this client unmasks only with at least {minimumSurvivors}.");
             }
 
             UnmaskShares revealed;
