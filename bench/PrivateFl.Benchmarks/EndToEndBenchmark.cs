@@ -27,6 +27,10 @@ internal static class EndToEndBenchmark
     public static async Task RunAsync(string[] args)
     {
         int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+
+        // Optional: only the settings with this many clients (and, as a third argument, this vector length).
+        int? onlyClients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : null;
+        int? onlyLength = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : null;
         Console.WriteLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}; {rounds} rounds per setting");
         int creditLength = CreditSchemas.GermanCredit.EncodedLength + 1;
         foreach ((int clients, int length, Protocol.V1.NeighbourGraphKind graph) in new[]
@@ -39,7 +43,10 @@ internal static class EndToEndBenchmark
             (500, 100_000, Protocol.V1.NeighbourGraphKind.Harary),
         })
         {
-            await MeasureAsync(clients, length, graph, rounds);
+            if ((onlyClients is null || onlyClients == clients) && (onlyLength is null || onlyLength == length))
+            {
+                await MeasureAsync(clients, length, graph, rounds);
+            }
         }
     }
 

@@ -15,11 +15,15 @@ public sealed class CreditDataset
     private readonly int[] _labels;
     private readonly Lazy<Matrix<double>> _design;
 
-    internal CreditDataset(FeatureSchema schema, double[][] inputs, int[] labels)
+    // Per row, the values of the schema's protected columns in column order: kept for fairness reporting, never features.
+    private readonly ParsedValue[][]? _protected;
+
+    internal CreditDataset(FeatureSchema schema, double[][] inputs, int[] labels, ParsedValue[][]? protectedValues = null)
     {
         Schema = schema;
         _inputs = inputs;
         _labels = labels;
+        _protected = protectedValues;
         PositiveCount = labels.Count(label => label == 1);
         _design = new Lazy<Matrix<double>>(() => Matrix<double>.Build.DenseOfRowArrays(_inputs));
     }
@@ -203,6 +207,12 @@ public sealed class CreditDataset
     /// <summary>Gets the model input of a row: 1 (for the bias) followed by its F features.</summary>
     internal double[] Input(int row) => _inputs[row];
 
+    /// <summary>Gets whether the rows carry the values of the schema's protected columns (they do when loaded from CSV).</summary>
+    internal bool HasProtectedValues => _protected is not null;
+
+    /// <summary>Gets the value of the <paramref name="protectedIndex"/>-th protected column (in schema order) of a row.</summary>
+    internal ParsedValue ProtectedValue(int row, int protectedIndex) => _protected![row][protectedIndex];
+
     private int[][] RowsByClass() =>
     [
         [.. Enumerable.Range(0, RowCount).Where(i => _labels[i] == 0)],
@@ -210,5 +220,5 @@ public sealed class CreditDataset
     ];
 
     private CreditDataset Select(int[] rows) =>
-        new(Schema, [.. rows.Select(i => _inputs[i])], [.. rows.Select(i => _labels[i])]);
+        new(Schema, [.. rows.Select(i => _inputs[i])], [.. rows.Select(i => _labels[i])], _protected is null ? null : [.. rows.Select(i => _protected[i])]);
 }

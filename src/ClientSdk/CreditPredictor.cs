@@ -50,7 +50,11 @@ public sealed class CreditPredictor
         _reasonCount = options.ReasonCount;
         _allowUnknownCategories = options.AllowUnknownCategories;
         _scorecard = new Scorecard(options.BaseScore, options.BaseOdds, options.PointsToDoubleOdds);
+        Scorecard = new CreditScorecard(schema, _weights, options);
     }
+
+    /// <summary>Gets the scorecard of the model: the points that make up every score, and the reference of the reasons.</summary>
+    public CreditScorecard Scorecard { get; }
 
     /// <summary>Gets the schema of the model.</summary>
     public FeatureSchema Schema { get; }
@@ -85,7 +89,7 @@ public sealed class CreditPredictor
             isDefault ? Schema.PositiveLabel : Schema.NegativeLabel,
             isDefault,
             _scorecard.Score(logOdds),
-            Reasons(values, features));
+            Scorecard.Reasons(values, features, _reasonCount));
     }
 
     /// <summary>Checks an applicant without scoring it.</summary>
@@ -114,34 +118,5 @@ public sealed class CreditPredictor
         }
 
         return values;
-    }
-
-    private PredictionReason[] Reasons(ParsedValue[] values, double[] features)
-    {
-        IReadOnlyList<FeatureColumn> columns = Schema.Columns;
-        var pushes = new List<(int Column, double Contribution)>();
-        for (int c = 0; c < columns.Count; c++)
-        {
-            int offset = Schema.Encoder.OffsetOf(c);
-            double contribution = 0;
-            for (int j = offset; j < offset + columns[c].EncodedLength; j++)
-            {
-                contribution += _weights[j + 1] * features[j];
-            }
-
-            if (contribution > 0)
-            {
-                pushes.Add((c, contribution));
-            }
-        }
-
-        return
-        [
-            .. pushes
-                .OrderByDescending(p => p.Contribution)
-                .ThenBy(p => p.Column)
-                .Take(_reasonCount)
-                .Select(p => new PredictionReason(columns[p.Column].Name, values[p.Column].Display, _scorecard.PointsLost(p.Contribution))),
-        ];
     }
 }

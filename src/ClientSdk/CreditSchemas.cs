@@ -1,15 +1,12 @@
-using PrivateFl.ClientSdk.Internal;
+using System.Text;
 
 namespace PrivateFl.ClientSdk;
 
-/// <summary>The built-in credit schemas.</summary>
+/// <summary>The built-in credit schemas, read from their files <c>data/schemas/german-credit.json</c> and <c>taiwan-credit.json</c>.</summary>
 public static class CreditSchemas
 {
     /// <summary>The name of <see cref="GermanCredit"/>.</summary>
     public const string GermanCreditName = "german-credit";
-
-    // Declared before the schemas: static initialisers run in text order.
-    private static readonly string[] RepaymentColumns = ["PAY_0", "PAY_2", "PAY_3", "PAY_4", "PAY_5", "PAY_6"];
 
     /// <summary>The name of <see cref="TaiwanCredit"/>.</summary>
     public const string TaiwanCreditName = "taiwan-credit";
@@ -33,7 +30,7 @@ public static class CreditSchemas
     /// <para><c>Age</c> stays a feature here, as in the original scorecard; a lender whose law protects age marks it
     /// protected in its own schema.</para>
     /// </remarks>
-    public static FeatureSchema GermanCredit { get; } = CreateGermanCredit();
+    public static FeatureSchema GermanCredit { get; } = Load(GermanCreditName);
 
     /// <summary>
     /// Gets the <c>taiwan-credit</c> schema, version 1, over the UCI "default of credit card clients" data (Yeh and
@@ -55,47 +52,31 @@ public static class CreditSchemas
     /// 6 that occur in the data are aliases of 4 (others). Protected: <c>SEX</c> 1 male, 2 female;
     /// <c>MARRIAGE</c> 1 married, 2 single, 3 others (undocumented 0 is an alias of 3); <c>AGE</c> [18, 100] years.</para>
     /// </remarks>
-    public static FeatureSchema TaiwanCredit { get; } = CreateTaiwanCredit();
+    public static FeatureSchema TaiwanCredit { get; } = Load(TaiwanCreditName);
 
-    private static FeatureSchema CreateGermanCredit()
+    /// <summary>Gets the built-in schemas: <see cref="GermanCredit"/> and <see cref="TaiwanCredit"/>.</summary>
+    public static IReadOnlyList<FeatureSchema> All { get; } = [GermanCredit, TaiwanCredit];
+
+    /// <summary>Finds a built-in schema by name.</summary>
+    /// <param name="name">The schema name, such as <c>german-credit</c>; matched exactly.</param>
+    /// <returns>The schema, or <see langword="null"/> when no built-in schema has that name.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    public static FeatureSchema? Find(string name)
     {
-        var noAccount = new Dictionary<string, string>(StringComparer.Ordinal) { ["NA"] = "none" };
-        return new FeatureSchema(
-            GermanCreditName,
-            2,
-            [
-                FeatureColumn.Numeric(GermanCreditColumns.Age, 18, 100),
-                FeatureColumn.Categorical(GermanCreditColumns.Sex, ["male", "female"]).AsProtected(),
-                FeatureColumn.Categorical(GermanCreditColumns.Job, ["0", "1", "2", "3"]),
-                FeatureColumn.Categorical(GermanCreditColumns.Housing, ["own", "rent", "free"]),
-                FeatureColumn.Categorical(GermanCreditColumns.SavingAccounts, ["little", "moderate", "quite rich", "rich", "none"], noAccount, missingAs: "none"),
-                FeatureColumn.Categorical(GermanCreditColumns.CheckingAccount, ["little", "moderate", "rich", "none"], noAccount, missingAs: "none"),
-                FeatureColumn.Numeric(GermanCreditColumns.CreditAmount, 0, 20000),
-                FeatureColumn.Numeric(GermanCreditColumns.Duration, 1, 72),
-                FeatureColumn.Categorical(
-                    GermanCreditColumns.Purpose,
-                    ["car", "radio/TV", "furniture/equipment", "business", "education", "repairs", "domestic appliances", "vacation/others"]),
-            ],
-            GermanCreditColumns.Risk,
-            positiveLabel: "bad",
-            negativeLabel: "good");
+        ArgumentNullException.ThrowIfNull(name);
+        return All.FirstOrDefault(schema => string.Equals(schema.Name, name, StringComparison.Ordinal));
     }
 
-    private static FeatureSchema CreateTaiwanCredit()
+    /// <summary>
+    /// Reads a built-in schema from the copy of <c>data/schemas/{name}.json</c> compiled into this assembly: the file
+    /// is the one definition, read by the SDK, the server, the demo and people alike (specs/schema.md).
+    /// </summary>
+    private static FeatureSchema Load(string name)
     {
-        const double MaxAmount = 10_000_000;
-        var lateAliases = new Dictionary<string, string>(StringComparer.Ordinal) { ["4"] = "3", ["5"] = "3", ["6"] = "3", ["7"] = "3", ["8"] = "3" };
-        var columns = new List<FeatureColumn>
-        {
-            FeatureColumn.Numeric("LIMIT_BAL", 0, MaxAmount, NumericTransform.Log),
-            FeatureColumn.Categorical("SEX", ["1", "2"]).AsProtected(),
-            FeatureColumn.Categorical("EDUCATION", ["1", "2", "3", "4"], new Dictionary<string, string>(StringComparer.Ordinal) { ["0"] = "4", ["5"] = "4", ["6"] = "4" }),
-            FeatureColumn.Categorical("MARRIAGE", ["1", "2", "3"], new Dictionary<string, string>(StringComparer.Ordinal) { ["0"] = "3" }).AsProtected(),
-            FeatureColumn.Numeric("AGE", 18, 100).AsProtected(),
-        };
-        columns.AddRange(RepaymentColumns.Select(name => FeatureColumn.Categorical(name, ["-2", "-1", "0", "1", "2", "3"], lateAliases)));
-        columns.AddRange(Enumerable.Range(1, 6).Select(i => FeatureColumn.Numeric($"BILL_AMT{i}", -MaxAmount, MaxAmount, NumericTransform.Log)));
-        columns.AddRange(Enumerable.Range(1, 6).Select(i => FeatureColumn.Numeric($"PAY_AMT{i}", 0, MaxAmount, NumericTransform.Log)));
-        return new FeatureSchema(TaiwanCreditName, 1, columns, "default", positiveLabel: "1", negativeLabel: "0");
+        string resource = $"PrivateFl.ClientSdk.Schemas.{name}.json";
+        using Stream stream = typeof(CreditSchemas).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The built-in schema resource '{resource}' is missing from the SDK assembly.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return FeatureSchema.FromJson(reader.ReadToEnd());
     }
 }

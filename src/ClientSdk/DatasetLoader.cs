@@ -8,7 +8,7 @@ namespace PrivateFl.ClientSdk;
 /// <para>Accepted layouts: UTF-8 (with or without a byte order mark; UTF-16 and UTF-32 with one), CRLF or LF
 /// line endings, comma-separated, RFC 4180 quoting (a quoted value may not span lines, so that one stray quote
 /// cannot swallow the rest of the file), a header row. Columns are found by header name, exactly after
-/// trimming, in any order; columns the schema does not name (such as an unnamed leading row index) are
+/// trimming (or by a bank's own header names through <see cref="CsvLoadOptions.ColumnMapping"/>), in any order; columns the schema does not name (such as an unnamed leading row index) are
 /// ignored. Blank lines are skipped. Values are trimmed.</para>
 /// <para>Every row is checked and every problem reported at once (up to the first 100, after which reading stops; a
 /// value is repeated in a problem only as its first 40 characters), in a <see cref="DatasetValidationException"/>;
@@ -71,6 +71,52 @@ public static class DatasetLoader
         }
 
         var reader = new CsvDatasetReader(schema, maxRows);
+        using CsvReader csv = CsvReader.Create(stream, reader.Options, leaveOpen: true);
+        return reader.Read(csv);
+    }
+
+    /// <summary>Loads a CSV file whose headers the options map to the schema's columns.</summary>
+    /// <param name="path">The path of the file.</param>
+    /// <param name="schema">The schema the file must match.</param>
+    /// <param name="options">The header mapping and row limit; checked against the schema before the file is opened.</param>
+    /// <returns>The encoded data set.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="options"/> do not fit the schema (<see cref="CsvLoadOptions.Validate"/>).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="DatasetValidationException">The file does not match the schema; <see cref="DatasetValidationException.Problems"/> lists every problem.</exception>
+    public static CreditDataset LoadCsv(string path, FeatureSchema schema, CsvLoadOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(schema);
+        var reader = new CsvDatasetReader(schema, options.MaxRows, options.ColumnMapping);
+        using CsvReader csv = CsvReader.FromFile(path, reader.Options);
+        return reader.Read(csv);
+    }
+
+    /// <summary>Loads CSV from a stream whose headers the options map to the schema's columns; the stream stays open.</summary>
+    /// <param name="stream">The readable stream.</param>
+    /// <param name="schema">The schema the data must match.</param>
+    /// <param name="options">The header mapping and row limit; checked against the schema before anything is read.</param>
+    /// <returns>The encoded data set.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> is not readable, or <paramref name="options"/> do not fit the schema (<see cref="CsvLoadOptions.Validate"/>).</exception>
+    /// <exception cref="IOException">The stream cannot be read.</exception>
+    /// <exception cref="DatasetValidationException">The data does not match the schema or has too many rows; <see cref="DatasetValidationException.Problems"/> lists the problems.</exception>
+    public static CreditDataset LoadCsv(Stream stream, FeatureSchema schema, CsvLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream is not readable.", nameof(stream));
+        }
+
+        options.Validate(schema);
+        var reader = new CsvDatasetReader(schema, options.MaxRows, options.ColumnMapping);
         using CsvReader csv = CsvReader.Create(stream, reader.Options, leaveOpen: true);
         return reader.Read(csv);
     }

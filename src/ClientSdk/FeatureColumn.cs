@@ -33,11 +33,13 @@ public sealed class FeatureColumn
         string? missingAs,
         Dictionary<string, int>? categoryIndex,
         NumericTransform transform = NumericTransform.None,
-        bool isProtected = false)
+        bool isProtected = false,
+        bool clipsOutOfRange = false)
     {
         Name = name;
         Transform = transform;
         IsProtected = isProtected;
+        ClipsOutOfRange = clipsOutOfRange;
         Kind = kind;
         Minimum = minimum;
         Maximum = maximum;
@@ -77,6 +79,16 @@ public sealed class FeatureColumn
 
     /// <summary>Gets the transform of a numeric column's value before scaling; <see cref="NumericTransform.None"/> for a categorical one.</summary>
     public NumericTransform Transform { get; }
+
+    /// <summary>
+    /// Gets whether a value of this numeric column outside its declared range is clipped to the nearer end instead of
+    /// refused (<see cref="WithClipping"/>); <see langword="false"/> for a categorical column.
+    /// </summary>
+    /// <remarks>
+    /// For heavy-tailed amounts whose largest legitimate values no public bound can foresee: the encoding clamps to
+    /// [−1, 1] either way, so a clipped value keeps ‖x‖₂ within its bound; what clipping gives up is the data check.
+    /// </remarks>
+    public bool ClipsOutOfRange { get; }
 
     /// <summary>
     /// Gets whether the column is a protected characteristic (such as sex, marital status or age): it is read and
@@ -133,7 +145,18 @@ public sealed class FeatureColumn
     /// <summary>Returns a copy of this column marked protected: validated and kept for reporting, but not a model feature.</summary>
     /// <returns>The protected column.</returns>
     public FeatureColumn AsProtected() =>
-        new(Name, Kind, Minimum, Maximum, Vocabulary, Aliases, MissingAs, _categoryIndex, Transform, isProtected: true);
+        new(Name, Kind, Minimum, Maximum, Vocabulary, Aliases, MissingAs, _categoryIndex, Transform, isProtected: true, ClipsOutOfRange);
+
+    /// <summary>
+    /// Returns a copy of this numeric column whose values outside the declared range are clipped to the nearer end
+    /// instead of refused (schema JSON <c>"clip":true</c>).
+    /// </summary>
+    /// <returns>The clipping column.</returns>
+    /// <exception cref="InvalidOperationException">The column is categorical: it has no range to clip to.</exception>
+    public FeatureColumn WithClipping() =>
+        Kind == FeatureKind.Numeric
+            ? new(Name, Kind, Minimum, Maximum, Vocabulary, Aliases, MissingAs, _categoryIndex, Transform, IsProtected, clipsOutOfRange: true)
+            : throw new InvalidOperationException($"The categorical column '{Name}' has no range to clip to.");
 
     internal FeatureColumn WithProtection(bool isProtected) => isProtected ? AsProtected() : this;
 
@@ -266,7 +289,7 @@ public sealed class FeatureColumn
 
     /// <inheritdoc/>
     public override string ToString() => (Kind == FeatureKind.Numeric
-        ? string.Create(CultureInfo.InvariantCulture, $"{Name}: numeric [{Minimum}, {Maximum}]{(Transform == NumericTransform.Log ? " log" : string.Empty)}")
+        ? string.Create(CultureInfo.InvariantCulture, $"{Name}: numeric [{Minimum}, {Maximum}]{(Transform == NumericTransform.Log ? " log" : string.Empty)}{(ClipsOutOfRange ? " clip" : string.Empty)}")
         : $"{Name}: categorical {{{FormatVocabulary(Vocabulary)}}}") + (IsProtected ? " (protected)" : string.Empty);
 
     /// <summary>Finds the vocabulary index of a category or alias; −1 when it is neither.</summary>

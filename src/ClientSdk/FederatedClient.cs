@@ -81,10 +81,13 @@ public sealed partial class FederatedClient : IDisposable
     /// <summary>Test seam: rewrites this client's outgoing shares in every round, as a corrupted bank would.</summary>
     internal Func<Crypto.SecAgg.Messages.ShareKeys, SigningKey, RoundIdentity, Crypto.SecAgg.Messages.ShareKeys>? TamperShares { get; set; }
 
-    /// <summary>Reads a session's public configuration and state.</summary>
+    /// <summary>Reads a session's public configuration and state, with the feature schema it carries.</summary>
     /// <param name="sessionId">The session.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The session.</returns>
+    /// <exception cref="SchemaMismatchException">
+    /// The session carries a schema that cannot be read, or whose SHA-256 is not the session's schema hash.
+    /// </exception>
     /// <exception cref="SessionEndedException">The session does not exist.</exception>
     /// <exception cref="ServerUnavailableException">The server could not be reached.</exception>
     /// <exception cref="ClientRejectedException">The server does not accept this client.</exception>
@@ -93,7 +96,7 @@ public sealed partial class FederatedClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         SessionInfo info = await RetryAsync(() => _federation.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model));
+        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info));
     }
 
     /// <summary>
@@ -142,7 +145,8 @@ public sealed partial class FederatedClient : IDisposable
         CreditModel model = CreditModel.Create(data.Schema, session.Model ?? ModelSpecification.LogisticRegression);
         if (!string.Equals(session.SchemaHash, data.Schema.Hash, StringComparison.Ordinal) || session.ModelLength != model.ParameterCount)
         {
-            throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({model.Specification}: {model.ParameterCount} parameters).");
+            string difference = session.Schema is null ? string.Empty : " " + SessionSchema.Describe(session.Schema, data.Schema);
+            throw new SchemaMismatchException($"Session '{sessionId}' trains schema '{session.SchemaName}' ({session.SchemaHash}, {session.ModelLength} parameters); the data has schema {data.Schema} ({model.Specification}: {model.ParameterCount} parameters).{difference}");
         }
 
         LocalPrivacyLedger ledger = OpenLedger(sessionId);

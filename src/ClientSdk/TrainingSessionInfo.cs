@@ -13,4 +13,8 @@ namespace PrivateFl.ClientSdk;
 /// <param name="EpsilonBudget">The session's ε budget (0 without differential privacy).</param>
 /// <param name="Delta">The session's δ.</param>
 /// <param name="Model">The model the session trains; <see langword="null"/> means logistic regression.</param>
-public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta, ModelSpecification? Model = null);
+/// <param name="Schema">
+/// The feature schema the session carries, already checked to hash to <paramref name="SchemaHash"/>; <see langword="null"/>
+/// for a session created from a hash alone. Load the bank's data with it (<see cref="DatasetLoader"/>).
+/// </param>
+public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta, ModelSpecification? Model = null, FeatureSchema? Schema = null);

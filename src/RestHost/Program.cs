@@ -11,6 +11,8 @@ using Scalar.AspNetCore;
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<RestHostOptions>, RestHostOptionsValidator>();
+builder.Services.AddSingleton(services => new HostSchema(HostSchema.Resolve(services.GetRequiredService<IOptions<RestHostOptions>>().Value.Schema).Schema
+    ?? throw new OptionsValidationException(nameof(RestHostOptions), typeof(RestHostOptions), ["RestHostOptions:Schema names no schema."])));
 builder.Services.AddOptions<CreditPredictorOptions>().BindConfiguration(nameof(CreditPredictorOptions));
 builder.Services.AddPrivateFlClient();
 builder.Services.AddOptions<FederatedClientOptions>().ValidateOnStart();
@@ -18,6 +20,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
+builder.Services.AddModelReports();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks()
@@ -73,9 +76,11 @@ app.MapPost("/fl_predict", PredictAsync)
     .Accepts<PredictRequest>("application/json", "application/x-www-form-urlencoded")
     .DisableAntiforgery();
 
+app.MapModelReports();
+
 app.Run();
 
-static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
+static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, HostSchema hostSchema, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
 {
     RestHostOptions settings = options.Value;
     string apiKey = settings.ApiKey;
@@ -110,7 +115,7 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     TrainingJob job;
     try
     {
-        (CreditDataset? data, IResult? dataError) = LoadDataset(settings, addr!);
+        (CreditDataset? data, IResult? dataError) = LoadDataset(settings, hostSchema.Schema, addr!);
         if (data is null)
         {
             jobs.Release();
@@ -134,7 +139,7 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     return Results.Accepted($"/fl_train/{job.Id}", job);
 }
 
-static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions settings, string addr)
+static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions settings, FeatureSchema schema, string addr)
 {
     (SafeFileHandle? handle, string? pathError) = DatasetPathResolver.Open(settings.DataRoot, addr, settings.MaxDatasetBytes);
     if (handle is null)
@@ -145,7 +150,13 @@ static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions setting
     using var capped = new CappedReadStream(new FileStream(handle, FileAccess.Read, bufferSize: 64 * 1024), settings.MaxDatasetBytes);
     try
     {
-        CreditDataset data = DatasetLoader.LoadCsv(capped, CreditSchemas.GermanCredit, settings.MaxDatasetRows);
+        var load = new CsvLoadOptions { MaxRows = settings.MaxDatasetRows };
+        foreach ((string header, string column) in settings.ColumnMapping)
+        {
+            load.ColumnMapping.Add(header, column);
+        }
+
+        CreditDataset data = DatasetLoader.LoadCsv(capped, schema, load);
         return capped.Exceeded ? (null, TooBig()) : (data, null);
     }
     catch (DatasetValidationException ex)
@@ -155,7 +166,7 @@ static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions setting
             return (null, TooBig());
         }
 
-        var errors = new Dictionary<string, string[]> { ["addr"] = [$"The data set does not fit the session's schema '{CreditSchemas.GermanCredit.Name}': {ex.Problems.Count} problems."] };
+        var errors = new Dictionary<string, string[]> { ["addr"] = [$"The data set does not fit the schema '{schema.Name}' (RestHostOptions:Schema{(settings.ColumnMapping.Count > 0 ? ", with RestHostOptions:ColumnMapping" : string.Empty)}): {ex.Problems.Count} problems."] };
         foreach (IGrouping<string, DataProblem> group in ex.Problems.GroupBy(p => p.Row > 0 ? $"row {p.Row}" + (p.Column is null ? string.Empty : $", {p.Column}") : p.Column ?? "file"))
         {
             errors[group.Key] = [.. group.Select(p => p.Value is null ? p.Reason : $"{p.Reason} (value '{p.Value}')")];

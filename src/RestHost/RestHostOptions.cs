@@ -9,6 +9,24 @@ public sealed class RestHostOptions
     /// <summary>Gets or sets the training session this bank takes part in. Default: <c>german-credit</c>.</summary>
     public string SessionId { get; set; } = "german-credit";
 
+    /// <summary>
+    /// Gets or sets the feature schema this bank's data follows: a built-in schema name (<c>german-credit</c>,
+    /// <c>taiwan-credit</c>) or the path of a schema file (specs/schema.md). Default: <c>german-credit</c>.
+    /// </summary>
+    /// <remarks>
+    /// <c>/fl_train</c> checks the data set against it; training then refuses a session whose schema (fetched from
+    /// the server and checked against the session's hash) is another one.
+    /// </remarks>
+    public string Schema { get; set; } = "german-credit";
+
+    /// <summary>
+    /// Gets the mapping from this bank's own CSV header names to the schema's column names, such as
+    /// <c>"RestHostOptions:ColumnMapping:Credit limit": "LIMIT_BAL"</c>; headers it does not name must carry the
+    /// schema's names. Default: empty.
+    /// </summary>
+    /// <remarks>Checked against <see cref="Schema"/> at start-up: an unknown column or two headers for one column stop the host.</remarks>
+    public Dictionary<string, string> ColumnMapping { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Gets or sets the key callers of <c>/fl_train</c> present in <c>X-Api-Key</c>; empty leaves training open (development only). Default: empty.</summary>
     public string ApiKey { get; set; } = string.Empty;
 

@@ -22,6 +22,15 @@ internal sealed class RestHostOptionsValidator : IValidateOptions<RestHostOption
             failures.Add("RestHostOptions:SessionId must be set.");
         }
 
+        (ClientSdk.FeatureSchema? schema, string? schemaProblem) = HostSchema.Resolve(options.Schema);
+        if (schemaProblem is not null)
+        {
+            failures.Add(schemaProblem);
+        }
+
+        // Without a schema the mapping's form is still checked; its targets are checked once the schema is fixed.
+        failures.AddRange(ClientSdk.CsvLoadOptions.Problems(options.ColumnMapping, schema).Select(problem => "RestHostOptions:" + problem));
+
         Check(failures, nameof(options.ModelRefreshInterval), options.ModelRefreshInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(options.ServerProbeTimeout), options.ServerProbeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
         Check(failures, nameof(options.MaxDatasetBytes), options.MaxDatasetBytes, 1024, 16L << 30);

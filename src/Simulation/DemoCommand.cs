@@ -162,6 +162,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             .AddRow("Each bank alone, logistic regression (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
             .AddRow($"[bold]PrivateFl federated {Markup.Escape(scenario.Model.ToString())}, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
         AnsiConsole.Write(summary);
+        IReadOnlyList<string> cardFiles = await ModelCardOutput.WriteAsync(final, all.Schema, scenario.Model, test, output, cancellationToken).ConfigureAwait(false);
 
         string resultsPath = Path.Combine(output, "results.json");
         string chartPath = Path.Combine(output, "auc-and-epsilon.png");
@@ -177,7 +178,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             wallSeconds = clock.Elapsed.TotalSeconds,
         }, Indented), cancellationToken).ConfigureAwait(false);
         ResultsChart.Save(chartPath, rows, centralised);
-        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Wrote [bold]{resultsPath}[/] and [bold]{chartPath}[/] in {clock.Elapsed.TotalSeconds:F1} s.");
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Wrote [bold]{resultsPath}[/], [bold]{chartPath}[/] and {string.Join(", ", cardFiles.Select(f => $"[bold]{Path.GetFileName(f)}[/]"))} in {clock.Elapsed.TotalSeconds:F1} s.");
         foreach (FederatedClient client in clients)
         {
             client.Dispose();
@@ -220,8 +221,9 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var request = new CreateSessionRequest
         {
             SessionId = SessionId,
-            SchemaName = schema.Name,
-            SchemaHash = schema.Hash,
+
+            // The operator creates the session from the schema file; the server takes the name and hash from it.
+            SchemaJson = File.ReadAllText(settings.SchemaFile ?? Path.Combine(AppContext.BaseDirectory, "data", "schemas", schema.Name + ".json")),
             ModelLength = (uint)CreditModel.Create(schema, scenario.Model).ParameterCount,
             Model = spec,
             TotalRounds = (uint)settings.Rounds,

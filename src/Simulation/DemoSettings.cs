@@ -38,6 +38,10 @@ internal sealed class DemoSettings : CommandSettings
     [DefaultValue("german")]
     public string Dataset { get; init; } = "german";
 
+    [CommandOption("--schema-file <PATH>")]
+    [Description("The schema file the session is created from (specs/schema.md). Default: the data set's built-in file, data/schemas/german-credit.json or taiwan-credit.json.")]
+    public string? SchemaFile { get; init; }
+
     [CommandOption("--model <KIND>")]
     [Description("logistic (logistic regression, the scorecard; default) or mlp (a multilayer perceptron, see --hidden).")]
     [DefaultValue("logistic")]
@@ -118,6 +122,31 @@ internal sealed class DemoSettings : CommandSettings
         if (DpMode != "none" && double.IsInfinity(EpsilonValue))
         {
             return ValidationResult.Error("--epsilon inf means no differential privacy: use it with --dp-mode none.");
+        }
+
+        if (SchemaFile is not null)
+        {
+            if (!File.Exists(SchemaFile))
+            {
+                return ValidationResult.Error($"--schema-file '{SchemaFile}' is not an existing file.");
+            }
+
+            ClientSdk.FeatureSchema fileSchema;
+            try
+            {
+                fileSchema = ClientSdk.FeatureSchema.FromJson(File.ReadAllText(SchemaFile));
+            }
+            catch (FormatException ex)
+            {
+                return ValidationResult.Error($"--schema-file '{SchemaFile}' is not a valid schema file: {ex.Message}");
+            }
+
+            // The demo's banks load the --dataset file: a session on another schema would only be refused by every bank.
+            ClientSdk.FeatureSchema dataSchema = Dataset == "taiwan" ? ClientSdk.CreditSchemas.TaiwanCredit : ClientSdk.CreditSchemas.GermanCredit;
+            if (fileSchema.Hash != dataSchema.Hash)
+            {
+                return ValidationResult.Error($"--schema-file '{SchemaFile}' is schema {fileSchema}; the --dataset {Dataset} data follows {dataSchema}.");
+            }
         }
 
         return string.IsNullOrWhiteSpace(Output) ? ValidationResult.Error("--output must name a folder.") : ValidationResult.Success();

@@ -150,6 +150,28 @@ public sealed class AnnouncementValidatorTests
     }
 
     [Property(MaxTest = 100)]
+    public bool Validate_AnnouncedClientSigmaDiffersFromTheBanksDerivation_Refused(PositiveInt scaleChoice, PositiveInt sigmaChoice, NormalFloat relativeDrift)
+    {
+        // A server that announces one σ_client and would account another, or a drift between the two sides' rules:
+        // the bank derives σ_client itself and refuses any announced value that is not the same number.
+        using var key = SigningKey.Generate();
+        RoundAnnouncement announcement = Announcement(key, DpMode.RecordLevel, AggregationRule.GradientSum, 1, SecAggMode.SemiHonest);
+        announcement.Training.QuantizationScale = 1024 + (scaleChoice.Get % 4096);
+        announcement.Privacy.NoiseMultiplier = 1 + (sigmaChoice.Get % 300 / 100.0);
+        WithDerivedClientSigma(announcement);
+        double drift = Math.Clamp(relativeDrift.Get, -0.5, 0.5);
+        if (Math.Abs(drift) < 1e-6)
+        {
+            drift = 1e-6;
+        }
+
+        announcement.ClientNoiseSigma *= 1 + drift;
+
+        var ex = Assert.Throws<FederationException>(() => AnnouncementValidator.Validate(announcement, "s", "bank-1", key.PublicKey, 36));
+        return ex.Message.Contains("client_noise_sigma", StringComparison.Ordinal);
+    }
+
+    [Property(MaxTest = 100)]
     public bool Validate_AnyNoise_RefusedExactlyWhenTheServersSessionRuleRefuses(PositiveInt scaleChoice, PositiveInt sigmaChoice, bool clientLevel)
     {
         // One rule on both sides: the server refuses a session whose σ_client is outside [4, MaxSigma]
@@ -160,6 +182,7 @@ public sealed class AnnouncementValidatorTests
         announcement.Privacy.NoiseMultiplier = 0.01 + (sigmaChoice.Get % 300 / 100.0);
         double sensitivity = DistributedNoise.Sensitivity(1, announcement.Training.QuantizationScale, 36, recordLevel: !clientLevel);
         double clientSigma = DistributedNoise.ClientSigma(announcement.Privacy.NoiseMultiplier, sensitivity, DistributedNoise.MinimumSurvivors(3, 2, 0.3));
+        WithDerivedClientSigma(announcement);
 
         bool refused;
         try
@@ -198,6 +221,15 @@ public sealed class AnnouncementValidatorTests
             announcement.Participants.Add(new Participant { Index = i, ClientId = $"bank-{i}", IdentityPublicKey = ByteString.CopyFrom(other.PublicKey) });
         }
 
+        return WithDerivedClientSigma(announcement);
+    }
+
+    /// <summary>Sets client_noise_sigma as an honest server derives it (σ·Δ/√m with m = max(t, ⌊(1 − δ)n⌋)), computed here from the primitives.</summary>
+    private static RoundAnnouncement WithDerivedClientSigma(RoundAnnouncement announcement)
+    {
+        bool dp = announcement.Privacy.Mode is DpMode.RecordLevel or DpMode.ClientLevel;
+        double sensitivity = DistributedNoise.Sensitivity(announcement.Training.ClipNorm, announcement.Training.QuantizationScale, (int)announcement.VectorLength, recordLevel: announcement.Privacy.Mode == DpMode.RecordLevel);
+        announcement.ClientNoiseSigma = dp ? DistributedNoise.ClientSigma(announcement.Privacy.NoiseMultiplier, sensitivity, DistributedNoise.MinimumSurvivors(announcement.Participants.Count, (int)announcement.Threshold, announcement.SecAgg.DropoutRate)) : 0;
         return announcement;
     }
 }

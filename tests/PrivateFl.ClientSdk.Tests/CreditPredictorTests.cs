@@ -88,22 +88,23 @@ public sealed class CreditPredictorTests
     public void Predict_KnownContributions_ListsReasonsLargestFirstWithTheirPoints()
     {
         double[] weights = BiasOnly(-3);
-        weights[1 + Feature("Duration")] = 2.0;                        // x = 2·(48 − 1)/71 − 1 > 0
+        weights[1 + Feature("Duration")] = 2.0;                        // best at 1 month (scaled −1)
         weights[1 + Feature("Checking account=moderate")] = 0.5;
-        weights[1 + Feature("Purpose=radio/TV")] = -1.0;                // pulls towards good: no reason
-        weights[1 + Feature("Credit amount")] = 4.0;                    // x = 2·5951/20000 − 1 < 0: pulls towards good
+        weights[1 + Feature("Purpose=radio/TV")] = -1.0;                // the best purpose: no points lost
+        weights[1 + Feature("Credit amount")] = 4.0;                    // best at 0 DM (scaled −1)
         weights[1 + Feature("Job=2")] = 0.1;
         var predictor = new CreditPredictor(Schema, weights);
 
         CreditPrediction prediction = predictor.Predict(Applicant);
 
+        // Points lost are measured against each attribute's best attainable points: factor · (w·x − min over values of w·x).
         double factor = 20 / Math.Log(2);
         Assert.Equal(
-            [("Duration", "48"), ("Checking account", "moderate"), ("Job", "2")],
+            [("Duration", "48"), ("Credit amount", "5951"), ("Checking account", "moderate")],
             prediction.Reasons.Select(r => (r.Column, r.Value)));
-        Assert.Equal(factor * 2.0 * ((2.0 * 47 / 71) - 1), prediction.Reasons[0].PointsLost, 9);
-        Assert.Equal(factor * 0.5, prediction.Reasons[1].PointsLost, 9);
-        Assert.Equal(factor * 0.1, prediction.Reasons[2].PointsLost, 9);
+        Assert.Equal(factor * 2.0 * (2.0 * 47 / 71), prediction.Reasons[0].PointsLost, 9);
+        Assert.Equal(factor * 4.0 * (2.0 * 5951 / 20000), prediction.Reasons[1].PointsLost, 9);
+        Assert.Equal(factor * 0.5, prediction.Reasons[2].PointsLost, 9);
     }
 
     [Fact]

@@ -104,6 +104,9 @@ public sealed class ModelSessionTests
         CreateSessionRequest request = MlpRequest("shape", model, null);
 
         // 8 hidden units over 31 features: a length the server cannot refuse (it does not know F), but not this bank's 32.
+        // The session names the schema by its hash alone (not the built-in's name), so the server carries no schema
+        // to check d against; a session that carries its schema is refused at creation (SessionSchemaTests).
+        request.SchemaName = "german-credit-by-hash";
         request.ModelLength = (8 * (31 + 1)) + 8 + 1;
         request.InitialWeights.Add(Enumerable.Repeat(0.1, (int)request.ModelLength));
         await server.Admin.CreateSessionAsync(request, InProcessServer.AdminCall());

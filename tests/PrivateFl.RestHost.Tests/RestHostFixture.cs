@@ -40,12 +40,21 @@ internal sealed class RestHostFixture : IAsyncDisposable
     /// <summary>Holds the host bank's stage calls when armed: a server crash mid-round.</summary>
     public StageGate Gate { get; } = new();
 
-    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null)
+    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null, FeatureSchema? schema = null)
     {
         var fixture = new RestHostFixture();
-        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>());
+        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>(), schema ?? CreditSchemas.GermanCredit);
         return fixture;
     }
+
+    /// <summary>A Taiwan bank's own names for some columns, as <c>taiwan-own-headers.csv</c> in the host's data folder carries them.</summary>
+    public static IReadOnlyDictionary<string, string> TaiwanOwnHeaders { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Credit limit"] = "LIMIT_BAL",
+        ["Gender"] = "SEX",
+        ["Repayment Sep"] = "PAY_0",
+        ["Defaulted"] = "default",
+    };
 
     /// <summary>Stops the aggregation server at once, aborting the calls in flight, as a crash would.</summary>
     public async Task KillServerAsync()
@@ -92,11 +101,23 @@ internal sealed class RestHostFixture : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings)
+    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings, FeatureSchema schema)
     {
         Directory.CreateDirectory(DataRoot);
+        bool taiwan = schema.Name == CreditSchemas.TaiwanCreditName;
+        if (taiwan)
+        {
+            // The Taiwan session: the host's export carries some headers under the bank's own names.
+            string[] rows = [.. File.ReadLines(Path.Combine(AppContext.BaseDirectory, "data", "taiwan_credit_card_default.csv")).Take(1201)];
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", rows)));
+            Shards = DatasetLoader.LoadCsv(stream, schema).StratifiedShards(3, 1);
+            var reverse = TaiwanOwnHeaders.ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
+            string header = string.Join(",", rows[0].Split(',').Select(h => reverse.GetValueOrDefault(h, h)));
+            await File.WriteAllLinesAsync(Path.Combine(DataRoot, "taiwan-own-headers.csv"), rows.Skip(1).Take(400).Prepend(header));
+        }
+
         CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
-        Shards = all.StratifiedShards(3, 1);
+        Shards = taiwan ? Shards : all.StratifiedShards(3, 1);
 
         // The host's data folder: its own rows as the original CSV layout, a broken file, and a link out.
         string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"));
@@ -143,13 +164,15 @@ internal sealed class RestHostFixture : IAsyncDisposable
         _keys[0].ExportPrivateKey(hostKey);
         string keyFile = Path.Combine(_folder, "host-bank.key");
         await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(hostKey));
-        FeatureSchema schema = CreditSchemas.GermanCredit;
         await admin.CreateSessionAsync(
             new CreateSessionRequest
             {
                 SessionId = SessionId,
-                SchemaName = schema.Name,
-                SchemaHash = schema.Hash,
+
+                // Taiwan: created from the schema file alone, as an operator does; German: by name and hash, as before.
+                SchemaJson = taiwan ? await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "data", "schemas", "taiwan-credit.json")) : string.Empty,
+                SchemaName = taiwan ? string.Empty : schema.Name,
+                SchemaHash = taiwan ? string.Empty : schema.Hash,
                 ModelLength = (uint)(schema.EncodedLength + 1),
                 TotalRounds = (uint)rounds,
                 MinimumClients = 3,

@@ -88,6 +88,57 @@ public sealed class RoundDerivationAgreementTests
             .Classify(server?.GraphKind == CryptoGraph.Harary, "sparse");
     }
 
+    [Property(MaxTest = 150)]
+    public Property RoundOpening_RandomNoiseSettings_ServerRefusesExactlyTheRoundsTheBankRefusesForItsNoise() =>
+        Prop.ForAll(
+            Arb.From(
+                from n in Gen.Choose(3, 300)
+                from scaleLog in Gen.Choose(0, 16)
+                from sigmaHundredths in Gen.Choose(1, 400)
+                from recordLevel in Gen.Elements(false, true)
+                select (n, scaleLog, sigmaHundredths, recordLevel)),
+            c =>
+            {
+                // The server checks σ_client again when each round opens (PrivacyPlan.RequireAccountableClientSigma), the
+                // bank when it reads the announcement: one rule, so they refuse the same rounds, and agree on σ_client.
+                DpModeKind dp = c.recordLevel ? DpModeKind.RecordLevel : DpModeKind.ClientLevel;
+                SessionDefinition definition = Definition(CryptoMode.SemiHonest, CryptoGraph.Complete, 0.1, 0.1, 40, 20, dp) with
+                {
+                    Training = new TrainingPlanData(c.recordLevel ? AggregationRuleKind.GradientSum : AggregationRuleKind.FederatedAveraging, 1, 0.1, 0, 32, 1.0, 1 << c.scaleLog, 1.0, 1.0),
+                    Privacy = new PrivacySettingsData(dp, 1.0, 1e-6, c.sigmaHundredths / 100.0),
+                };
+                byte[] seed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
+                SecAggParameters parameters = TrainingCoordinator.CreateParameters(definition, c.n, new RoundIdentity(SessionId, 1, seed));
+                bool serverRefuses = false;
+                try
+                {
+                    PrivacyPlan.RequireAccountableClientSigma(definition, c.n, parameters.Threshold);
+                }
+                catch (ArgumentException)
+                {
+                    serverRefuses = true;
+                }
+
+                using var key = SigningKey.Generate();
+                var participants = Enumerable.Range(1, c.n).Select(i => (i, $"bank-{i:D3}", i == 1 ? key.PublicKey.ToArray() : RandomNumberGenerator.GetBytes(32))).ToList();
+                var ticket = new RoundTicket(definition, 1, seed, 1, participants, parameters, new ModelVersionRecord(SessionId, 0, 0, new double[ModelLength], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), 0, PrivacyPlan.ClientSigma(definition, c.n, parameters.Threshold));
+                SdkAnnouncement wire = SdkAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(ticket).ToByteArray());
+                string refusal = "";
+                try
+                {
+                    _ = SdkValidator.Validate(wire, SessionId, "bank-001", key.PublicKey, ModelLength);
+                }
+                catch (SdkFederationException ex)
+                {
+                    refusal = ex.Message;
+                }
+
+                bool bankRefusesNoise = refusal.Contains("σ_client", StringComparison.Ordinal);
+                return (serverRefuses == bankRefusesNoise && !refusal.Contains("client_noise_sigma", StringComparison.Ordinal))
+                    .Label($"n = {c.n}, scale 2^{c.scaleLog}, z = {c.sigmaHundredths / 100.0}, {dp}: server {(serverRefuses ? "refuses" : "opens")}, bank: {(refusal.Length == 0 ? "accepts" : refusal)}")
+                    .Classify(serverRefuses, "refused");
+            });
+
     [Fact]
     public void Validate_ActiveSessionWithHararyGraph_InvalidArgumentNamingTheGraph()
     {

@@ -17,14 +17,20 @@ internal sealed class CsvDatasetReader
 
     private readonly FeatureSchema _schema;
     private readonly int _maxRows;
+
+    // Bank header → schema column (CsvLoadOptions.ColumnMapping), and back, for messages that name both.
+    private readonly Dictionary<string, string> _mapping;
+    private readonly Dictionary<string, string> _mappedFrom;
     private bool _stopped;
     private readonly List<DataProblem> _problems = [];
     private readonly List<DataProblem> _quotingProblems = [];
 
-    public CsvDatasetReader(FeatureSchema schema, int maxRows = int.MaxValue)
+    public CsvDatasetReader(FeatureSchema schema, int maxRows = int.MaxValue, IEnumerable<KeyValuePair<string, string>>? mapping = null)
     {
         _schema = schema;
         _maxRows = maxRows;
+        _mapping = new Dictionary<string, string>(mapping ?? [], StringComparer.Ordinal);
+        _mappedFrom = _mapping.ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
         Options = new CsvReaderOptions
         {
             Separator = ',',
@@ -62,12 +68,17 @@ internal sealed class CsvDatasetReader
                 [new DataProblem(0, null, null, $"The file is empty: expected a header row naming the columns {string.Join(", ", RequiredColumns().Select(c => $"'{c}'"))}.")]);
         }
 
+        // A mapped header takes its schema column's name; the others keep theirs (CsvLoadOptions.ColumnMapping).
+        header = [.. header.Select(name => _mapping.GetValueOrDefault(name, name))];
         IReadOnlyList<FeatureColumn> columns = _schema.Columns;
         int[] columnIndex = [.. columns.Select(column => FindColumn(header, column.Name))];
         int labelIndex = FindColumn(header, _schema.LabelColumn);
         FeatureEncoder encoder = _schema.Encoder;
         var inputs = new List<double[]>();
         var labels = new List<int>();
+        var protectedRows = new List<ParsedValue[]>();
+        int protectedCount = 0;
+        int[] protectedOrdinal = [.. columns.Select(c => c.IsProtected ? protectedCount++ : -1)];
         int rows = 0;
         try
         {
@@ -90,6 +101,7 @@ internal sealed class CsvDatasetReader
 
                 double[] input = new double[encoder.EncodedLength + 1];
                 input[0] = 1.0;
+                var protectedValues = new ParsedValue[protectedCount];
                 for (int c = 0; c < columns.Count; c++)
                 {
                     if (columnIndex[c] < 0)
@@ -101,6 +113,10 @@ internal sealed class CsvDatasetReader
                     if (encoder.TryParse(c, raw, allowUnknownCategory: false, out ParsedValue value, out string? reason))
                     {
                         encoder.Encode(c, value, input.AsSpan(1));
+                        if (protectedOrdinal[c] >= 0)
+                        {
+                            protectedValues[protectedOrdinal[c]] = value;
+                        }
                     }
                     else
                     {
@@ -113,6 +129,7 @@ internal sealed class CsvDatasetReader
                 {
                     inputs.Add(input);
                     labels.Add(label);
+                    protectedRows.Add(protectedValues);
                 }
             }
         }
@@ -141,7 +158,7 @@ internal sealed class CsvDatasetReader
                     .Concat(note));
         }
 
-        return new CreditDataset(_schema, [.. inputs], [.. labels]);
+        return new CreditDataset(_schema, [.. inputs], [.. labels], [.. protectedRows]);
     }
 
     private int ReadLabel(int row, string value)
@@ -176,6 +193,19 @@ internal sealed class CsvDatasetReader
                 index = index < 0 ? i : index;
                 count++;
             }
+        }
+
+        string? source = _mappedFrom.GetValueOrDefault(name);
+        if (count == 0 && source is not null)
+        {
+            _problems.Add(new DataProblem(0, name, null, $"The column '{source}', which the column mapping maps to '{name}', is missing from the header; names are matched exactly."));
+            return -1;
+        }
+
+        if (count > 1 && source is not null)
+        {
+            _problems.Add(new DataProblem(0, name, null, $"The header names the column '{name}' {count.ToString(CultureInfo.InvariantCulture)} times once the column mapping renames '{source}' to it."));
+            return -1;
         }
 
         if (count == 0)

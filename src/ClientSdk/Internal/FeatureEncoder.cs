@@ -46,7 +46,7 @@ internal sealed class FeatureEncoder
 
     /// <summary>
     /// Parses the raw text of one value. A numeric value must be an invariant-culture number inside the
-    /// declared range. A categorical value must be a category or an alias (surrounding whitespace ignored);
+    /// declared range, or is clipped to it when the column says so (<see cref="FeatureColumn.ClipsOutOfRange"/>). A categorical value must be a category or an alias (surrounding whitespace ignored);
     /// an absent or empty value stands for the column's <see cref="FeatureColumn.MissingAs"/> category, or is
     /// refused when the column has none; any other value goes to the unknown bucket only when
     /// <paramref name="allowUnknownCategory"/> is set.
@@ -69,6 +69,11 @@ internal sealed class FeatureEncoder
             else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
             {
                 reason = "The value is not a number (invariant culture, such as 1234.5).";
+            }
+            else if ((number < minimum || number > maximum) && definition.ClipsOutOfRange)
+            {
+                number = Math.Clamp(number, minimum, maximum);
+                value = new ParsedValue(number, -1, number.ToString("R", CultureInfo.InvariantCulture));
             }
             else if (number < minimum || number > maximum)
             {

@@ -15,10 +15,11 @@ internal static class SchemaJson
     private const string Numeric = "numeric";
     private const string Categorical = "categorical";
 
-    private static readonly string[] RootProperties = ["name", "version", "columns", "label"];
+    private static readonly string[] RootProperties = ["$schema", "name", "version", "columns", "label"];
+    private static readonly string[] RootRequired = ["name", "version", "columns", "label"];
     private const string LogTransform = "log";
 
-    private static readonly string[] NumericProperties = ["name", "kind", "min", "max", "transform", "protected"];
+    private static readonly string[] NumericProperties = ["name", "kind", "min", "max", "transform", "clip", "protected"];
     private static readonly string[] NumericRequired = ["name", "kind", "min", "max"];
     private static readonly string[] CategoricalProperties = ["name", "kind", "vocabulary", "aliases", "missingAs", "protected"];
     private static readonly string[] CategoricalRequired = ["name", "kind", "vocabulary"];
@@ -78,7 +79,10 @@ internal static class SchemaJson
         using (document)
         {
             JsonElement root = document.RootElement;
-            CheckObject(root, "$", RootProperties, RootProperties);
+            CheckObject(root, "$", RootProperties, RootRequired);
+
+            // "$schema" names the JSON Schema for editors; it is not part of the schema, nor of its canonical form.
+            _ = GetOptionalString(root, "$schema", "$");
             string name = GetString(root, "name", "$");
             JsonElement versionElement = root.GetProperty("version");
             if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out int version) || version < 1)
@@ -93,10 +97,17 @@ internal static class SchemaJson
             }
 
             var columns = new List<FeatureColumn>();
+            var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
             int index = 0;
             foreach (JsonElement columnElement in columnsElement.EnumerateArray())
             {
-                columns.Add(ReadColumn(columnElement, $"$.columns[{index}]"));
+                FeatureColumn column = ReadColumn(columnElement, $"$.columns[{index}]");
+                if (!firstIndex.TryAdd(column.Name, index))
+                {
+                    throw Fail($"$.columns[{index}].name", $"The column name '{column.Name}' appears twice (also $.columns[{firstIndex[column.Name]}]).");
+                }
+
+                columns.Add(column);
                 index++;
             }
 
@@ -138,6 +149,12 @@ internal static class SchemaJson
             if (column.Transform == NumericTransform.Log)
             {
                 writer.WriteString("transform", LogTransform);
+            }
+
+            // Written only when set, like "protected": a schema without clipping keeps its canonical form and hash.
+            if (column.ClipsOutOfRange)
+            {
+                writer.WriteBoolean("clip", true);
             }
         }
         else
@@ -232,12 +249,17 @@ internal static class SchemaJson
             throw Fail(path + member, error.Message);
         }
 
+        if (GetOptionalBoolean(element, "clip", path))
+        {
+            column = column!.WithClipping();
+        }
+
         return column!.WithProtection(GetOptionalBoolean(element, "protected", path));
     }
 
     private static bool GetOptionalBoolean(JsonElement element, string name, string path)
     {
-        if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        if (!element.TryGetProperty(name, out JsonElement value))
         {
             return false;
         }
@@ -288,7 +310,7 @@ internal static class SchemaJson
 
     private static string? GetOptionalString(JsonElement element, string name, string path)
     {
-        if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        if (!element.TryGetProperty(name, out JsonElement value))
         {
             return null;
         }
@@ -326,7 +348,7 @@ internal static class SchemaJson
     private static Dictionary<string, string> GetStringMap(JsonElement element, string name, string path)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!element.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        if (!element.TryGetProperty(name, out JsonElement value))
         {
             return map;
         }

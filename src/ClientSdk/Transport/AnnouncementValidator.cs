@@ -115,6 +115,14 @@ internal static class AnnouncementValidator
         {
             throw new FederationException($"Round {announcement.RoundNumber}: each client would add discrete Gaussian noise of σ_client = {clientSigma:G4} quantized units (noise multiplier {announcement.Privacy.NoiseMultiplier:G4}, scale {announcement.Training.QuantizationScale:G4}, {announcement.Participants.Count} participants); this client requires {DistributedNoise.MinimumClientSigma} to {DiscreteGaussian.MaxSigma}, where the privacy accounting holds.");
         }
+
+        // The server states the σ_client it derived; a bank that derives another (a drift in either side's rules, or a
+        // server that announces one thing and accounts another) must not train: both ledgers would disagree.
+        double announced = announcement.ClientNoiseSigma;
+        if (Math.Abs(announced - clientSigma) > 1e-9 * Math.Max(1, Math.Abs(clientSigma)))
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} announces client_noise_sigma = {announced:G6}; this client derives σ_client = {clientSigma:G6} from the announced settings and refuses the round.");
+        }
     }
 
     /// <summary>

@@ -27,6 +27,21 @@ internal static class PrivacyPlan
     public static double ClientSigma(SessionDefinition definition, int participants, int threshold) =>
         definition.Privacy.Mode == DpModeKind.None ? 0 : DistributedNoise.ClientSigma(definition.Privacy.NoiseMultiplier, Sensitivity(definition), MinimumSurvivors(definition, participants, threshold));
 
+    /// <summary>
+    /// Refuses a round whose σ_client lies outside the range the accountant covers (<see cref="DistributedNoise.IsClientSigmaAllowed"/>).
+    /// Session creation checks the smallest and the largest round; m = max(t, ⌊(1 − δ)n⌋) need not be monotone in n
+    /// (t follows the graph parameters), so each round is checked again when it opens rather than trusting the ends.
+    /// </summary>
+    /// <exception cref="ArgumentException">The round's σ_client is outside [4, <see cref="DiscreteGaussian.MaxSigma"/>].</exception>
+    public static void RequireAccountableClientSigma(SessionDefinition definition, int participants, int threshold)
+    {
+        double clientSigma = ClientSigma(definition, participants, threshold);
+        if (definition.Privacy.Mode != DpModeKind.None && !DistributedNoise.IsClientSigmaAllowed(clientSigma))
+        {
+            throw new ArgumentException($"each client would add noise of σ_client = {clientSigma:G4} quantized units, outside {DistributedNoise.MinimumClientSigma} to {DiscreteGaussian.MaxSigma} where the privacy accounting holds.");
+        }
+    }
+
     public static long NoiseBound(double clientSigma) => clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma);
 
     /// <summary>

@@ -3,6 +3,7 @@ using PrivateFl.Crypto.SecAgg;
 namespace PrivateFl.Server.Coordination;
 
 /// <summary>Everything a training session fixes when it is created; immutable and public to its clients.</summary>
+/// <remarks><see cref="SchemaJson"/> is the schema's canonical JSON (specs/schema.md), or null for a session created from a hash alone.</remarks>
 internal sealed record SessionDefinition(
     string SessionId,
     string SchemaName,
@@ -16,7 +17,8 @@ internal sealed record SessionDefinition(
     TrainingPlanData Training,
     PrivacySettingsData Privacy,
     long CreatedUnixMs,
-    ModelSpecData? Model = null);
+    ModelSpecData? Model = null,
+    string? SchemaJson = null);
 
 /// <summary>What the session's rounds must withstand.</summary>
 internal sealed record SecAggSettingsData(SecAggMode Mode, NeighbourGraphKind Graph, double DropoutRate, double CorruptedFraction, int SecurityBits, int CorrectnessBits);

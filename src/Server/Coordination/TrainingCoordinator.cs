@@ -282,6 +282,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         try
         {
             parameters = CreateParameters(definition, participants.Length, new RoundIdentity(definition.SessionId, number, graphSeed));
+            PrivacyPlan.RequireAccountableClientSigma(definition, participants.Length, parameters.Threshold);
             for (int i = 0; i < participants.Length; i++)
             {
                 EnrolledClient client = _store.FindClient(participants[i]) is { Revoked: false } enrolled

@@ -25,6 +25,7 @@ internal static class ProtoMapper
             SessionId = d.SessionId,
             SchemaName = d.SchemaName,
             SchemaHash = d.SchemaHash,
+            SchemaJson = d.SchemaJson ?? string.Empty,
             ModelKind = d.ModelKind,
             ModelLength = (uint)d.ModelLength,
             TotalRounds = (uint)d.TotalRounds,

@@ -31,8 +31,13 @@ internal static partial class SessionRequestValidator
 
         string sessionId = string.IsNullOrEmpty(request.SessionId) ? Guid.NewGuid().ToString("n") : request.SessionId;
         Check(SessionIdPattern().IsMatch(sessionId), "session_id", "must be 1–64 characters of letters, digits, '.', '_' or '-'.");
-        Check(!string.IsNullOrWhiteSpace(request.SchemaName) && request.SchemaName.Length <= 128, "schema_name", "is required (at most 128 characters).");
-        Check(HashPattern().IsMatch(request.SchemaHash), "schema_hash", "must be the schema's lowercase hex SHA-256 (64 characters).");
+        SessionSchemaValidator.Result schema = SessionSchemaValidator.Validate(request, Check);
+        if (request.SchemaJson.Length == 0)
+        {
+            Check(!string.IsNullOrWhiteSpace(request.SchemaName) && request.SchemaName.Length <= 128, "schema_name", "is required (at most 128 characters).");
+            Check(HashPattern().IsMatch(request.SchemaHash), "schema_hash", "must be the schema's lowercase hex SHA-256 (64 characters).");
+        }
+
         Check(request.ModelLength is >= 1 and <= MaxModelLength, "model_length", $"must be 1 to {MaxModelLength}.");
         Check(request.TotalRounds is >= 1 and <= 100_000, "total_rounds", "must be 1 to 100000.");
         Check(request.MinimumClients is >= 3 and <= 100_000, "minimum_clients", "must be 3 to 100000: secure aggregation of fewer than 3 clients reveals inputs.");
@@ -40,7 +45,12 @@ internal static partial class SessionRequestValidator
         Check(request.InitialWeights.Count == 0 || request.InitialWeights.Count == request.ModelLength, "initial_weights", $"must be empty or hold model_length ({request.ModelLength}) values.");
         Check(request.InitialWeights.All(double.IsFinite), "initial_weights", "must be finite.");
 
+        int modelViolations = violations.Count;
         ModelSpecData model = ValidateModel(request, Check);
+        if (schema.Schema is not null && violations.Count == modelViolations)
+        {
+            SessionSchemaValidator.CheckModelLength(schema.Schema, model, request.ModelLength, Check);
+        }
 
         SecAggSettings secAgg = request.SecAgg ?? new SecAggSettings();
         Check(secAgg.Mode != Protocol.V1.SecAggMode.Unspecified, "sec_agg.mode", "is required: SEMI_HONEST or ACTIVE.");
@@ -89,8 +99,8 @@ internal static partial class SessionRequestValidator
 
         var definition = new SessionDefinition(
             sessionId,
-            request.SchemaName,
-            request.SchemaHash,
+            schema.Name,
+            schema.Hash,
             model.Name,
             (int)request.ModelLength,
             (int)request.TotalRounds,
@@ -115,7 +125,8 @@ internal static partial class SessionRequestValidator
                 training.SamplingRate),
             new PrivacySettingsData(dpMode, privacy.EpsilonBudget, privacy.Delta, privacy.NoiseMultiplier),
             nowUnixMs,
-            model);
+            model,
+            schema.CanonicalJson);
 
         if (dpMode != DpModeKind.None && privacy.NoiseMultiplier == 0)
         {

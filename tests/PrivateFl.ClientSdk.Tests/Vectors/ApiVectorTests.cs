@@ -199,7 +199,8 @@ public sealed class ApiVectorTests
                     (a, b) = (0, 1);
                 }
 
-                columns.Add(FeatureColumn.Numeric(name, Math.Min(a, b), Math.Max(a, b)));
+                FeatureColumn numeric = FeatureColumn.Numeric(name, Math.Min(a, b), Math.Max(a, b), random.Next(2) == 0 ? NumericTransform.None : NumericTransform.Log);
+                columns.Add(random.Next(2) == 0 ? numeric : numeric.WithClipping());
             }
             else
             {

@@ -26,6 +26,11 @@ internal static class IndependentSchemaJson
                 {
                     json.Append(",\"transform\":\"log\"");
                 }
+
+                if (column.ClipsOutOfRange)
+                {
+                    json.Append(",\"clip\":true");
+                }
             }
             else
             {

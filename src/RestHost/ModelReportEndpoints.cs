@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PrivateFl.ClientSdk;
+
+namespace PrivateFl.RestHost;
+
+/// <summary><c>GET /scorecard</c> and <c>GET /model_card</c>: what a credit officer and an auditor read about the cached model.</summary>
+internal static class ModelReportEndpoints
+{
+    private const string Csv = "text/csv; charset=utf-8";
+    private const string Markdown = "text/markdown; charset=utf-8";
+    private const string Json = "application/json; charset=utf-8";
+
+    /// <summary>Registers the model card's options and source.</summary>
+    public static IServiceCollection AddModelReports(this IServiceCollection services)
+    {
+        services.AddOptions<ModelCardOptions>().BindConfiguration(nameof(ModelCardOptions)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelCardOptions>, ModelCardOptionsValidator>());
+        services.TryAddSingleton<ModelCardSource>();
+        return services;
+    }
+
+    /// <summary>Maps the two endpoints.</summary>
+    public static IEndpointRouteBuilder MapModelReports(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/scorecard", Scorecard)
+            .WithName("Scorecard")
+            .WithSummary("The scorecard of the cached model: points per attribute and bin, base points, odds scaling, cut-off and the reference of reason codes; JSON, or CSV by ?format=csv or Accept: text/csv.")
+            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/csv");
+        app.MapGet("/model_card", ModelCardAsync)
+            .WithName("ModelCard")
+            .WithSummary("The model card of the cached model version: schema, model, banks and rounds, ε and δ with the mechanism, and the test metrics and fairness report when a test set is configured; JSON, or Markdown by ?format=markdown or Accept: text/markdown.")
+            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/markdown")
+            .AddEndpointFilter(RequireKeyForTestSetFigures);
+        return app;
+    }
+
+    private static Results<ContentHttpResult, ValidationProblem, ProblemHttpResult> Scorecard(HttpContext context, ModelCache models, string? format)
+    {
+        if (Choose(context, format, "csv", "text/csv") is not { } csv)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be 'json' or 'csv'."] });
+        }
+
+        if (models.Current is not { } current)
+        {
+            return NoModel(models);
+        }
+
+        CreditScorecard card = current.Predictor.Scorecard;
+        return csv ? TypedResults.Text(card.ToCsv(), Csv) : TypedResults.Text(card.ToJson(), Json);
+    }
+
+    private static Results<ContentHttpResult, ValidationProblem, ProblemHttpResult> ModelCardAsync(HttpContext context, ModelCache models, ModelCardSource cards, string? format)
+    {
+        if (Choose(context, format is "md" ? "markdown" : format, "markdown", "text/markdown") is not { } markdown)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["format must be 'json' or 'markdown'."] });
+        }
+
+        if (models.Current is not { } current)
+        {
+            return NoModel(models);
+        }
+
+        (ModelCard? card, string? problem) = cards.Get(current);
+        if (card is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The model card's test set cannot be used.", detail: problem);
+        }
+
+        return markdown ? TypedResults.Text(card.ToMarkdown(), Markdown) : TypedResults.Text(card.ToJson(), Json);
+    }
+
+    /// <summary>
+    /// With a test set configured the card carries figures of the bank's own customers (group counts, defaults,
+    /// approvals), so it then needs the API key of <c>/fl_train</c>, when one is set; without a test set it holds only
+    /// what the released model and its privacy record already make public.
+    /// </summary>
+    private static async ValueTask<object?> RequireKeyForTestSetFigures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        IServiceProvider services = context.HttpContext.RequestServices;
+        string apiKey = services.GetRequiredService<IOptions<RestHostOptions>>().Value.ApiKey;
+        if (!string.IsNullOrEmpty(apiKey) && !string.IsNullOrEmpty(services.GetRequiredService<IOptions<ModelCardOptions>>().Value.TestDataset))
+        {
+            byte[] expected = System.Text.Encoding.UTF8.GetBytes(apiKey);
+            byte[] presented = System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers["X-Api-Key"].ToString());
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, presented))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.", detail: "The model card carries figures of this bank's test set (ModelCardOptions:TestDataset): it requires the API key in the X-Api-Key header.");
+            }
+        }
+
+        return await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>True for the alternative format, false for JSON, null for a format value that is neither; ?format= wins over Accept.</summary>
+    private static bool? Choose(HttpContext context, string? format, string alternative, string alternativeMediaType)
+    {
+        if (format is not null)
+        {
+            return string.Equals(format, alternative, StringComparison.OrdinalIgnoreCase) ? true
+                : string.Equals(format, "json", StringComparison.OrdinalIgnoreCase) ? false
+                : null;
+        }
+
+        return context.Request.GetTypedHeaders().Accept
+            .Where(accept => accept.Quality is not 0)
+            .OrderByDescending(accept => accept.Quality ?? 1)
+            .Select(accept => accept.MediaType.Value)
+            .FirstOrDefault(media => string.Equals(media, alternativeMediaType, StringComparison.OrdinalIgnoreCase) || string.Equals(media, "application/json", StringComparison.OrdinalIgnoreCase)) is { } chosen
+            && string.Equals(chosen, alternativeMediaType, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static ProblemHttpResult NoModel(ModelCache models) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "No model yet.",
+            detail: models.Server.Answers || models.Server == ServerState.NotAskedYet
+                ? "The federation has not trained a model yet: run /fl_train first."
+                : $"The host has no global model cached and the aggregation server does not answer: {models.Server.Problem}");
+}
