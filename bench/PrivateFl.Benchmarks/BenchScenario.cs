@@ -10,7 +10,7 @@ internal sealed record BenchScenario(string Name, FeatureSchema Schema, string F
         dataset == "taiwan" ? CreditSchemas.TaiwanCredit : CreditSchemas.GermanCredit,
         dataset == "taiwan" ? "taiwan_credit_card_default.csv" : "german_credit_data.csv",
         dataset == "taiwan" ? "PAY_0" : "Credit amount",
-        model == "mlp" ? ModelSpecification.MultilayerPerceptron([16], HiddenActivation.Tanh, initializationSeed: 1, linearSkip: true) : ModelSpecification.LogisticRegression);
+        model == "mlp" ? ModelSpecification.MultilayerPerceptron([32], HiddenActivation.Tanh, initializationSeed: 1, linearSkip: true) : ModelSpecification.LogisticRegression);
 
     public static string DataPath(string file)
     {

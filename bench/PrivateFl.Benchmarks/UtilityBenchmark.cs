@@ -114,6 +114,13 @@ internal static class UtilityBenchmark
         Console.WriteLine(Row("Centralised, non-private (all training rows in one place)", centralised, "∞"));
         Console.WriteLine(Row("Each bank alone, non-private (mean over the 10 banks)", alone, "∞"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Federation minus bank alone, mean over splits: {string.Join(", ", epsilons.Select(e => $"ε={e}: {federated[e].Zip(alone, (f, a) => f - a).Average():+0.000;-0.000}"))}"));
+        // Four decimals per split, so that two models run on the same splits can be compared pairwise.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Per split: centralised {string.Join(" ", centralised.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))}; alone {string.Join(" ", alone.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))}"));
+        foreach (double epsilon in epsilons)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Per split, ε = {epsilon}: {string.Join(" ", federated[epsilon].Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))} (mean {federated[epsilon].Average():F4})"));
+        }
+
         foreach (double epsilon in epsilons)
         {
             string label = double.IsInfinity(epsilon) ? $"Federated {scenario.Model}, secure aggregation, no DP (ε = ∞)" : string.Create(CultureInfo.InvariantCulture, $"Federated {scenario.Model}, secure aggregation, record-level DP, ε = {epsilon}");

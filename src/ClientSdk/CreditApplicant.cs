@@ -1,12 +1,12 @@
 using System.Globalization;
-using PrivateFl.ClientSdk.Internal;
 
 namespace PrivateFl.ClientSdk;
 
 /// <summary>
-/// The nine raw attributes of one credit applicant, as a bank's front end or the REST host receives them.
-/// Every member may be absent (<see langword="null"/>): <see cref="CreditPredictor"/> validates them all
-/// against the schema at once and reports every bad field.
+/// The nine raw attributes of one applicant of the German credit data (<see cref="CreditSchemas.GermanCredit"/>), as
+/// typed members: a thin adapter onto the schema-generic <see cref="Applicant"/> (<see cref="ToApplicant"/>). Every
+/// member may be absent (<see langword="null"/>): <see cref="CreditPredictor"/> validates them all against the
+/// schema at once and reports every bad field, keyed by member name.
 /// </summary>
 public sealed record CreditApplicant
 {
@@ -46,24 +46,36 @@ public sealed record CreditApplicant
     /// </summary>
     public string? Purpose { get; init; }
 
-    /// <summary>Gets the raw text of a column and the name of the member it came from; false for a column no member holds.</summary>
-    internal bool TryGetField(string column, out string field, out string? value)
+    /// <summary>
+    /// Converts to the generic form that <see cref="CreditPredictor"/> scores: each member that is set becomes the value
+    /// of its column of <see cref="CreditSchemas.GermanCredit"/> (such as <see cref="SavingAccounts"/> → <c>Saving accounts</c>).
+    /// </summary>
+    /// <returns>A new applicant holding the members that are not <see langword="null"/>.</returns>
+    public Applicant ToApplicant()
     {
-        (field, value) = column switch
-        {
-            GermanCreditColumns.Age => (nameof(Age), Format(Age)),
-            GermanCreditColumns.Sex => (nameof(Sex), Sex),
-            GermanCreditColumns.Job => (nameof(Job), Format(Job)),
-            GermanCreditColumns.Housing => (nameof(Housing), Housing),
-            GermanCreditColumns.SavingAccounts => (nameof(SavingAccounts), SavingAccounts),
-            GermanCreditColumns.CheckingAccount => (nameof(CheckingAccount), CheckingAccount),
-            GermanCreditColumns.CreditAmount => (nameof(CreditAmount), CreditAmount?.ToString("R", CultureInfo.InvariantCulture)),
-            GermanCreditColumns.Duration => (nameof(Duration), Format(Duration)),
-            GermanCreditColumns.Purpose => (nameof(Purpose), Purpose),
-            _ => (string.Empty, null),
-        };
-        return field.Length > 0;
+        return new Applicant(Members().Where(m => m.Value is not null).Select(m => new KeyValuePair<string, string?>(ColumnOfMember[m.Member], m.Value)));
     }
+
+    /// <summary>The member that holds a column, so that errors keep naming members; the column itself for any other name.</summary>
+    internal static string MemberOf(string column) =>
+        ColumnOfMember.FirstOrDefault(p => string.Equals(p.Value, column, StringComparison.Ordinal)).Key ?? column;
+
+    // The columns are defined once, in CreditSchemas; a member is named after its column without spaces.
+    private static readonly Dictionary<string, string> ColumnOfMember = new CreditApplicant().Members()
+        .ToDictionary(m => m.Member, m => CreditSchemas.GermanCredit.Columns.Single(c => string.Equals(c.Name.Replace(" ", string.Empty, StringComparison.Ordinal), m.Member, StringComparison.OrdinalIgnoreCase)).Name, StringComparer.Ordinal);
+
+    private (string Member, string? Value)[] Members() =>
+    [
+        (nameof(Age), Format(Age)),
+        (nameof(Sex), Sex),
+        (nameof(Job), Format(Job)),
+        (nameof(Housing), Housing),
+        (nameof(SavingAccounts), SavingAccounts),
+        (nameof(CheckingAccount), CheckingAccount),
+        (nameof(CreditAmount), CreditAmount?.ToString("R", CultureInfo.InvariantCulture)),
+        (nameof(Duration), Format(Duration)),
+        (nameof(Purpose), Purpose),
+    ];
 
     private static string? Format(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 }

@@ -189,6 +189,13 @@ public abstract class CreditModel
     /// <inheritdoc/>
     public override string ToString() => $"{Specification} over {Schema}: {ParameterCount} weights";
 
+    /// <summary>Creates the scratch buffer <see cref="LogOdds"/> needs for one row.</summary>
+    internal double[] CreateScratch() => new double[ScratchLength];
+
+    /// <summary>The log-odds of the positive class for one row; the caller checked the lengths and the weights once.</summary>
+    internal double LogOdds(ReadOnlySpan<double> weights, ReadOnlySpan<double> features, Span<double> scratch) =>
+        LogOddsCore(weights, features, scratch);
+
     /// <summary>Writes the initial weights (the array is zeroed).</summary>
     private protected abstract void InitializeCore(Span<double> weights);
 

@@ -15,7 +15,8 @@ namespace PrivateFl.ClientSdk;
 /// no row is ever dropped or repaired silently. Problems: a required column missing or named twice in the
 /// header; a row with a different number of fields from the header; malformed quoting; a numeric value that
 /// is empty, not a number or outside the column's declared range (such values are refused, not clamped: a
-/// value outside generous public bounds, such as an age of −3 or 999, is a data error); a categorical value
+/// value outside generous public bounds, such as an age of −3 or 999, is a data error; only a column that declares
+/// clipping, <see cref="FeatureColumn.ClipsOutOfRange"/>, clips it to its range instead); a categorical value
 /// that is empty (unless the column declares what absence means) or neither a category nor an alias of the
 /// vocabulary; a label that is empty or neither the positive nor the negative value; an empty file or one
 /// with a header and no rows.</para>

@@ -120,7 +120,8 @@ public sealed class FeatureColumn
 
     /// <summary>
     /// Creates a numeric column whose value is transformed by <paramref name="transform"/> and then scaled by the
-    /// transformed declared range; values outside [<paramref name="minimum"/>, <paramref name="maximum"/>] are still refused.
+    /// transformed declared range; values outside [<paramref name="minimum"/>, <paramref name="maximum"/>] are still refused
+    /// (or clipped, <see cref="WithClipping"/>).
     /// </summary>
     /// <param name="name">The CSV header name: not empty, without surrounding whitespace or control characters.</param>
     /// <param name="minimum">The smallest valid value; finite.</param>

@@ -12,19 +12,30 @@ namespace PrivateFl.ClientSdk;
 /// <param name="PrivacyParametersJson">The mechanism parameters it was trained with (JSON).</param>
 public sealed record GlobalModel(string SessionId, long Version, IReadOnlyList<double> Weights, string SchemaHash, long RoundNumber, int Contributors, double EpsilonSpent, double Delta, string PrivacyParametersJson)
 {
-    /// <summary>Creates a local predictor for this model; the applicant never leaves the caller's process.</summary>
+    /// <summary>Creates a local predictor for this model, taken to be logistic regression; the applicant never leaves the caller's process.</summary>
     /// <param name="schema">The schema the model was trained on.</param>
     /// <param name="options">Decision threshold and scorecard scaling.</param>
     /// <returns>The predictor.</returns>
-    /// <exception cref="SchemaMismatchException">The schema is not the model's.</exception>
-    public CreditPredictor CreatePredictor(FeatureSchema schema, CreditPredictorOptions? options = null)
+    /// <exception cref="SchemaMismatchException">The schema is not the model's, or the weights are not a logistic regression's over it.</exception>
+    public CreditPredictor CreatePredictor(FeatureSchema schema, CreditPredictorOptions? options = null) =>
+        CreatePredictor(schema, ModelSpecification.LogisticRegression, options);
+
+    /// <summary>Creates a local predictor for this model; the applicant never leaves the caller's process.</summary>
+    /// <param name="schema">The schema the model was trained on.</param>
+    /// <param name="model">The session's model (<see cref="TrainingSessionInfo.Model"/>; <see langword="null"/> there means logistic regression).</param>
+    /// <param name="options">Decision threshold and scorecard scaling.</param>
+    /// <returns>The predictor.</returns>
+    /// <exception cref="SchemaMismatchException">The schema is not the model's, or the weights do not fit the model over it.</exception>
+    public CreditPredictor CreatePredictor(FeatureSchema schema, ModelSpecification model, CreditPredictorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        if (!string.Equals(schema.Hash, SchemaHash, StringComparison.Ordinal) || schema.EncodedLength + 1 != Weights.Count)
+        ArgumentNullException.ThrowIfNull(model);
+        CreditModel creditModel = CreditModel.Create(schema, model);
+        if (!string.Equals(schema.Hash, SchemaHash, StringComparison.Ordinal) || creditModel.ParameterCount != Weights.Count)
         {
-            throw new SchemaMismatchException($"Model version {Version} of session '{SessionId}' belongs to schema {SchemaHash}; the given schema is {schema}.");
+            throw new SchemaMismatchException($"Model version {Version} of session '{SessionId}' belongs to schema {SchemaHash} and has {Weights.Count} weights; the given schema is {schema} and a {model} over it has {creditModel.ParameterCount}.");
         }
 
-        return new CreditPredictor(schema, [.. Weights], options);
+        return new CreditPredictor(creditModel, [.. Weights], options);
     }
 }

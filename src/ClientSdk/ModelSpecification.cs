@@ -37,7 +37,8 @@ public sealed class ModelSpecification : IEquatable<ModelSpecification>
     /// <summary>
     /// Gets whether a multilayer perceptron also has a linear path from the features to the output (the "wide" part of
     /// wide-and-deep networks, Cheng et al. 2016): the log-odds are the hidden layers' output plus a logistic
-    /// regression's, whose F weights start at zero. The hidden layers then learn what the linear scorecard misses, instead
+    /// regression's, whose F weights start at zero, as does the output row of the hidden layers (so the fresh network is a
+    /// zero-weight scorecard). The hidden layers then learn what the linear scorecard misses, instead
     /// of re-learning it slowly through a random representation under few noisy DP rounds.
     /// </summary>
     public bool LinearSkip { get; }

@@ -4,8 +4,10 @@ namespace PrivateFl.ClientSdk;
 /// <param name="Column">The schema column, such as <c>Checking account</c>.</param>
 /// <param name="Value">The applicant's value, as the schema reads it (aliases resolved, such as <c>none</c> for <c>NA</c>).</param>
 /// <param name="PointsLost">
-/// The attribute's reference points (the best it can give, <see cref="ScorecardCharacteristic.ReferencePoints"/>) minus the
-/// points the applicant's value gives: factor · (Σ wᵢxᵢ over the column's features − the smallest sum any value of the
-/// column attains), where factor = PDO / ln 2. Always positive; the reasons of a prediction are sorted by it, largest first.
+/// The points the applicant lost on this column against its best attainable value: factor · (z(x) − the lowest log-odds of
+/// default reachable by changing this column alone), where factor = PDO / ln 2 (see <see cref="CreditPredictor"/>). For
+/// logistic regression: factor · (Σ wᵢxᵢ over the column's features − the smallest sum any value of the column attains),
+/// the attribute's reference points minus the applicant's (<see cref="ScorecardCharacteristic.ReferencePoints"/>).
+/// Always positive; the reasons of a prediction are sorted by it, largest first.
 /// </param>
 public sealed record PredictionReason(string Column, string Value, double PointsLost);

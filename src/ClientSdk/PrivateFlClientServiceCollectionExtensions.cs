@@ -9,7 +9,9 @@ public static class PrivateFlClientServiceCollectionExtensions
 {
     /// <summary>
     /// Adds a singleton <see cref="FederatedClient"/> with <see cref="FederatedClientOptions"/> bound from the
-    /// <c>FederatedClientOptions</c> configuration section, then <paramref name="configure"/>; validated on first use. Idempotent.
+    /// <c>FederatedClientOptions</c> configuration section, then <paramref name="configure"/>, and
+    /// <see cref="CsvLoadOptions"/> (the bank's header mapping) bound from the <c>CsvLoadOptions</c> section; validated
+    /// on first use. Idempotent.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the options after binding.</param>
@@ -24,6 +26,8 @@ public static class PrivateFlClientServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FederatedClientOptions>, FederatedClientOptionsValidator>());
+        services.AddOptions<CsvLoadOptions>().BindConfiguration(nameof(CsvLoadOptions));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CsvLoadOptions>, CsvLoadOptionsValidator>());
         services.TryAddSingleton<FederatedClient>();
         return services;
     }

@@ -8,7 +8,7 @@ namespace PrivateFl.RestHost;
 /// refreshes it in the background every <see cref="RestHostOptions.ModelRefreshInterval"/>, so a prediction only reads
 /// <see cref="Current"/> and never waits on the network; the cache is kept while the server does not answer.
 /// </summary>
-internal sealed partial class ModelCache(FederatedClient client, IOptions<RestHostOptions> options, IOptions<CreditPredictorOptions> predictorOptions, TimeProvider time, ILogger<ModelCache> logger)
+internal sealed partial class ModelCache(FederatedClient client, HostSchema hostSchema, IOptions<RestHostOptions> options, IOptions<CreditPredictorOptions> predictorOptions, TimeProvider time, ILogger<ModelCache> logger)
 {
     private readonly Lock _gate = new();
     private Task<ServerState>? _refreshing;
@@ -51,7 +51,11 @@ internal sealed partial class ModelCache(FederatedClient client, IOptions<RestHo
             CachedModel? current = _current;
             if (latest.Version >= 1 && (current is null || latest.Version > current.Model.Version))
             {
-                _current = new CachedModel(latest, latest.CreatePredictor(CreditSchemas.GermanCredit, predictorOptions.Value));
+                // The session declares the model kind; the schema is this host's, and CreatePredictor checks that the
+                // model was trained over it (hash and parameter count) or throws SchemaMismatchException.
+                TrainingSessionInfo session = await client.GetSessionAsync(options.Value.SessionId, timeout.Token).ConfigureAwait(false);
+                ModelSpecification model = session.Model ?? ModelSpecification.LogisticRegression;
+                _current = new CachedModel(latest, latest.CreatePredictor(hostSchema.Schema, model, predictorOptions.Value));
                 LogModelCached(logger, latest.Version);
             }
 

@@ -48,7 +48,14 @@ internal static class ModelReportEndpoints
             return NoModel(models);
         }
 
-        CreditScorecard card = current.Predictor.Scorecard;
+        if (current.Predictor.Scorecard is not { } card)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "The model has no scorecard.",
+                detail: $"The session trains a {current.Predictor.Model}: its score is not a sum of points per attribute, so there is no scorecard. /fl_predict still gives scores and reason codes.");
+        }
+
         return csv ? TypedResults.Text(card.ToCsv(), Csv) : TypedResults.Text(card.ToJson(), Json);
     }
 

@@ -17,6 +17,7 @@ builder.Services.AddOptions<CreditPredictorOptions>().BindConfiguration(nameof(C
 builder.Services.AddPrivateFlClient();
 builder.Services.AddOptions<FederatedClientOptions>().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(services => new PredictFields(services.GetRequiredService<HostSchema>().Schema));
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
@@ -72,8 +73,17 @@ app.MapGet("/fl_train/{id:guid}", (Guid id, TrainingJobs jobs) =>
 
 app.MapPost("/fl_predict", PredictAsync)
     .WithName("Predict")
-    .WithSummary("Score an applicant with the locally cached global model; the applicant never leaves the host.")
-    .Accepts<PredictRequest>("application/json", "application/x-www-form-urlencoded")
+    .WithSummary("Score an applicant of the served schema with the locally cached global model; the applicant never leaves the host.")
+    .Accepts<Dictionary<string, string>>("application/json", "application/x-www-form-urlencoded")
+    .AddOpenApiOperationTransformer((operation, context, _) =>
+    {
+        // Generated at run time from the session's schema: the fields, types, ranges and vocabularies it declares.
+        IServiceProvider services = context.ApplicationServices;
+        operation.RequestBody = PredictOpenApi.RequestBody(
+            services.GetRequiredService<PredictFields>(),
+            services.GetRequiredService<IOptions<CreditPredictorOptions>>().Value.AllowUnknownCategories);
+        return Task.CompletedTask;
+    })
     .DisableAntiforgery();
 
 app.MapModelReports();
@@ -182,7 +192,7 @@ static (CreditDataset? Data, IResult? Error) LoadDataset(RestHostOptions setting
     IResult TooBig() => RequestFields.Invalid("addr", $"addr grew past {settings.MaxDatasetBytes:N0} bytes while it was read (RestHostOptions:MaxDatasetBytes).");
 }
 
-static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, IOptions<RestHostOptions> options, CancellationToken cancellationToken)
+static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, PredictFields predictFields, IOptions<RestHostOptions> options, IOptions<CreditPredictorOptions> predictorOptions, CancellationToken cancellationToken)
 {
     (Dictionary<string, string?>? fields, IResult? bodyError) = await RequestFields.ReadAsync(context.Request, options.Value, cancellationToken);
     if (fields is null)
@@ -190,32 +200,31 @@ static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, 
         return bodyError!;
     }
 
-    (CreditApplicant applicant, Dictionary<string, string[]> errors, List<string> assumptions) = ApplicantParser.Parse(fields);
+    (Applicant applicant, Dictionary<string, string[]> errors, List<string> assumptions, string[] fieldOfColumn) = predictFields.Parse(fields);
 
+    // Validated against the schema whether or not a model is cached: a bad request is a 400 in every state.
     // Only the cache is read: a refresh happens in the background, so a prediction never waits on the network.
     CachedModel? current = models.Current;
-    if (current is null)
+    IReadOnlyDictionary<string, string[]> problems = current is null
+        ? applicant.Validate(predictFields.Schema, predictorOptions.Value.AllowUnknownCategories)
+        : current.Predictor.Validate(applicant);
+    foreach ((string column, string[] messages) in problems)
     {
-        ServerState server = models.Server;
-        return errors.Count > 0
-            ? TypedResults.ValidationProblem(errors)
-            : server.Answers || server == ServerState.NotAskedYet
-                ? Results.Problem(statusCode: 503, title: "No model yet.", detail: "The federation has not trained a model yet: run /fl_train first.")
-                : Results.Problem(statusCode: 503, title: "No model yet.", detail: $"The host has no global model cached and the aggregation server does not answer: {server.Problem}");
-    }
-
-    foreach ((string member, string[] messages) in current.Predictor.Validate(applicant))
-    {
-        string field = ApplicantParser.FieldOf.GetValueOrDefault(member, member);
-        if (!errors.ContainsKey(field))
-        {
-            errors[field] = messages;
-        }
+        int index = predictFields.Schema.Columns.ToList().FindIndex(c => c.Name == column);
+        errors.TryAdd(index >= 0 ? fieldOfColumn[index] : column, messages);
     }
 
     if (errors.Count > 0)
     {
         return TypedResults.ValidationProblem(errors);
+    }
+
+    if (current is null)
+    {
+        ServerState server = models.Server;
+        return server.Answers || server == ServerState.NotAskedYet
+            ? Results.Problem(statusCode: 503, title: "No model yet.", detail: "The federation has not trained a model yet: run /fl_train first.")
+            : Results.Problem(statusCode: 503, title: "No model yet.", detail: $"The host has no global model cached and the aggregation server does not answer: {server.Problem}");
     }
 
     CreditPrediction prediction = current.Predictor.Predict(applicant);
@@ -235,7 +244,4 @@ static async Task<IResult> PredictAsync(HttpContext context, ModelCache models, 
 /// <summary>The <c>/fl_train</c> body (JSON or form).</summary>
 /// <param name="Addr">The name of a CSV data set in the host's data folder.</param>
 internal sealed record TrainRequest(string Addr);
-
-/// <summary>The <c>/fl_predict</c> body (JSON or form); <c>credit_amount</c> is accepted for <c>credit</c>.</summary>
-internal sealed record PredictRequest(int Age, string Sex, int Job, string Housing, double Credit, int Duration, string Purpose, string? Saving_accounts, string? Checking_account);
 

@@ -15,7 +15,8 @@ public sealed class RestHostOptions
     /// </summary>
     /// <remarks>
     /// <c>/fl_train</c> checks the data set against it; training then refuses a session whose schema (fetched from
-    /// the server and checked against the session's hash) is another one.
+    /// the server and checked against the session's hash) is another one. <c>/fl_predict</c> takes its columns as fields,
+    /// the OpenAPI document describes them, and the model refresh caches only a model trained over it.
     /// </remarks>
     public string Schema { get; set; } = "german-credit";
 

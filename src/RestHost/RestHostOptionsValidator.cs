@@ -28,6 +28,11 @@ internal sealed class RestHostOptionsValidator : IValidateOptions<RestHostOption
             failures.Add(schemaProblem);
         }
 
+        if (schema is not null && PredictFields.Problem(schema) is { } fieldProblem)
+        {
+            failures.Add($"RestHostOptions:Schema: {fieldProblem}");
+        }
+
         // Without a schema the mapping's form is still checked; its targets are checked once the schema is fixed.
         failures.AddRange(ClientSdk.CsvLoadOptions.Problems(options.ColumnMapping, schema).Select(problem => "RestHostOptions:" + problem));
 

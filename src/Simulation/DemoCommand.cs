@@ -162,7 +162,9 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             .AddRow("Each bank alone, logistic regression (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
             .AddRow($"[bold]PrivateFl federated {Markup.Escape(scenario.Model.ToString())}, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
         AnsiConsole.Write(summary);
-        IReadOnlyList<string> cardFiles = await ModelCardOutput.WriteAsync(final, all.Schema, scenario.Model, test, output, cancellationToken).ConfigureAwait(false);
+        // A lender declines by a cut-off of its own choosing; 0.5 would approve nearly everyone at a 20–30% default rate.
+        double cutoff = settings.Cutoff ?? (double)train.PositiveCount / train.RowCount;
+        IReadOnlyList<string> cardFiles = await ModelCardOutput.WriteAsync(final, all.Schema, scenario.Model, test, cutoff, output, cancellationToken).ConfigureAwait(false);
 
         string resultsPath = Path.Combine(output, "results.json");
         string chartPath = Path.Combine(output, "auc-and-epsilon.png");

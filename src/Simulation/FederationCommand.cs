@@ -45,6 +45,9 @@ internal sealed class FederationCommand : AsyncCommand<FederationSettings>
             new CreateSessionRequest
             {
                 SessionId = "german-credit",
+
+                // The operator creates the session from the schema file; the name and hash, if given, must be its own.
+                SchemaJson = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "data", "schemas", "german-credit.json"), cancellationToken),
                 SchemaName = schema.Name,
                 SchemaHash = schema.Hash,
                 ModelLength = (uint)(schema.EncodedLength + 1),

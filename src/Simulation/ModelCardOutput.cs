@@ -11,9 +11,9 @@ namespace PrivateFl.Simulation;
 internal static class ModelCardOutput
 {
     /// <summary>Prints the fairness report of the card and writes the card and scorecard files; returns the paths written.</summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(GlobalModel model, FeatureSchema schema, ModelSpecification specification, CreditDataset test, string output, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> WriteAsync(GlobalModel model, FeatureSchema schema, ModelSpecification specification, CreditDataset test, double cutoff, string output, CancellationToken cancellationToken)
     {
-        ModelCard card = ModelCard.Create(model, schema, specification, test);
+        ModelCard card = ModelCard.Create(model, schema, specification, test, cutoff);
         Print(card.Fairness!);
         var written = new List<string>();
         async Task WriteFileAsync(string name, string text)

@@ -127,19 +127,20 @@ public sealed class CreditModelTests
     }
 
     [Fact]
-    public void LinearSkip_FreshModel_AddsFZeroWeightsAndPredictsAsWithout()
+    public void LinearSkip_FreshModel_SameHiddenLayerZeroOutputAndLinearPathPredictsOneHalf()
     {
         FeatureSchema schema = CreditSchemas.GermanCredit;
         CreditModel plain = CreditModel.Create(schema, ModelSpecification.MultilayerPerceptron([8], HiddenActivation.Tanh, 3));
         CreditModel skip = CreditModel.Create(schema, ModelSpecification.MultilayerPerceptron([8], HiddenActivation.Tanh, 3, linearSkip: true));
-        ReadOnlySpan<double> features = CreditFiles.GermanCredit.GetFeatures(9);
+        int outputRow = 8 * (schema.EncodedLength + 1);
 
         double[] initial = skip.CreateInitialWeights();
 
         Assert.Equal(plain.ParameterCount + schema.EncodedLength, skip.ParameterCount);
-        Assert.Equal(plain.CreateInitialWeights(), initial[..plain.ParameterCount]);
-        Assert.All(initial[plain.ParameterCount..], w => Assert.Equal(0, w));
-        Assert.Equal(plain.PredictProbability(plain.CreateInitialWeights(), features), skip.PredictProbability(initial, features));
+        Assert.Equal(plain.CreateInitialWeights()[..outputRow], initial[..outputRow]);
+        Assert.Contains(initial[..outputRow], w => w != 0);
+        Assert.All(initial[outputRow..], w => Assert.Equal(0, w));
+        Assert.All(Enumerable.Range(0, 20), row => Assert.Equal(0.5, skip.PredictProbability(initial, CreditFiles.GermanCredit.GetFeatures(row))));
         Assert.NotEqual(plain.Specification, skip.Specification);
     }
 
@@ -154,6 +155,32 @@ public sealed class CreditModelTests
         double auc = ModelMetrics.RocAuc(mlp.PredictProbabilities(trained, test), test.Labels);
 
         Assert.True(auc >= 0.72, $"MLP test AUC {auc:F3}");
+    }
+
+    [Fact]
+    public void Mlp_LinearSkipUnderClippedGradientSteps_LeavesTheZeroStartAndLearns()
+    {
+        // The record-level DP rule: full-batch sums of per-example gradients clipped to C, one server step per round.
+        (CreditDataset train, CreditDataset test) = CreditFiles.GermanCredit.StratifiedSplit(0.25, 2);
+        CreditModel mlp = CreditModel.Create(train.Schema, ModelSpecification.MultilayerPerceptron([8], HiddenActivation.Tanh, 5, linearSkip: true));
+        double[] initial = mlp.CreateInitialWeights();
+        double[] weights = (double[])initial.Clone();
+        int[] rows = [.. Enumerable.Range(0, train.RowCount)];
+        int outputRow = 8 * (train.Schema.EncodedLength + 1);
+
+        for (int round = 0; round < 30; round++)
+        {
+            double[] sum = mlp.PerExampleGradientSum(weights, train, rows, clipNorm: 2);
+            for (int i = 0; i < weights.Length; i++)
+            {
+                weights[i] -= 2.0 * sum[i] / train.RowCount;
+            }
+        }
+
+        double auc = ModelMetrics.RocAuc(mlp.PredictProbabilities(weights, test), test.Labels);
+        Assert.Contains(weights[(outputRow + 1)..(outputRow + 9)], v => v != 0);
+        Assert.Contains(Enumerable.Range(0, outputRow), i => weights[i] != initial[i]);
+        Assert.True(auc >= 0.70, $"MLP test AUC {auc:F3}");
     }
 
     [Fact]

@@ -237,14 +237,6 @@ public sealed class CreditPredictorTests
     }
 
     [Fact]
-    public void Constructor_SchemaWithAColumnTheApplicantLacks_ThrowsNamingSchema()
-    {
-        var schema = new FeatureSchema("other", 1, [FeatureColumn.Numeric("Income", 0, 1e6)], "Risk", "bad", "good");
-
-        Assert.Throws<ArgumentException>("schema", () => new CreditPredictor(schema, new double[2]));
-    }
-
-    [Fact]
     public void Constructor_CopiesTheWeights()
     {
         double[] weights = BiasOnly(-Math.Log(50));

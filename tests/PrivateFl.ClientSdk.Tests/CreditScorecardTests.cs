@@ -97,10 +97,10 @@ public sealed class CreditScorecardTests
             applicant = applicant with { Purpose = "boat" }; // scored in the unknown bucket, a row of the scorecard
         }
 
-        string[] raw = [.. schema.Columns.Select(c => { applicant.TryGetField(c.Name, out _, out string? value); return value ?? string.Empty; })];
+        string[] raw = [.. schema.Columns.Select(c => applicant.ToApplicant().Fields.GetValueOrDefault(c.Name) ?? string.Empty)];
 
         CreditPrediction prediction = predictor.Predict(applicant);
-        ExportedCard json = ExportedCard.FromJson(predictor.Scorecard.ToJson());
+        ExportedCard json = ExportedCard.FromJson(predictor.Scorecard!.ToJson());
 
         return Math.Abs(json.Score(schema, raw) - prediction.Score) < 1e-6;
     }
@@ -144,14 +144,14 @@ public sealed class CreditScorecardTests
         var options = new CreditPredictorOptions { ReasonCount = random.Next(1, 5), Threshold = random.Next(1, 10) / 10.0 };
         var predictor = new CreditPredictor(schema, weights, options);
         CreditApplicant applicant = RandomApplicant(random);
-        string[] raw = [.. schema.Columns.Select(c => { applicant.TryGetField(c.Name, out _, out string? value); return value ?? string.Empty; })];
-        ExportedCard card = ExportedCard.FromJson(predictor.Scorecard.ToJson());
+        string[] raw = [.. schema.Columns.Select(c => applicant.ToApplicant().Fields.GetValueOrDefault(c.Name) ?? string.Empty)];
+        ExportedCard card = ExportedCard.FromJson(predictor.Scorecard!.ToJson());
 
         CreditPrediction prediction = predictor.Predict(applicant);
 
         Dictionary<string, double> lost = card.PointsLost(schema, raw);
         double[] expected = [.. lost.Values.Where(v => v > 1e-9).OrderByDescending(v => v).Take(options.ReasonCount)];
-        bool declinedHasReasons = !prediction.IsDefault || predictor.Scorecard.MaximumScore <= predictor.Scorecard.CutoffScore!.Value + 1e-9 || prediction.Reasons.Count > 0;
+        bool declinedHasReasons = !prediction.IsDefault || predictor.Scorecard!.MaximumScore <= predictor.Scorecard.CutoffScore!.Value + 1e-9 || prediction.Reasons.Count > 0;
         return declinedHasReasons
             && prediction.Reasons.Count == expected.Length
             && prediction.Reasons.Zip(expected).All(p => Math.Abs(p.First.PointsLost - p.Second) < 1e-6 && Math.Abs(lost[p.First.Column] - p.First.PointsLost) < 1e-6);

@@ -22,6 +22,7 @@ public static class ParserFuzz
     private static readonly string SchemaHash = Schema.Hash;
     private static readonly string SchemaJson = Schema.ToJson();
     private static readonly CreditPredictor Predictor = new(Schema, new double[Schema.EncodedLength + 1]);
+    private static readonly PredictFields Fields = new(Schema);
     private static readonly RestHostOptions Limits = new();
 
     private static readonly string[] Tokens =
@@ -105,7 +106,7 @@ public static class ParserFuzz
     }
 
     /// <summary>
-    /// The request parser answers fields or a 400/413/415 problem; the applicant parser then names only known fields,
+    /// The request parser answers fields or a 400/413/415 problem; the field mapping then names only schema fields or the fields given,
     /// echoes only excerpts, and a valid applicant is scored; nothing else is thrown.
     /// </summary>
     public static bool RequestAndApplicantHold((string ContentType, byte[] Body) input)
@@ -121,8 +122,9 @@ public static class ParserFuzz
             return error is IStatusCodeHttpResult { StatusCode: 400 or 413 or 415 } and (ValidationProblem or ProblemHttpResult);
         }
 
-        (CreditApplicant applicant, Dictionary<string, string[]> errors, _) = ApplicantParser.Parse(fields);
-        bool knownFields = errors.Keys.All(key => ApplicantParser.FieldOf.Values.Contains(key));
+        // An error names a field of the schema or a field as the caller gave it (an excerpt), nothing else.
+        (Applicant applicant, Dictionary<string, string[]> errors, _, _) = Fields.Parse(fields);
+        bool knownFields = errors.Keys.All(key => Fields.Names.Contains(key) || fields.Keys.Any(k => Excerpt.Of(k) == key));
         bool shortMessages = errors.Values.SelectMany(m => m).All(m => m.Length < 200);
         IReadOnlyDictionary<string, string[]> invalid = Predictor.Validate(applicant);
         bool predicted = errors.Count > 0 || invalid.Count > 0 || Predictor.Predict(applicant).ProbabilityGood is >= 0 and <= 1;

@@ -40,12 +40,19 @@ internal sealed class RestHostFixture : IAsyncDisposable
     /// <summary>Holds the host bank's stage calls when armed: a server crash mid-round.</summary>
     public StageGate Gate { get; } = new();
 
-    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null, FeatureSchema? schema = null)
+    public static async Task<RestHostFixture> StartAsync(string apiKey = "", int rounds = 1, IReadOnlyDictionary<string, string>? hostSettings = null, FeatureSchema? schema = null, ModelSpecification? model = null)
     {
         var fixture = new RestHostFixture();
-        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>(), schema ?? CreditSchemas.GermanCredit);
+        await fixture.InitialiseAsync(apiKey, rounds, hostSettings ?? new Dictionary<string, string>(), schema ?? CreditSchemas.GermanCredit, model ?? ModelSpecification.LogisticRegression);
         return fixture;
     }
+
+    /// <summary>
+    /// A session of the Taiwan schema training <paramref name="model"/>; the host is configured for it
+    /// (<c>RestHostOptions:Schema</c>) and its data folder holds <c>taiwan.csv</c>, Taiwan rows in the file's own column names.
+    /// </summary>
+    public static Task<RestHostFixture> StartTaiwanAsync(ModelSpecification model) =>
+        StartAsync(hostSettings: new Dictionary<string, string> { ["RestHostOptions:Schema"] = CreditSchemas.TaiwanCreditName }, schema: CreditSchemas.TaiwanCredit, model: model);
 
     /// <summary>A Taiwan bank's own names for some columns, as <c>taiwan-own-headers.csv</c> in the host's data folder carries them.</summary>
     public static IReadOnlyDictionary<string, string> TaiwanOwnHeaders { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -78,6 +85,15 @@ internal sealed class RestHostFixture : IAsyncDisposable
         return Task.WhenAll(peers.Select((c, i) => c.TrainAsync(SessionId, Shards[i + 1])));
     }
 
+    /// <summary>The session's current global model, read by another bank through the SDK.</summary>
+    public async Task<GlobalModel> GlobalModelAsync()
+    {
+        using var client = new FederatedClient(
+            new FederatedClientOptions { ServerAddress = ServerAddress, ClientId = "bank-2", LedgerDirectory = Path.Combine(_folder, "ledgers", "bank-2") },
+            _keys[1]);
+        return await client.GetGlobalModelAsync(SessionId);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Host is not null)
@@ -101,7 +117,7 @@ internal sealed class RestHostFixture : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings, FeatureSchema schema)
+    private async Task InitialiseAsync(string apiKey, int rounds, IReadOnlyDictionary<string, string> hostSettings, FeatureSchema schema, ModelSpecification modelSpecification)
     {
         Directory.CreateDirectory(DataRoot);
         bool taiwan = schema.Name == CreditSchemas.TaiwanCreditName;
@@ -114,6 +130,7 @@ internal sealed class RestHostFixture : IAsyncDisposable
             var reverse = TaiwanOwnHeaders.ToDictionary(m => m.Value, m => m.Key, StringComparer.Ordinal);
             string header = string.Join(",", rows[0].Split(',').Select(h => reverse.GetValueOrDefault(h, h)));
             await File.WriteAllLinesAsync(Path.Combine(DataRoot, "taiwan-own-headers.csv"), rows.Skip(1).Take(400).Prepend(header));
+            await File.WriteAllLinesAsync(Path.Combine(DataRoot, "taiwan.csv"), rows.Take(334));
         }
 
         CreditDataset all = DatasetLoader.LoadCsv(Path.Combine(AppContext.BaseDirectory, "data", "german_credit_data.csv"), CreditSchemas.GermanCredit);
@@ -164,6 +181,8 @@ internal sealed class RestHostFixture : IAsyncDisposable
         _keys[0].ExportPrivateKey(hostKey);
         string keyFile = Path.Combine(_folder, "host-bank.key");
         await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(hostKey));
+        CreditModel model = CreditModel.Create(schema, modelSpecification);
+        bool mlp = modelSpecification.Kind == CreditModelKind.MultilayerPerceptron;
         await admin.CreateSessionAsync(
             new CreateSessionRequest
             {
@@ -173,7 +192,9 @@ internal sealed class RestHostFixture : IAsyncDisposable
                 SchemaJson = taiwan ? await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "data", "schemas", "taiwan-credit.json")) : string.Empty,
                 SchemaName = taiwan ? string.Empty : schema.Name,
                 SchemaHash = taiwan ? string.Empty : schema.Hash,
-                ModelLength = (uint)(schema.EncodedLength + 1),
+                ModelLength = (uint)model.ParameterCount,
+                Model = mlp ? new ModelSpec { Kind = ModelKind.MultilayerPerceptron, Activation = ActivationKind.Tanh, InitSeed = modelSpecification.InitializationSeed, HiddenUnits = { modelSpecification.HiddenUnits.Select(u => (uint)u) } } : null,
+                InitialWeights = { mlp ? model.CreateInitialWeights() : [] },
                 TotalRounds = (uint)rounds,
                 MinimumClients = 3,
                 MaximumClients = 3,

@@ -8,6 +8,7 @@ public sealed class RestHostOptionsTests
     {
         var options = new RestHostOptions();
 
+        Assert.Equal("german-credit", options.Schema);
         Assert.Equal(
             (TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2), 64L << 20, 1_000_000, 64L << 10, 64, 4096),
             (options.ModelRefreshInterval, options.ServerProbeTimeout, options.MaxDatasetBytes, options.MaxDatasetRows, options.MaxRequestBodyBytes, options.MaxRequestFields, options.MaxFieldLength));
@@ -39,6 +40,51 @@ public sealed class RestHostOptionsTests
 
         Assert.True(result.Failed);
         Assert.Contains($"RestHostOptions:{setting}", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("no-such-schema")]
+    [InlineData("{\"name\":\"broken\"}")]
+    public void Validate_SchemaNeitherBuiltInNorAValidFile_FailsNamingIt(string content)
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"privatefl-schema-{Guid.NewGuid():n}.json");
+        bool isFile = content.StartsWith('{');
+        if (isFile)
+        {
+            File.WriteAllText(file, content);
+        }
+
+        try
+        {
+            var options = new RestHostOptions { DataRoot = Path.GetTempPath(), Schema = isFile ? file : content };
+
+            Microsoft.Extensions.Options.ValidateOptionsResult result = new RestHostOptionsValidator().Validate(null, options);
+
+            Assert.True(result.Failed);
+            Assert.Contains("RestHostOptions:Schema", result.FailureMessage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Resolve_SchemaFile_ReadsItAndBuiltInNamesGiveTheBuiltIns()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"privatefl-schema-{Guid.NewGuid():n}.json");
+        File.WriteAllText(file, PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit.ToJson(indented: true));
+        try
+        {
+            Assert.Equal(PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit.Hash, HostSchema.Resolve(file).Schema!.Hash);
+            Assert.Same(PrivateFl.ClientSdk.CreditSchemas.GermanCredit, HostSchema.Resolve("german-credit").Schema);
+            Assert.Same(PrivateFl.ClientSdk.CreditSchemas.TaiwanCredit, HostSchema.Resolve("taiwan-credit").Schema);
+            Assert.True(new RestHostOptionsValidator().Validate(null, new RestHostOptions { DataRoot = Path.GetTempPath(), Schema = file }).Succeeded);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -46,7 +46,8 @@ internal sealed class FeatureEncoder
 
     /// <summary>
     /// Parses the raw text of one value. A numeric value must be an invariant-culture number inside the
-    /// declared range, or is clipped to it when the column says so (<see cref="FeatureColumn.ClipsOutOfRange"/>). A categorical value must be a category or an alias (surrounding whitespace ignored);
+    /// declared range, or is clipped to it when the column says so (<see cref="FeatureColumn.ClipsOutOfRange"/>). A
+    /// categorical value must be a category or an alias (surrounding whitespace ignored);
     /// an absent or empty value stands for the column's <see cref="FeatureColumn.MissingAs"/> category, or is
     /// refused when the column has none; any other value goes to the unknown bucket only when
     /// <paramref name="allowUnknownCategory"/> is set.
