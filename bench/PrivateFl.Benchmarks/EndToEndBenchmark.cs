@@ -180,7 +180,15 @@ internal static class EndToEndBenchmark
         }
 
         Process process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
-        process.OutputDataReceived += (_, _) => { };
+        int forwarded = 0;
+        process.OutputDataReceived += (_, e) =>
+        {
+            // The first warnings say what went wrong under load (refused calls, dropped banks); the rest would flood.
+            if (!string.IsNullOrEmpty(e.Data) && Interlocked.Increment(ref forwarded) <= 60)
+            {
+                Console.Error.WriteLine($"server: {e.Data}");
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (!string.IsNullOrEmpty(e.Data))

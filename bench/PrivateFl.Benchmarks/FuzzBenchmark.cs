@@ -14,6 +14,7 @@ using S = server::PrivateFl.Protocol.V1;
 using ServerApp = server::PrivateFl.Server.PrivateFlServerApplication;
 using ServerAuth = server::PrivateFl.Server.Security.AuthenticationInterceptor;
 using ServerFeature = server::PrivateFl.Server.Security.AuthenticatedClientFeature;
+using ServerMiddleware = server::PrivateFl.Server.Security.CallAuthenticationMiddleware;
 using ServerServices = server::PrivateFl.Server.Services;
 
 namespace PrivateFl.Benchmarks;
@@ -49,7 +50,7 @@ internal static class FuzzBenchmark
         Console.WriteLine($"## in-process: {inputs} inputs per request type and per stage");
         await using (Server direct = await Server.StartAsync())
         {
-            using var fuzzer = new ServiceFuzzer(direct.Address, AdminKey) { Log = Console.WriteLine, Invoker = direct.InvokeAsync };
+            using var fuzzer = new ServiceFuzzer(direct.Address, AdminKey) { Log = Console.WriteLine, Invoker = direct.InvokeAsync, MiddlewareInvoker = direct.InvokeMiddlewareAsync };
             FuzzReport report = await fuzzer.RunAsync(inputs, seed + 1, parallelism: 2);
             Console.WriteLine(report);
             failures += report.Failures.Count;
@@ -64,6 +65,7 @@ internal static class FuzzBenchmark
         private readonly WebApplication _app;
         private readonly string _database;
         private readonly Dictionary<string, Func<byte[], ServerCallContext, Task>> _handlers;
+        private readonly ServerMiddleware _middleware;
 
         private Server(WebApplication app, string database)
         {
@@ -73,6 +75,13 @@ internal static class FuzzBenchmark
             var authentication = ActivatorUtilities.CreateInstance<ServerAuth>(services);
             var federation = ActivatorUtilities.CreateInstance<ServerServices.FederationService>(services);
             var admin = ActivatorUtilities.CreateInstance<ServerServices.AdminService>(services);
+
+            // A call the middleware lets through is marked; the fuzzer's oracle then sees OK where it expects a refusal.
+            _middleware = ActivatorUtilities.CreateInstance<ServerMiddleware>(services, (RequestDelegate)(context =>
+            {
+                context.Response.Headers["grpc-status"] = "0";
+                return Task.CompletedTask;
+            }));
             Func<byte[], ServerCallContext, Task> Handler<TRequest, TResponse>(MessageParser<TRequest> parser, Func<TRequest, ServerCallContext, Task<TResponse>> handler)
                 where TRequest : class, IMessage<TRequest>
                 where TResponse : class =>
@@ -152,6 +161,30 @@ internal static class FuzzBenchmark
                 // What gRPC turns into UNKNOWN; the type names the fault.
                 return (StatusCode.Unknown, $"{ex.GetType().Name}: {ex.Message}", null);
             }
+        }
+
+        /// <summary>As the authentication middleware answers a bank call on the wire: the frame, headers and path in, the trailers-only status out.</summary>
+        public async Task<(StatusCode Status, string Detail, RpcException? Refusal)> InvokeMiddlewareAsync(string service, string method, byte[] body, Metadata headers, string? authenticatedClient, TimeSpan timeout)
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            byte[] frame = new byte[5 + body.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)body.Length);
+            body.CopyTo(frame, 5);
+            var http = new DefaultHttpContext { RequestAborted = deadline.Token };
+            http.Request.Method = "POST";
+            http.Request.Path = $"/{service}/{method}";
+            http.Request.ContentType = "application/grpc";
+            http.Request.Body = new MemoryStream(frame, writable: false);
+            foreach (Metadata.Entry entry in headers)
+            {
+                http.Request.Headers.Append(entry.Key, entry.Value);
+            }
+
+            await _middleware.InvokeAsync(http);
+            string code = http.Response.Headers["grpc-status"].ToString();
+            return code.Length == 0
+                ? (StatusCode.Unknown, "the middleware wrote no grpc-status", null)
+                : ((StatusCode)int.Parse(code, CultureInfo.InvariantCulture), Uri.UnescapeDataString(http.Response.Headers["grpc-message"].ToString()), null);
         }
 
         public async ValueTask DisposeAsync()

@@ -21,6 +21,9 @@ namespace PrivateFl.Benchmarks;
 /// </summary>
 internal static class LoadBenchmark
 {
+    private static int s_announced;
+    private static int s_finished;
+
     public static async Task<int> RunAsync(string[] args)
     {
         int[] counts = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [200, 500, 1000, 2000, 4000];
@@ -77,6 +80,9 @@ internal static class LoadBenchmark
             var channels = new GrpcChannel[clientCount];
             var tasks = new Task<string?>[clientCount];
             var clock = Stopwatch.StartNew();
+            s_announced = 0;
+            s_finished = 0;
+            using var progress = new Timer(_ => Console.WriteLine(Progress(server, clock.Elapsed)), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
             for (int i = 0; i < clientCount; i++)
             {
                 int client = i;
@@ -87,6 +93,7 @@ internal static class LoadBenchmark
 
             string?[] errors = await Task.WhenAll(tasks);
             clock.Stop();
+            await progress.DisposeAsync();
             ListRoundsReply records = await admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "load" }, headers);
             string peak = File.ReadAllLines($"/proc/{server.Id}/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal)).Split(':')[1].Trim();
             Console.WriteLine();
@@ -122,17 +129,35 @@ internal static class LoadBenchmark
         }
     }
 
+    /// <summary>Where the round is (clients announced, clients done) and what each process has used, for finding what is slow.</summary>
+    private static string Progress(Process server, TimeSpan elapsed)
+    {
+        try
+        {
+            string[] stat = File.ReadAllText($"/proc/{server.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            double serverCpu = (long.Parse(stat[11], CultureInfo.InvariantCulture) + long.Parse(stat[12], CultureInfo.InvariantCulture)) / 100.0;
+            string rss = File.ReadAllLines($"/proc/{server.Id}/status").First(l => l.StartsWith("VmRSS", StringComparison.Ordinal)).Split(':')[1].Trim();
+            return $"  {elapsed.TotalSeconds,6:F0} s: {Volatile.Read(ref s_announced)} announced, {Volatile.Read(ref s_finished)} finished; server CPU {serverCpu:F1} s, RSS {rss}; bench CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
+        }
+        catch (IOException)
+        {
+            return "  (server gone)";
+        }
+    }
+
     private static async Task<string?> RunClientAsync(Federation.FederationClient federation, string clientId, SigningKey key, string schemaHash, int length)
     {
         try
         {
             RoundAnnouncement announcement = await federation.WaitForRoundAsync(new WaitForRoundRequest { ProtocolVersion = ProtocolVersion._1, SessionId = "load", SchemaHash = schemaHash });
+            Interlocked.Increment(ref s_announced);
             (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, "load", clientId, key.PublicKey, length);
             var random = new Random(clientId.GetHashCode(StringComparison.Ordinal));
             double[] update = [.. Enumerable.Range(0, length).Select(_ => (random.NextDouble() - 0.5) / Math.Sqrt(length))];
             uint[] encoded = new uint[length];
             new FixedPointQuantizer(1, 1 << 12, announcement.Participants.Count).Encode(update, encoded);
             await new RoundRunner(federation, key).RunAsync(announcement, parameters, identityKeys, encoded, CancellationToken.None);
+            Interlocked.Increment(ref s_finished);
             return null;
         }
         catch (Exception ex) when (ex is RpcException or FederationException)

@@ -11,6 +11,7 @@ internal static class Program
     // Over gRPC:        dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- e2e
     // Load:             dotnet build -c Release src/Server && dotnet run -c Release --project bench/PrivateFl.Benchmarks -- load 200 500 1000 2000 4000
     // Service fuzzing:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz [inputs per type, default 100000] [over gRPC, default 1000] [seed]
+    // Auth timing:      dotnet run -c Release --project bench/PrivateFl.Benchmarks -- auth-timing [calls per condition, default 20000]
     // MLP plan search:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- tune-mlp taiwan iid 3 1 32:tanh:20:2:3:zero lr:-:20:10:1:-
     // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
@@ -66,6 +67,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "fuzz-parsers")
         {
             ParserFuzzBenchmark.Run(args[1..]);
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "auth-timing")
+        {
+            AuthTimingBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
             return;
         }
 

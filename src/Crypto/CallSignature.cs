@@ -36,8 +36,29 @@ public static class CallSignature
     /// <returns>The payload to sign or verify.</returns>
     public static byte[] Payload(string method, string clientId, long timestampMs, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> body)
     {
+        Span<byte> bodyHash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, bodyHash);
+        return PayloadForBodyHash(method, clientId, timestampMs, nonce, bodyHash);
+    }
+
+    /// <summary>The same signed byte string as <see cref="Payload"/>, from the SHA-256 of the body computed elsewhere.</summary>
+    /// <remarks>A server hashes the body while it streams in, so that it can verify a call without keeping its body.</remarks>
+    /// <param name="method">The full gRPC method path.</param>
+    /// <param name="clientId">The client id the call claims.</param>
+    /// <param name="timestampMs">Unix time in milliseconds.</param>
+    /// <param name="nonce">The call's nonce.</param>
+    /// <param name="bodySha256">SHA-256 of the request message bytes as sent on the wire.</param>
+    /// <returns>The payload to sign or verify.</returns>
+    /// <exception cref="ArgumentException"><paramref name="bodySha256"/> is not 32 bytes.</exception>
+    public static byte[] PayloadForBodyHash(string method, string clientId, long timestampMs, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> bodySha256)
+    {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(clientId);
+        if (bodySha256.Length != SHA256.HashSizeInBytes)
+        {
+            throw new ArgumentException($"The body hash must be {SHA256.HashSizeInBytes} bytes; got {bodySha256.Length}.", nameof(bodySha256));
+        }
+
         byte[] methodBytes = System.Text.Encoding.UTF8.GetBytes(method);
         byte[] clientBytes = System.Text.Encoding.UTF8.GetBytes(clientId);
         byte[] payload = new byte[Domain.Length + 1 + methodBytes.Length + 1 + clientBytes.Length + 1 + sizeof(long) + nonce.Length + SHA256.HashSizeInBytes];
@@ -53,7 +74,7 @@ public static class CallSignature
         position += sizeof(long);
         nonce.CopyTo(payload.AsSpan(position));
         position += nonce.Length;
-        SHA256.HashData(body, payload.AsSpan(position));
+        bodySha256.CopyTo(payload.AsSpan(position));
         return payload;
     }
 }

@@ -34,6 +34,7 @@ public static class PrivateFlServerServiceCollectionExtensions
         services.TryAddSingleton<IFederationStore, SqliteFederationStore>();
         services.TryAddSingleton<ReplayCache>();
         services.TryAddSingleton<CallLimiter>();
+        services.TryAddSingleton<ICallSignatureVerifier, Ed25519CallSignatureVerifier>();
         services.AddHostedService<PrivateFl.Server.Hosting.BoundListenerCheck>();
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();

@@ -160,9 +160,14 @@ public sealed partial class ServerStartupTests : IDisposable
         FloodResult flood = await FloodAsync(server, http, address, calls: 120, messageBytes: (16 * 1024 * 1024) - 64);
         await Task.Delay(3000);
         long after = server.ResidentBytes();
-        File.AppendAllText(Path.Combine(Path.GetTempPath(), "privatefl-flood-rss.txt"), $"{DateTime.UtcNow:O} unauthenticated flood 120 x 16 MiB: before {before / 1e6:F1} MB, peak {flood.PeakRss / 1e6:F1} MB, after {after / 1e6:F1} MB, {flood.Elapsed.TotalSeconds:F1} s{Environment.NewLine}");
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "privatefl-flood-rss.txt"), $"{DateTime.UtcNow:O} unauthenticated flood 120 x 16 MiB: before {before / 1e6:F1} MB, peak {flood.PeakRss / 1e6:F1} MB, after {after / 1e6:F1} MB, {flood.Elapsed.TotalSeconds:F1} s, {flood.Codes.Count(c => c == StatusCode.ResourceExhausted)} RESOURCE_EXHAUSTED{Environment.NewLine}");
 
-        Assert.All(flood.Codes, c => Assert.Equal(StatusCode.Unauthenticated, c));
+        // An unknown id's body is read and hashed like any other (so that its answer takes as long as a bad
+        // signature's) but not kept; it counts against ServerOptions:MaxBufferedRequestBytes while it is read, so
+        // some calls are refused with RESOURCE_EXHAUSTED, as they would be for an enrolled id (changed on purpose in
+        // issue 10's second pass; before, every call was refused UNAUTHENTICATED from its headers).
+        Assert.All(flood.Codes, c => Assert.True(c is StatusCode.Unauthenticated or StatusCode.ResourceExhausted, c.ToString()));
+        Assert.Contains(StatusCode.Unauthenticated, flood.Codes);
         Assert.True(flood.PeakRss - before < 100L * 1024 * 1024, $"RSS {before / 1e6:F1} MB before, peak {flood.PeakRss / 1e6:F1} MB, after {after / 1e6:F1} MB.");
         Assert.True(after - before < 100L * 1024 * 1024, $"RSS {before / 1e6:F1} MB before, after {after / 1e6:F1} MB.");
     }
@@ -189,9 +194,10 @@ public sealed partial class ServerStartupTests : IDisposable
         long after = server.ResidentBytes();
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "privatefl-flood-rss.txt"), $"{DateTime.UtcNow:O} enrolled-id flood 120 x 16 MiB: before {before / 1e6:F1} MB, peak {flood.PeakRss / 1e6:F1} MB, after {after / 1e6:F1} MB, {flood.Elapsed.TotalSeconds:F1} s, {flood.Codes.Count(c => c == StatusCode.ResourceExhausted)} RESOURCE_EXHAUSTED{Environment.NewLine}");
 
-        // At most MaxConcurrentCallsPerClient (4) bodies of 16 MiB are read at once; the rest are refused from their
-        // headers. Without the limit all 120 would be buffered (2 GB); with it the growth stays a few times 4 × 16 MiB
-        // (the GC keeps freed large buffers for a while; docs/benchmarks.md).
+        // The calls are not counted against bank-1's limit before their signature verifies; the bodies read at once
+        // are bounded by MaxBufferedRequestBytes (128 MiB: 8 of 16 MiB) and the rest are refused from their prefix.
+        // Without a bound all 120 would be buffered (2 GB); with it the growth stays a few times the budget's worth
+        // of live bodies (the GC keeps freed large buffers for a while; docs/benchmarks.md).
         Assert.All(flood.Codes, c => Assert.True(c is StatusCode.Unauthenticated or StatusCode.ResourceExhausted, c.ToString()));
         Assert.Contains(StatusCode.ResourceExhausted, flood.Codes);
         Assert.True(flood.PeakRss - before < 300L * 1024 * 1024, $"RSS {before / 1e6:F1} MB before, peak {flood.PeakRss / 1e6:F1} MB, after {after / 1e6:F1} MB.");

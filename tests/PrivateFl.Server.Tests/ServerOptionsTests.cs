@@ -17,6 +17,7 @@ public sealed class ServerOptionsTests
     [InlineData("ServerOptions:MaxConcurrentCallsPerClient", "0", "ServerOptions:MaxConcurrentCallsPerClient")]
     [InlineData("ServerOptions:MaxConcurrentCalls", "2", "ServerOptions:MaxConcurrentCalls")]
     [InlineData("ServerOptions:MaxBufferedRequestBytes", "65536", "ServerOptions:MaxBufferedRequestBytes")]
+    [InlineData("ServerOptions:MaxConcurrentUnauthenticatedCalls", "0", "ServerOptions:MaxConcurrentUnauthenticatedCalls")]
     public async Task Start_InvalidSetting_FailsNamingIt(string key, string value, string named)
     {
         var settings = new Dictionary<string, string?>

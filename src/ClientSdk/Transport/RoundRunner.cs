@@ -25,15 +25,24 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
     /// </summary>
     public Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<KeyDirectory, ShareKeys, ShareKeys> Redeal)>? CorruptSession { get; init; }
 
-    public async Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
+    public Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
+    {
+        // Only what the stages need is kept while the round runs: the announcement and the identity keys are n-sized,
+        // so a process that runs many clients (the load benchmark) would otherwise hold n² of them for the whole round
+        // (docs/benchmarks.md, "Load"). The semi-honest session does not use the identity keys.
+        bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
+        return RunCoreAsync((int)announcement.YourIndex, announcement.SessionId, announcement.RoundNumber, announcement.StageDeadlineMs, UpdateEncoder.MinimumSurvivors(announcement), parameters, active ? identityKeys : null, encodedUpdate, cancellationToken);
+    }
+
+    private async Task<RoundResultReply> RunCoreAsync(int yourIndex, string sessionId, long roundNumber, long stageDeadlineMs, int minimumSurvivors, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
     {
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
         (ClientSession created, Func<KeyDirectory, ShareKeys, ShareKeys>? redeal) = CorruptSession is null
-            ? (new ClientSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null), null)
-            : CorruptSession(parameters, (int)announcement.YourIndex, active ? identityKey : null, active ? identityKeys : null);
+            ? (new ClientSession(parameters, yourIndex, active ? identityKey : null, identityKeys), null)
+            : CorruptSession(parameters, yourIndex, active ? identityKey : null, identityKeys);
         using ClientSession session = created;
-        var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = announcement.SessionId, RoundNumber = announcement.RoundNumber };
-        TimeSpan stageBudget = TimeSpan.FromMilliseconds(announcement.StageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
+        var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = sessionId, RoundNumber = roundNumber };
+        TimeSpan stageBudget = TimeSpan.FromMilliseconds(stageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
         CallOptions Call() => new(deadline: DateTime.UtcNow + stageBudget, cancellationToken: cancellationToken);
 
         try
@@ -87,11 +96,10 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             maskedRequest.Complaints.Add((masked.Complaints ?? []).Select(c => new ShareComplaintMessage { Dealer = (uint)c.Dealer, SharedPoint = ByteString.CopyFrom(c.SharedPoint.Span), Proof = ByteString.CopyFrom(c.Proof.Span) }));
             SurvivorListReply survivors = await client.SubmitMaskedInputAsync(maskedRequest, Call());
             var survivorList = new SurvivorList([.. survivors.Survivors.Select(s => (int)s)]);
-            int minimumSurvivors = UpdateEncoder.MinimumSurvivors(announcement);
             if (survivorList.Survivors.Count < minimumSurvivors)
             {
                 // The noise was sized for m survivors: unmasking a sum of fewer would release it under-noised.
-                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {announcement.RoundNumber}: the server reports {survivorList.Survivors.Count} survivors; this client unmasks only with at least {minimumSurvivors}.");
+                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {roundNumber}: the server reports {survivorList.Survivors.Count} survivors; this client unmasks only with at least {minimumSurvivors}.");
             }
 
             UnmaskShares revealed;
@@ -129,7 +137,7 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             int remaining = survivorList.Survivors.Count(s => !request.Culprits.Any(c => c.Culprit == s));
             if (remaining < minimumSurvivors)
             {
-                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {announcement.RoundNumber}: after the expulsion {remaining} survivors remain in the sum; this client helps release it only with at least {minimumSurvivors}.");
+                throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {roundNumber}: after the expulsion {remaining} survivors remain in the sum; this client helps release it only with at least {minimumSurvivors}.");
             }
 
             Stop(RoundStage.Expel);

@@ -22,21 +22,32 @@ public sealed class ServerOptions
     /// <summary>Gets or sets how far a call's signed timestamp may be from the server's clock. Default: 5 minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Gets or sets how many federation calls one client may have in flight at once. Default: 4.</summary>
+    /// <summary>Gets or sets how many federation calls one client may have in flight at once, counted once their signature verified. Default: 4.</summary>
     /// <remarks>
     /// A bank needs one long poll (<c>WaitForRound</c> or a stage call) per session plus an occasional read; the cap
     /// bounds what one client id, or anyone who knows it, can make the server hold.
     /// </remarks>
     public int MaxConcurrentCallsPerClient { get; set; } = 4;
 
-    /// <summary>Gets or sets how many federation calls the server has in flight at once, over all clients. Default: 10,000.</summary>
+    /// <summary>Gets or sets how many authenticated federation calls the server has in flight at once, over all clients. Default: 10,000.</summary>
     /// <remarks>Every bank of a round holds one long poll, so this must exceed the largest round.</remarks>
     public int MaxConcurrentCalls { get; set; } = 10_000;
 
+    /// <summary>Gets or sets how many federation calls may be in flight at once before their signature has verified, over all clients. Default: 2,000.</summary>
+    /// <remarks>
+    /// A call counts here from its headers until its signature verifies (reading its body and checking the signature),
+    /// and only then against <see cref="MaxConcurrentCallsPerClient"/> and <see cref="MaxConcurrentCalls"/>: someone who
+    /// knows an enrolled id but not its key can then neither use up that bank's calls nor the calls of verified banks.
+    /// </remarks>
+    public int MaxConcurrentUnauthenticatedCalls { get; set; } = 2_000;
+
     /// <summary>Gets or sets how many bytes of federation request bodies the server holds at once, over all calls. Default: 128 MiB.</summary>
     /// <remarks>
-    /// Bodies are read only after the headers passed every check that needs no body (enrolled id, timestamp window,
-    /// nonce and signature format, concurrency); a call whose body would exceed the budget gets RESOURCE_EXHAUSTED.
+    /// Bodies are read only after the headers passed every check that needs no body (timestamp window, nonce and
+    /// signature format, <see cref="MaxConcurrentUnauthenticatedCalls"/>); a call whose body would exceed the budget
+    /// gets RESOURCE_EXHAUSTED. The body of a call whose client id is not enrolled (or revoked) is read and hashed for
+    /// the same time as any other but not kept; it still counts against this budget while it is read, so that the
+    /// answer does not tell whether an id is enrolled.
     /// At least <see cref="MaxMessageBytes"/>.
     /// </remarks>
     public long MaxBufferedRequestBytes { get; set; } = 128L * 1024 * 1024;

@@ -47,6 +47,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"ServerOptions:MaxConcurrentCalls must be at least ServerOptions:MaxConcurrentCallsPerClient and at most 1,000,000; got {options.MaxConcurrentCalls}.");
         }
 
+        if (options.MaxConcurrentUnauthenticatedCalls is < 1 or > 1_000_000)
+        {
+            failures.Add($"ServerOptions:MaxConcurrentUnauthenticatedCalls must be 1 to 1,000,000; got {options.MaxConcurrentUnauthenticatedCalls}.");
+        }
+
         if (options.MaxBufferedRequestBytes < options.MaxMessageBytes || options.MaxBufferedRequestBytes > 64L * 1024 * 1024 * 1024)
         {
             failures.Add($"ServerOptions:MaxBufferedRequestBytes must be at least ServerOptions:MaxMessageBytes ({options.MaxMessageBytes}) and at most 64 GiB; got {options.MaxBufferedRequestBytes}.");

@@ -18,18 +18,26 @@ namespace PrivateFl.Server.Security;
 /// <summary>
 /// Authenticates every PrivateFl gRPC call before its body is buffered or gRPC sees it (specs/api.md,
 /// "Authentication" and "Limits"). For the federation service it checks everything the headers allow (all four
-/// signing headers well-formed, timestamp within the clock skew, client enrolled and not revoked), admits the call
-/// under the concurrency limits, reads the one length-prefixed gRPC message with a hard size cap (compressed
-/// messages are refused), verifies the Ed25519 signature over SHA-256 of exactly those message bytes, records the
-/// nonce durably, checks that the bytes parse as the method's request type, and only then hands the same bytes on.
-/// Admin calls are checked for the API key before their body is read.
+/// signing headers well-formed, timestamp within the clock skew), admits the call under the limit of unauthenticated
+/// calls, reads the one length-prefixed gRPC message with a hard size cap (compressed messages are refused), verifies
+/// the Ed25519 signature over SHA-256 of exactly those message bytes, only then counts the call against its client's
+/// and the total limit, records the nonce durably, checks that the bytes parse as the method's request type, and
+/// hands the same bytes on. Admin calls are checked for the API key before their body is read.
 /// </summary>
+/// <remarks>
+/// A call of an unknown, revoked or suspended id takes the same path as a badly signed one: its body is read and
+/// hashed, counted against the same byte budget, and its signature is verified once, against a fixed key nobody
+/// holds; only the body is not kept. Refusing such an id from its headers would answer measurably sooner and so tell
+/// which ids are enrolled, and counting a call against its claimed id before the signature verified would let anyone
+/// who knows an id hold that bank's calls.
+/// </remarks>
 internal sealed partial class CallAuthenticationMiddleware(
     RequestDelegate next,
     IFederationStore store,
     IOptions<ServerOptions> options,
     ReplayCache replays,
     CallLimiter limiter,
+    ICallSignatureVerifier verifier,
     TimeProvider time,
     ILogger<CallAuthenticationMiddleware> logger)
 {
@@ -41,6 +49,12 @@ internal sealed partial class CallAuthenticationMiddleware(
     private const int FramePrefixSize = 5;
 
     /// <summary>The one message every unknown, revoked or badly signed call gets, so that ids cannot be enumerated.</summary>
+    /// <summary>The key verified against for ids that cannot authenticate; its private half was discarded at start-up.</summary>
+    private static readonly byte[] NobodysKey = NewNobodysKey();
+
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
     internal const string NotAuthenticatedMessage = "The call could not be authenticated: the client is not enrolled or is revoked, or the signature does not verify over the request bytes.";
 
     public async Task InvokeAsync(HttpContext context)
@@ -83,7 +97,7 @@ internal sealed partial class CallAuthenticationMiddleware(
         }
 
         MethodDescriptor? method = PrivateFl.Protocol.V1.Admin.Descriptor.FindMethodByName(path[AdminPrefix.Length..]);
-        await ForwardWithBodyAsync(context, method, verify: null).ConfigureAwait(false);
+        await ForwardWithBodyAsync(context, method, keepBody: true, verify: null).ConfigureAwait(false);
     }
 
     private async Task InvokeFederationAsync(HttpContext context, string path)
@@ -116,35 +130,42 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
+        if (!limiter.TryEnterUnauthenticated())
+        {
+            LogCallLimited(logger, path, clientId, CallRefusals.ServerBusy);
+            await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.ServerBusy, "The server is at its limit of calls whose signature is being checked (ServerOptions:MaxConcurrentUnauthenticatedCalls); retry later.").ConfigureAwait(false);
+            return;
+        }
+
         EnrolledClient? client = store.FindClient(clientId);
-        if (client is null || client.Revoked || client.Suspended)
-        {
-            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : "suspended for repeated protocol violations");
-            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
-            return;
-        }
-
-        string? busy = limiter.TryEnter(clientId);
-        if (busy is not null)
-        {
-            LogCallLimited(logger, path, clientId, busy);
-            await RefuseAsync(context, Code.ResourceExhausted, busy, busy == CallRefusals.ClientBusy
-                ? $"Client '{clientId}' already has {limits.MaxConcurrentCallsPerClient} calls in flight (ServerOptions:MaxConcurrentCallsPerClient); retry when one ends."
-                : "The server is at its limit of calls in flight (ServerOptions:MaxConcurrentCalls); retry later.").ConfigureAwait(false);
-            return;
-        }
-
+        bool usable = client is { Revoked: false, Suspended: false };
+        bool unauthenticated = true;
+        bool admitted = false;
         try
         {
             MethodDescriptor? method = PrivateFl.Protocol.V1.Federation.Descriptor.FindMethodByName(path[FederationPrefix.Length..]);
-            await ForwardWithBodyAsync(context, method, message =>
+            await ForwardWithBodyAsync(context, method, keepBody: usable, bodyHash =>
             {
-                if (!Signatures.Verify(client.IdentityPublicKey, CallSignature.Payload(path, clientId, timestamp, nonce, message.Span), signature))
+                // One verification on every path, so that an unknown id costs the same time as a bad signature.
+                bool verified = verifier.Verify(usable ? client!.IdentityPublicKey : NobodysKey, CallSignature.PayloadForBodyHash(path, clientId, timestamp, nonce, bodyHash), signature);
+                if (!verified || !usable)
                 {
-                    LogClientRejected(logger, path, clientId, "signature does not verify");
+                    LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : client.Suspended ? "suspended for repeated protocol violations" : "signature does not verify");
                     return RpcErrors.StatusWithReason(Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage);
                 }
 
+                limiter.ExitUnauthenticated();
+                unauthenticated = false;
+                string? busy = limiter.TryEnter(clientId);
+                if (busy is not null)
+                {
+                    LogCallLimited(logger, path, clientId, busy);
+                    return RpcErrors.StatusWithReason(Code.ResourceExhausted, busy, busy == CallRefusals.ClientBusy
+                        ? $"Client '{clientId}' already has {limits.MaxConcurrentCallsPerClient} calls in flight (ServerOptions:MaxConcurrentCallsPerClient); retry when one ends."
+                        : "The server is at its limit of calls in flight (ServerOptions:MaxConcurrentCalls); retry later.");
+                }
+
+                admitted = true;
                 if (!replays.TryUse(clientId, nonce, timestamp, limits.ClockSkew))
                 {
                     LogClientRejected(logger, path, clientId, "replayed nonce");
@@ -157,15 +178,27 @@ internal sealed partial class CallAuthenticationMiddleware(
         }
         finally
         {
-            limiter.Exit(clientId);
+            if (unauthenticated)
+            {
+                limiter.ExitUnauthenticated();
+            }
+
+            if (admitted)
+            {
+                limiter.Exit(clientId);
+            }
         }
     }
 
     /// <summary>
-    /// Reads the single gRPC frame under the byte budget, runs <paramref name="verify"/> over the message bytes,
-    /// checks they parse as the method's request type, and calls the next middleware with the same frame as the body.
+    /// Reads the single gRPC frame under the byte budget, runs <paramref name="verify"/> over the SHA-256 of the message
+    /// bytes, checks they parse as the method's request type, and calls the next middleware with the same frame as the body.
     /// </summary>
-    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, Func<ReadOnlyMemory<byte>, Google.Rpc.Status?>? verify)
+    /// <param name="context">The call.</param>
+    /// <param name="method">The method called, if it exists.</param>
+    /// <param name="keepBody">False to read and hash the body without keeping it (a call that cannot authenticate); it still counts against the byte budget while it is read.</param>
+    /// <param name="verify">Checks the call given the message's SHA-256; returns a refusal or null.</param>
+    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, bool keepBody, Func<byte[], Google.Rpc.Status?>? verify)
     {
         ServerOptions limits = options.Value;
         PipeReader body = context.Request.BodyReader;
@@ -174,8 +207,9 @@ internal sealed partial class CallAuthenticationMiddleware(
         ReadOnlySequence<byte> buffer;
         uint length;
         long reserved;
-        byte[] bytes;
+        byte[]? bytes;
         ReleasingBodyStream? frame = null;
+        using IncrementalHash? hash = verify is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long received = 0;
         bool extra = false;
         try
@@ -213,14 +247,29 @@ internal sealed partial class CallAuthenticationMiddleware(
                 return;
             }
 
-            bytes = GC.AllocateUninitializedArray<byte>((int)reserved);
-            frame = new ReleasingBodyStream(bytes, (int)reserved, () => limiter.ReleaseBytes(reserved));
+            long held = reserved;
+            bytes = keepBody ? GC.AllocateUninitializedArray<byte>((int)reserved) : null;
+            frame = new ReleasingBodyStream(bytes ?? [], bytes?.Length ?? 0, () => limiter.ReleaseBytes(held));
             while (true)
             {
                 read = await body.ReadAsync(aborted).ConfigureAwait(false);
                 buffer = read.Buffer;
                 long take = Math.Min(buffer.Length, reserved - received);
-                buffer.Slice(0, take).CopyTo(bytes.AsSpan((int)received));
+                ReadOnlySequence<byte> taken = buffer.Slice(0, take);
+                if (bytes is not null)
+                {
+                    taken.CopyTo(bytes.AsSpan((int)received));
+                }
+                else
+                {
+                    CopyToScratch(taken);
+                }
+
+                if (hash is not null)
+                {
+                    AppendMessageBytes(hash, taken, received);
+                }
+
                 received += take;
                 extra |= buffer.Length > take;
                 body.AdvanceTo(buffer.End);
@@ -254,13 +303,20 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        ReadOnlyMemory<byte> message = bytes.AsMemory(FramePrefixSize, (int)length);
-        if (verify?.Invoke(message) is { } refusal)
+        if (hash is not null && verify?.Invoke(hash.GetHashAndReset()) is { } refusal)
         {
             await GrpcRefusalWriter.WriteAsync(context, refusal).ConfigureAwait(false);
             return;
         }
 
+        if (bytes is null)
+        {
+            // Not reached: a body is dropped only for a call that cannot authenticate, which verify refuses.
+            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
+            return;
+        }
+
+        ReadOnlyMemory<byte> message = bytes.AsMemory(FramePrefixSize, (int)length);
         if (method is not null && !Parses(method.InputType, message, out string? error))
         {
             await RefuseAsync(context, Code.InvalidArgument, CallRefusals.MalformedMessage, $"The request is not a valid {method.InputType.FullName} message: {error}", Field("request", $"is not a valid {method.InputType.FullName}: {error}")).ConfigureAwait(false);
@@ -270,6 +326,40 @@ internal sealed partial class CallAuthenticationMiddleware(
         context.Request.Body = owned;
         context.Request.Headers.ContentLength = null;
         await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Hashes the part of <paramref name="chunk"/> (at <paramref name="frameOffset"/> in the frame) that follows the 5-byte prefix.</summary>
+    private static void AppendMessageBytes(IncrementalHash hash, ReadOnlySequence<byte> chunk, long frameOffset)
+    {
+        foreach (ReadOnlyMemory<byte> segment in chunk)
+        {
+            int skip = (int)Math.Clamp(FramePrefixSize - frameOffset, 0, segment.Length);
+            hash.AppendData(segment.Span[skip..]);
+            frameOffset += segment.Length;
+        }
+    }
+
+    /// <summary>
+    /// Copies a dropped body through a small per-thread buffer, so that dropping it costs about what keeping it
+    /// costs (measured in docs/benchmarks.md) without holding its bytes.
+    /// </summary>
+    private static void CopyToScratch(ReadOnlySequence<byte> chunk)
+    {
+        byte[] scratch = t_scratch ??= new byte[64 * 1024];
+        foreach (ReadOnlyMemory<byte> segment in chunk)
+        {
+            for (int offset = 0; offset < segment.Length; offset += scratch.Length)
+            {
+                ReadOnlySpan<byte> part = segment.Span[offset..];
+                part[..Math.Min(part.Length, scratch.Length)].CopyTo(scratch);
+            }
+        }
+    }
+
+    private static byte[] NewNobodysKey()
+    {
+        using SigningKey key = SigningKey.Generate();
+        return key.PublicKey.ToArray();
     }
 
     private static bool Parses(MessageDescriptor type, ReadOnlyMemory<byte> message, out string? error)

@@ -4,14 +4,20 @@ using PrivateFl.Server.Options;
 namespace PrivateFl.Server.Security;
 
 /// <summary>
-/// Bounds what callers can make the server hold: calls in flight per client and in total, and bytes of request bodies
-/// buffered at once (<c>ServerOptions:MaxConcurrentCallsPerClient</c>, <c>MaxConcurrentCalls</c>, <c>MaxBufferedRequestBytes</c>).
+/// Bounds what callers can make the server hold: calls in flight per client and in total once their signature verified,
+/// calls not yet verified, and bytes of request bodies buffered at once (<c>ServerOptions:MaxConcurrentCallsPerClient</c>,
+/// <c>MaxConcurrentCalls</c>, <c>MaxConcurrentUnauthenticatedCalls</c>, <c>MaxBufferedRequestBytes</c>).
 /// </summary>
+/// <remarks>
+/// A call is counted against its client id only after its signature verified: counted by the claimed id, anyone who
+/// knows an enrolled id could hold that bank's calls with badly signed ones (issue 10).
+/// </remarks>
 internal sealed class CallLimiter(IOptions<ServerOptions> options)
 {
     private readonly Dictionary<string, int> _perClient = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _calls;
+    private int _unauthenticated;
     private long _bytes;
 
     /// <summary>Gets the calls in flight.</summary>
@@ -26,10 +32,38 @@ internal sealed class CallLimiter(IOptions<ServerOptions> options)
         }
     }
 
+    /// <summary>Gets the calls in flight whose signature has not verified yet.</summary>
+    public int UnauthenticatedCalls => Volatile.Read(ref _unauthenticated);
+
     /// <summary>Gets the body bytes held.</summary>
     public long BufferedBytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Admits a call of <paramref name="clientId"/>, or returns the refusal reason (<see cref="CallRefusals"/>).</summary>
+    /// <summary>Admits a call whose signature is still to be verified, whatever client it claims; false at <c>MaxConcurrentUnauthenticatedCalls</c>.</summary>
+    public bool TryEnterUnauthenticated()
+    {
+        int limit = options.Value.MaxConcurrentUnauthenticatedCalls;
+        int current = Volatile.Read(ref _unauthenticated);
+        while (true)
+        {
+            if (current >= limit)
+            {
+                return false;
+            }
+
+            int seen = Interlocked.CompareExchange(ref _unauthenticated, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Ends the unauthenticated phase of a call admitted by <see cref="TryEnterUnauthenticated"/>.</summary>
+    public void ExitUnauthenticated() => Interlocked.Decrement(ref _unauthenticated);
+
+    /// <summary>Admits a call of <paramref name="clientId"/> (whose signature verified), or returns the refusal reason (<see cref="CallRefusals"/>).</summary>
     public string? TryEnter(string clientId)
     {
         ServerOptions limits = options.Value;

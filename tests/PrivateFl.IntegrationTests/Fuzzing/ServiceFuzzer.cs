@@ -70,6 +70,9 @@ internal sealed class ServiceFuzzer : IDisposable
     /// <summary>Gets or sets how inputs reach the server other than by gRPC (the bench). Default: null, over gRPC.</summary>
     public FuzzInvoker? Invoker { get; init; }
 
+    /// <summary>Gets or sets how bank calls that are not validly signed reach the authentication middleware other than by gRPC (the bench). Default: null, over gRPC.</summary>
+    public FuzzInvoker? MiddlewareInvoker { get; init; }
+
     /// <summary>Runs all three phases with this many inputs per request type (and per stage).</summary>
     /// <param name="inputsPerType">Inputs per request type in phase 1 and per stage in phase 2.</param>
     /// <param name="seed">Fixes every generated input (the nonces and keys are fresh each run).</param>
@@ -254,6 +257,10 @@ internal sealed class ServiceFuzzer : IDisposable
         if (Invoker is not null && (target.IsAdmin || behindAuthentication))
         {
             (status, detail, refusal) = await Invoker(target.Service, method, body, headers, behindAuthentication ? clientId : null, target.Timeout);
+        }
+        else if (MiddlewareInvoker is not null && !target.IsAdmin)
+        {
+            (status, detail, refusal) = await MiddlewareInvoker(target.Service, method, body, headers, null, TimeSpan.FromSeconds(30));
         }
         else
         {
