@@ -51,4 +51,15 @@ public sealed class ServerOptions
     /// At least <see cref="MaxMessageBytes"/>.
     /// </remarks>
     public long MaxBufferedRequestBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how long a call whose body does not fit in <see cref="MaxBufferedRequestBytes"/> waits for other calls
+    /// to return bytes before it gets RESOURCE_EXHAUSTED. Default: 10 s; 0 to 2 min (0 refuses at once).
+    /// </summary>
+    /// <remarks>
+    /// Every bank sends its masked input at the end of the same stage: 500 banks with d = 10^5 send 200 MB at once. They
+    /// queue for the budget (each body's bytes return as soon as gRPC has parsed it) instead of being dropped from the
+    /// round; memory held at once stays bounded by the budget.
+    /// </remarks>
+    public TimeSpan MaxBufferedRequestWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -52,6 +52,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             failures.Add($"ServerOptions:MaxConcurrentUnauthenticatedCalls must be 1 to 1,000,000; got {options.MaxConcurrentUnauthenticatedCalls}.");
         }
 
+        if (options.MaxBufferedRequestWait < TimeSpan.Zero || options.MaxBufferedRequestWait > TimeSpan.FromMinutes(2))
+        {
+            failures.Add($"ServerOptions:MaxBufferedRequestWait must be 0 to 2 minutes; got {options.MaxBufferedRequestWait}.");
+        }
+
         if (options.MaxBufferedRequestBytes < options.MaxMessageBytes || options.MaxBufferedRequestBytes > 64L * 1024 * 1024 * 1024)
         {
             failures.Add($"ServerOptions:MaxBufferedRequestBytes must be at least ServerOptions:MaxMessageBytes ({options.MaxMessageBytes}) and at most 64 GiB; got {options.MaxBufferedRequestBytes}.");

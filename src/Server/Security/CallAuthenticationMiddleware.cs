@@ -241,9 +241,9 @@ internal sealed partial class CallAuthenticationMiddleware(
             }
 
             reserved = FramePrefixSize + (long)length;
-            if (!limiter.TryReserveBytes(reserved))
+            if (!await limiter.ReserveBytesAsync(reserved, limits.MaxBufferedRequestWait, aborted).ConfigureAwait(false))
             {
-                await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.ServerBusy, "The server holds its limit of request bytes (ServerOptions:MaxBufferedRequestBytes); retry later.").ConfigureAwait(false);
+                await RefuseAsync(context, Code.ResourceExhausted, CallRefusals.ServerBusy, "The server holds its limit of request bytes (ServerOptions:MaxBufferedRequestBytes) and none was returned within ServerOptions:MaxBufferedRequestWait; retry later.").ConfigureAwait(false);
                 return;
             }
 

@@ -19,6 +19,7 @@ internal sealed class CallLimiter(IOptions<ServerOptions> options)
     private int _calls;
     private int _unauthenticated;
     private long _bytes;
+    private TaskCompletionSource _bytesReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Gets the calls in flight.</summary>
     public int Calls
@@ -126,6 +127,55 @@ internal sealed class CallLimiter(IOptions<ServerOptions> options)
         }
     }
 
-    /// <summary>Returns bytes reserved by <see cref="TryReserveBytes"/>.</summary>
-    public void ReleaseBytes(long bytes) => Interlocked.Add(ref _bytes, -bytes);
+    /// <summary>
+    /// Reserves body bytes, waiting up to <paramref name="wait"/> for other calls to return theirs: a burst of honest
+    /// calls (every bank's masked input at the end of a stage) queues for the budget instead of being refused, while
+    /// what is held at once stays bounded.
+    /// </summary>
+    /// <returns><see langword="false"/> if the budget did not free enough within the wait.</returns>
+    public async ValueTask<bool> ReserveBytesAsync(long bytes, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (TryReserveBytes(bytes))
+        {
+            return true;
+        }
+
+        if (bytes > options.Value.MaxBufferedRequestBytes || wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        long deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        while (true)
+        {
+            // Take the signal before trying, so that a release between the try and the wait is not missed.
+            Task released = Volatile.Read(ref _bytesReleased).Task;
+            if (TryReserveBytes(bytes))
+            {
+                return true;
+            }
+
+            long left = deadline - Environment.TickCount64;
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            try
+            {
+                await released.WaitAsync(TimeSpan.FromMilliseconds(left), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return TryReserveBytes(bytes);
+            }
+        }
+    }
+
+    /// <summary>Returns bytes reserved by <see cref="TryReserveBytes"/> or <see cref="ReserveBytesAsync"/>, and wakes the calls waiting for them.</summary>
+    public void ReleaseBytes(long bytes)
+    {
+        Interlocked.Add(ref _bytes, -bytes);
+        Interlocked.Exchange(ref _bytesReleased, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 }
