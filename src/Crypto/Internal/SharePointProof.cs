@@ -31,6 +31,9 @@ internal static class SharePointProof
 
     public const int ProofSize = 64;
 
+    /// <summary>The bytes of randomness reduced mod ℓ to the proof nonce k.</summary>
+    public const int NonceSize = 64;
+
     private const int ScalarSize = 32;
 
     /// <summary>Proves the shared point of (own private key, peer public key).</summary>
@@ -43,6 +46,42 @@ internal static class SharePointProof
         RoundIdentity round,
         int peer,
         int prover,
+        Span<byte> sharedPoint,
+        Span<byte> proof,
+        IRandomSource random) =>
+        Prove(domain, privateKey, ownPublicKey, peerPublicKey, round, peer, prover, [], sharedPoint, proof, random);
+
+    /// <summary>
+    /// Proves with a given nonce: k = <paramref name="nonce"/> (64 bytes, little-endian) mod ℓ, for the known-answer
+    /// vectors of specs/vectors only; <paramref name="random"/> then only blinds the multiplications, which does
+    /// not change the result.
+    /// </summary>
+    /// <returns><see langword="false"/> when the peer key admits no proof, or the nonce is not 64 bytes or is 0 mod ℓ.</returns>
+    internal static bool TryProveWithNonce(
+        string domain,
+        ReadOnlySpan<byte> privateKey,
+        ReadOnlySpan<byte> ownPublicKey,
+        ReadOnlySpan<byte> peerPublicKey,
+        RoundIdentity round,
+        int peer,
+        int prover,
+        ReadOnlySpan<byte> nonce,
+        Span<byte> sharedPoint,
+        Span<byte> proof,
+        IRandomSource random) =>
+        nonce.Length == NonceSize
+        && Prove(domain, privateKey, ownPublicKey, peerPublicKey, round, peer, prover, nonce, sharedPoint, proof, random);
+
+    /// <summary>The proof; an empty <paramref name="fixedNonce"/> draws the nonce from <paramref name="random"/>, at the same point of the draw order as always.</summary>
+    private static bool Prove(
+        string domain,
+        ReadOnlySpan<byte> privateKey,
+        ReadOnlySpan<byte> ownPublicKey,
+        ReadOnlySpan<byte> peerPublicKey,
+        RoundIdentity round,
+        int peer,
+        int prover,
+        ReadOnlySpan<byte> fixedNonce,
         Span<byte> sharedPoint,
         Span<byte> proof,
         IRandomSource random)
@@ -84,11 +123,22 @@ internal static class SharePointProof
 
             ECPoint z = Multiply(u8, witness, random);
             BcBigInteger k;
-            do
+            if (fixedNonce.IsEmpty)
             {
-                k = RandomScalar(random);
+                do
+                {
+                    k = RandomScalar(random);
+                }
+                while (k.SignValue == 0);
             }
-            while (k.SignValue == 0);
+            else
+            {
+                k = Curve25519Points.FromLittleEndian(fixedNonce).Mod(Curve25519Points.Order);
+                if (k.SignValue == 0)
+                {
+                    return false;
+                }
+            }
 
             ECPoint a1 = Multiply(Curve25519Points.CofactorBasePoint, k, random);
             ECPoint a2 = Multiply(u8, k, random);
@@ -186,7 +236,7 @@ internal static class SharePointProof
 
     private static BcBigInteger RandomScalar(IRandomSource random)
     {
-        byte[] wide = new byte[64];
+        byte[] wide = new byte[NonceSize];
         random.Fill(wide);
         try
         {

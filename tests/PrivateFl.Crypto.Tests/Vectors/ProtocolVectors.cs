@@ -28,6 +28,8 @@ internal static class ProtocolVectors
         ["shamir"] = ShamirVectors(),
         ["graph"] = Graphs(),
         ["quantization"] = Quantization(),
+        ["curve25519_points"] = ShareProofVectors.CurvePoints(),
+        ["share_point_proofs"] = ShareProofVectors.Proofs(),
         ["round"] = RoundVector.Generate(SecAggMode.Active),
         ["round_semi_honest"] = RoundVector.Generate(SecAggMode.SemiHonest),
     };
