@@ -30,6 +30,7 @@ internal static class ProtocolVectors
         ["quantization"] = Quantization(),
         ["curve25519_points"] = ShareProofVectors.CurvePoints(),
         ["share_point_proofs"] = ShareProofVectors.Proofs(),
+        ["expulsion"] = ExpulsionVector.Generate(),
         ["round"] = RoundVector.Generate(SecAggMode.Active),
         ["round_semi_honest"] = RoundVector.Generate(SecAggMode.SemiHonest),
     };
