@@ -11,6 +11,8 @@ namespace PrivateFl.RestHost;
 /// (<c>Saving accounts</c> → <c>saving_accounts</c>, <c>Age</c> → <c>age</c>, <c>LIMIT_BAL</c> stays). Field names are
 /// matched ignoring case, and the column name itself is accepted too. The one exception is the prototype's name of the
 /// German credit amount, <c>credit</c> (<see cref="PrototypeNames"/>), where the rule's <c>credit_amount</c> is accepted too.
+/// A bank's own header names of <c>RestHostOptions:ColumnMapping</c> (and their rule spellings) are accepted for their
+/// columns as well, so that it scores with the names it trains with.
 /// </remarks>
 internal sealed class PredictFields
 {
@@ -22,7 +24,7 @@ internal sealed class PredictFields
 
     private readonly Dictionary<string, int> _columnOf = new(StringComparer.OrdinalIgnoreCase);
 
-    public PredictFields(FeatureSchema schema)
+    public PredictFields(FeatureSchema schema, IReadOnlyDictionary<string, string>? bankHeaders = null)
     {
         Schema = schema;
         IReadOnlyList<FeatureColumn> columns = schema.Columns;
@@ -43,6 +45,30 @@ internal sealed class PredictFields
             foreach (string name in new[] { Rule(columns[c].Name), columns[c].Name, columns[c].Name.Replace(' ', '_') })
             {
                 if (_columnOf.TryAdd(name, c) && !string.Equals(name, Names[c], StringComparison.OrdinalIgnoreCase))
+                {
+                    alternatives[c].Add(name);
+                }
+            }
+        }
+
+        // The bank's own names (RestHostOptions:ColumnMapping, header → column) score too, as they train: one mapping for
+        // the data set and the request.
+        foreach ((string header, string column) in bankHeaders ?? new Dictionary<string, string>())
+        {
+            int c = Enumerable.Range(0, columns.Count).FirstOrDefault(i => string.Equals(columns[i].Name, column, StringComparison.Ordinal), -1);
+            if (c < 0)
+            {
+                continue;
+            }
+
+            foreach (string name in new[] { header, Rule(header) })
+            {
+                if (_columnOf.TryGetValue(name, out int taken) && taken != c)
+                {
+                    throw new InvalidOperationException($"The bank's header '{header}' (RestHostOptions:ColumnMapping) is the request field of the column '{columns[taken].Name}' too (names are matched ignoring case).");
+                }
+
+                if (_columnOf.TryAdd(name, c))
                 {
                     alternatives[c].Add(name);
                 }
@@ -114,11 +140,11 @@ internal sealed class PredictFields
     }
 
     /// <summary>Why a schema cannot be served (two columns with one field name), or null.</summary>
-    public static string? Problem(FeatureSchema schema)
+    public static string? Problem(FeatureSchema schema, IReadOnlyDictionary<string, string>? bankHeaders = null)
     {
         try
         {
-            _ = new PredictFields(schema);
+            _ = new PredictFields(schema, bankHeaders);
             return null;
         }
         catch (InvalidOperationException ex)

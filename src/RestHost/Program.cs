@@ -17,7 +17,7 @@ builder.Services.AddOptions<CreditPredictorOptions>().BindConfiguration(nameof(C
 builder.Services.AddPrivateFlClient();
 builder.Services.AddOptions<FederatedClientOptions>().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(services => new PredictFields(services.GetRequiredService<HostSchema>().Schema));
+builder.Services.AddSingleton(services => new PredictFields(services.GetRequiredService<HostSchema>().Schema, services.GetRequiredService<IOptions<RestHostOptions>>().Value.ColumnMapping));
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();

@@ -28,7 +28,7 @@ internal sealed class RestHostOptionsValidator : IValidateOptions<RestHostOption
             failures.Add(schemaProblem);
         }
 
-        if (schema is not null && PredictFields.Problem(schema) is { } fieldProblem)
+        if (schema is not null && PredictFields.Problem(schema, options.ColumnMapping) is { } fieldProblem)
         {
             failures.Add($"RestHostOptions:Schema: {fieldProblem}");
         }

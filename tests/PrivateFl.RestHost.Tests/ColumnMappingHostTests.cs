@@ -33,6 +33,51 @@ public sealed class ColumnMappingHostTests
         using JsonDocument report = JsonDocument.Parse(body);
         Assert.Equal(1, report.RootElement.GetProperty("rounds_participated").GetInt32());
         Assert.All(await peers.WaitAsync(Limit), r => Assert.Equal(1, r.RoundsParticipated));
+
+        // It scores with the names it trains with: the first row of its own export, under its own headers, scores the
+        // same as under the schema's column names.
+        string[] lines = await File.ReadAllLinesAsync(Path.Combine(fixture.DataRoot, "taiwan-own-headers.csv"));
+        string[] headers = lines[0].Split(',');
+        string[] values = lines[1].Split(',');
+        var own = new Dictionary<string, string>(StringComparer.Ordinal);
+        var schemaNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < headers.Length; i++)
+        {
+            string column = RestHostFixture.TaiwanOwnHeaders.GetValueOrDefault(headers[i], headers[i]);
+            if (column != CreditSchemas.TaiwanCredit.LabelColumn)
+            {
+                own[headers[i]] = values[i];
+                schemaNames[column] = values[i];
+            }
+        }
+
+        Assert.Contains("Credit limit", own.Keys);
+        double? byOwn = null;
+        foreach (Dictionary<string, string> form in new[] { own, schemaNames })
+        {
+            HttpResponseMessage predict;
+            for (int attempt = 0; ; attempt++)
+            {
+                predict = await http.PostAsync("/fl_predict", new FormUrlEncodedContent(form));
+                if (predict.StatusCode != HttpStatusCode.ServiceUnavailable || attempt >= 100)
+                {
+                    break;
+                }
+
+                predict.Dispose();
+                await Task.Delay(100);
+            }
+
+            using (predict)
+            {
+                string text = await predict.Content.ReadAsStringAsync();
+                Assert.True(predict.StatusCode == HttpStatusCode.OK, text);
+                using JsonDocument scored = JsonDocument.Parse(text);
+                double probability = scored.RootElement.GetProperty("probability_of_default").GetDouble();
+                byOwn ??= probability;
+                Assert.Equal(byOwn.Value, probability, 12);
+            }
+        }
     }
 
     [Fact]
@@ -78,6 +123,7 @@ public sealed class ColumnMappingHostTests
     [InlineData("taiwan-credit", "Credit limit", "LIMIT_BALANCE", "RestHostOptions:ColumnMapping:Credit limit: 'LIMIT_BALANCE' is not a column of schema 'taiwan-credit'")]
     [InlineData("german-credit", "Credit limit", "LIMIT_BAL", "RestHostOptions:ColumnMapping:Credit limit: 'LIMIT_BAL' is not a column of schema 'german-credit'")]
     [InlineData("taiwan-credit", " Credit limit", "LIMIT_BAL", "RestHostOptions:ColumnMapping: the header ' Credit limit' is empty or has surrounding white space")]
+    [InlineData("taiwan-credit", "pay_2", "LIMIT_BAL", "RestHostOptions:Schema: The bank's header 'pay_2' (RestHostOptions:ColumnMapping) is the request field of the column 'PAY_2' too")]
     [InlineData("no-such-schema", "Credit limit", "LIMIT_BAL", "RestHostOptions:Schema 'no-such-schema' is neither a built-in schema (german-credit, taiwan-credit) nor an existing schema file.")]
     public void Validate_BadSchemaOrMapping_FailsAtStartUpNamingTheSetting(string schema, string header, string column, string expected)
     {
