@@ -31,8 +31,8 @@ internal sealed class ModelCardSource(IOptions<RestHostOptions> host, IOptions<M
             }
         }
 
-        // The host caches logistic-regression models only (a predictor needs F + 1 weights), so that is the model kind.
-        ModelCard card = ModelCard.Create(current.Model, current.Predictor.Schema, ModelSpecification.LogisticRegression, test, predictor.Value.Threshold);
+        // The model kind is the session's, as the cached predictor was built with it (logistic regression or a perceptron).
+        ModelCard card = ModelCard.Create(current.Model, current.Predictor.Schema, current.Predictor.Model, test, predictor.Value.Threshold);
         lock (_gate)
         {
             _last = (current.Model, card);

@@ -68,6 +68,13 @@ public sealed class SchemaDrivenPredictTests
         // A perceptron's score is not a sum of points per attribute: no scorecard, and /scorecard says so.
         using HttpResponseMessage scorecard = await http.GetAsync("/scorecard");
         Assert.Equal(kind == "mlp" ? HttpStatusCode.NotFound : HttpStatusCode.OK, scorecard.StatusCode);
+
+        // The model card names the session's model kind, whichever it is.
+        using HttpResponseMessage card = await http.GetAsync("/model_card");
+        string cardText = await card.Content.ReadAsStringAsync();
+        Assert.True(card.StatusCode == HttpStatusCode.OK, cardText);
+        using JsonDocument cardJson = JsonDocument.Parse(cardText);
+        Assert.Equal(kind == "mlp" ? "multilayer-perceptron" : "logistic-regression", cardJson.RootElement.GetProperty("model").GetProperty("kind").GetString());
     }
 
     [Fact]
