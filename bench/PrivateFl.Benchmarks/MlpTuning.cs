@@ -52,7 +52,6 @@ internal static class MlpTuning
 
     private static double Simulate(CreditModel model, IReadOnlyList<CreditDataset> banks, CreditDataset validation, int rows, int seed, int rounds, double lr, double clip, double sigma, bool zeroOutput, double momentum)
     {
-        var random = new Random(seed);
         double[] w = model.CreateInitialWeights();
         if (!zeroOutput && model.Specification.Kind == CreditModelKind.MultilayerPerceptron)
         {
@@ -62,29 +61,7 @@ internal static class MlpTuning
             Array.Copy(plain, w, plain.Length);
         }
 
-        double[] velocity = new double[w.Length];
-        for (int round = 0; round < rounds; round++)
-        {
-            double[] total = new double[w.Length];
-            foreach (CreditDataset bank in banks)
-            {
-                double[] g = model.PerExampleGradientSum(w, bank, [.. Enumerable.Range(0, bank.RowCount)], clip);
-                for (int i = 0; i < w.Length; i++)
-                {
-                    total[i] += g[i];
-                }
-            }
-
-            for (int i = 0; i < w.Length; i++)
-            {
-                double u1 = 1 - random.NextDouble();
-                double u2 = random.NextDouble();
-                double gaussian = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                velocity[i] = (momentum * velocity[i]) + (lr * (total[i] + (sigma * clip * gaussian)) / rows);
-                w[i] -= velocity[i];
-            }
-        }
-
+        DpSgdSimulation.Train(model, w, banks, rows, seed, rounds, lr, clip, sigma, momentum);
         return ModelMetrics.RocAuc(model.PredictProbabilities(w, validation), validation.Labels);
     }
 }

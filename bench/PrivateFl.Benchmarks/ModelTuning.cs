@@ -63,30 +63,8 @@ internal static class ModelTuning
         (CreditDataset train, CreditDataset test) = all.StratifiedSplit(0.25, split);
         IReadOnlyList<CreditDataset> banks = scenario.Partition(train, 10, partition, split);
         CreditModel model = CreditModel.Create(all.Schema, scenario.Model);
-        var random = new Random(split);
         double[] w = model.CreateInitialWeights();
-        double denominator = train.RowCount;
-        for (int round = 0; round < rounds; round++)
-        {
-            double[] total = new double[w.Length];
-            foreach (CreditDataset bank in banks)
-            {
-                double[] g = model.PerExampleGradientSum(w, bank, [.. Enumerable.Range(0, bank.RowCount)], clip);
-                for (int i = 0; i < w.Length; i++)
-                {
-                    total[i] += g[i];
-                }
-            }
-
-            for (int i = 0; i < w.Length; i++)
-            {
-                double u1 = 1 - random.NextDouble();
-                double u2 = random.NextDouble();
-                double gaussian = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                w[i] -= lr * (total[i] + (sigma * clip * gaussian)) / denominator;
-            }
-        }
-
+        DpSgdSimulation.Train(model, w, banks, train.RowCount, split, rounds, lr, clip, sigma);
         return ModelMetrics.RocAuc(model.PredictProbabilities(w, test), test.Labels);
     }
 }
