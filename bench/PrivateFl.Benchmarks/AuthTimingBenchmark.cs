@@ -33,12 +33,12 @@ internal static class AuthTimingBenchmark
         string database = Path.Combine(Path.GetTempPath(), $"privatefl-authtiming-{Guid.NewGuid():n}.db");
         var options = new Opts.ServerOptions { AdminApiKey = "auth-timing-admin-key-0123456789" };
         var store = new Store.SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new Opts.StorageOptions { DatabasePath = database }));
-        store.Migrate();
+        await store.MigrateAsync(CancellationToken.None);
         using var bankKey = SigningKey.Generate();
         using var stranger = SigningKey.Generate();
-        store.EnrollClient(new Store.EnrolledClient("bank-1", bankKey.PublicKey.ToArray(), false, 0));
-        store.EnrollClient(new Store.EnrolledClient("bank-2", bankKey.PublicKey.ToArray(), false, 0));
-        store.RevokeClient("bank-2");
+        await store.EnrollClientAsync(new Store.EnrolledClient("bank-1", bankKey.PublicKey.ToArray(), false, 0), CancellationToken.None);
+        await store.EnrollClientAsync(new Store.EnrolledClient("bank-2", bankKey.PublicKey.ToArray(), false, 0), CancellationToken.None);
+        await store.RevokeClientAsync("bank-2", CancellationToken.None);
         var limiter = new Sec.CallLimiter(Microsoft.Extensions.Options.Options.Create(options));
         var middleware = new Middleware(
             _ => Task.CompletedTask,

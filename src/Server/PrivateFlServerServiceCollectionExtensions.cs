@@ -12,16 +12,18 @@ public static class PrivateFlServerServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the server's options (bound from the <c>ServerOptions</c>, <c>RoundOptions</c> and <c>StorageOptions</c>
-    /// sections and validated at start-up), the SQLite store, the coordinator and the gRPC services. Idempotent.
+    /// sections and validated at start-up), the store, the coordinator and the gRPC services. Idempotent.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <returns>The same collection, for chaining.</returns>
-    public static IServiceCollection AddPrivateFlServer(this IServiceCollection services)
+    /// <returns>A builder that chooses the store: <see cref="PrivateFlServerBuilder.UseSqlite"/> (the default, embedded) or <see cref="PrivateFlServerBuilder.UsePostgres"/>.</returns>
+    /// <remarks>An <see cref="IFederationStore"/> registered before this call replaces the built-in providers.</remarks>
+    public static PrivateFlServerBuilder AddPrivateFlServer(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var builder = new PrivateFlServerBuilder(services);
         if (services.Any(d => d.ServiceType == typeof(TrainingCoordinator)))
         {
-            return services;
+            return builder;
         }
 
         services.AddOptions<ServerOptions>().BindConfiguration(nameof(ServerOptions)).ValidateOnStart();
@@ -31,7 +33,7 @@ public static class PrivateFlServerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoundOptions>, RoundOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IFederationStore, SqliteFederationStore>();
+        services.TryAddSingleton<IFederationStore>(CreateStore);
         services.TryAddSingleton<ReplayCache>();
         services.TryAddSingleton<CallLimiter>();
         services.TryAddSingleton<ICallSignatureVerifier, Ed25519CallSignatureVerifier>();
@@ -49,6 +51,11 @@ public static class PrivateFlServerServiceCollectionExtensions
             // provider gRPC could not inflate one either.
             grpc.CompressionProviders = [];
         });
-        return services;
+        return builder;
     }
+
+    private static IFederationStore CreateStore(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Postgres
+            ? ActivatorUtilities.CreateInstance<PostgresFederationStore>(services)
+            : ActivatorUtilities.CreateInstance<SqliteFederationStore>(services);
 }

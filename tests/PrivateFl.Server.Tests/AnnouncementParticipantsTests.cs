@@ -33,7 +33,7 @@ public sealed class AnnouncementParticipantsTests
             SecAggParameters parameters = SecAggParameters.Complete(list.Count, 4, new RoundIdentity(SessionId, round, new byte[RoundIdentity.GraphSeedSize]));
             foreach (int index in new[] { 1, list.Count, 1 + (list.Count / 2) })
             {
-                var ticket = new RoundTicket(definition, round, new byte[RoundIdentity.GraphSeedSize], index, list, parameters, new ModelVersionRecord(SessionId, 0, 0, new double[4], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(30), 0, 0);
+                var ticket = new RoundTicket(definition, round, new byte[RoundIdentity.GraphSeedSize], index, list, parameters, new ModelVersionRecord(SessionId, 0, 0, [.. new double[4]], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(30), 0, 0);
                 RoundAnnouncement wire = RoundAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(ticket).ToByteArray());
                 holds &= wire.YourIndex == index
                     && wire.Participants.Count == list.Count

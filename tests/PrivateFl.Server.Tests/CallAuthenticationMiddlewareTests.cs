@@ -34,10 +34,10 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
     public CallAuthenticationMiddlewareTests()
     {
         _store = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
-        _store.Migrate();
-        _store.EnrollClient(new EnrolledClient("bank-1", _key.PublicKey.ToArray(), false, 0));
-        _store.EnrollClient(new EnrolledClient("bank-2", _revokedKey.PublicKey.ToArray(), false, 0));
-        _store.RevokeClient("bank-2");
+        _store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _store.EnrollClientAsync(new EnrolledClient("bank-1", _key.PublicKey.ToArray(), false, 0), CancellationToken.None).GetAwaiter().GetResult();
+        _store.EnrollClientAsync(new EnrolledClient("bank-2", _revokedKey.PublicKey.ToArray(), false, 0), CancellationToken.None).GetAwaiter().GetResult();
+        _store.RevokeClientAsync("bank-2", CancellationToken.None).GetAwaiter().GetResult();
         _limiter = new CallLimiter(Microsoft.Extensions.Options.Options.Create(_options));
     }
 
@@ -87,8 +87,8 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
     {
         if (variant == "suspended")
         {
-            _store.EnrollClient(new EnrolledClient("bank-3", _key.PublicKey.ToArray(), false, 0));
-            Assert.True(_store.RecordMisbehaviour("bank-3", suspendAt: 1).Suspended);
+            await _store.EnrollClientAsync(new EnrolledClient("bank-3", _key.PublicKey.ToArray(), false, 0), CancellationToken.None);
+            Assert.True((await _store.RecordMisbehaviourAsync("bank-3", suspendAt: 1, CancellationToken.None))!.Suspended);
         }
 
         byte[] message = Convert.FromHexString("1000" + "0A04" + "12027331");

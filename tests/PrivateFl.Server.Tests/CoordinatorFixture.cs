@@ -20,7 +20,7 @@ internal sealed class CoordinatorFixture : IDisposable
     public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null)
     {
         Store = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
-        Store.Migrate();
+        Store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Coordinator = new TrainingCoordinator(Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance);
         for (int i = 1; i <= clients; i++)
@@ -28,7 +28,7 @@ internal sealed class CoordinatorFixture : IDisposable
             string id = $"bank-{i:D2}";
             var key = SigningKey.Generate();
             _identities[id] = key;
-            Store.EnrollClient(new EnrolledClient(id, key.PublicKey.ToArray(), false, 0));
+            Store.EnrollClientAsync(new EnrolledClient(id, key.PublicKey.ToArray(), false, 0), CancellationToken.None).GetAwaiter().GetResult();
         }
 
         Definition = new SessionDefinition(
@@ -44,12 +44,12 @@ internal sealed class CoordinatorFixture : IDisposable
             new TrainingPlanData(AggregationRuleKind.FederatedAveraging, 1, 0.1, 0, 32, 1.0, 1 << 16, 1.0, 1.0),
             new PrivacySettingsData(DpModeKind.None, 0, 0, 0),
             0);
-        Store.CreateSession(Definition, new ModelVersionRecord(SessionId, 0, 0, new double[modelLength], 0, 0, 0, "{}", 0));
+        Store.CreateSessionAsync(SessionDocument.Create(Definition), new ModelVersionRecord(SessionId, 0, 0, [.. new double[modelLength]], 0, 0, 0, "{}", 0), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UnixEpoch.AddYears(56));
 
-    public SqliteFederationStore Store { get; }
+    public IFederationStore Store { get; }
 
     public RoundOptions Options { get; }
 

@@ -65,7 +65,7 @@ public sealed class RoundDerivationAgreementTests
         using var key = SigningKey.Generate();
         var participants = Enumerable.Range(1, n).Select(i => (i, $"bank-{i:D3}", i == 1 ? key.PublicKey.ToArray() : RandomNumberGenerator.GetBytes(32))).ToList();
         SecAggParameters announced = server ?? SecAggParameters.Complete(n, ModelLength, identity);
-        var ticket = new RoundTicket(definition, 1, seed, 1, participants, announced, new ModelVersionRecord(SessionId, 0, 0, new double[ModelLength], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), 0, PrivacyPlan.ClientSigma(definition, n, announced.Threshold));
+        var ticket = new RoundTicket(definition, 1, seed, 1, participants, announced, new ModelVersionRecord(SessionId, 0, 0, [.. new double[ModelLength]], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), 0, PrivacyPlan.ClientSigma(definition, n, announced.Threshold));
         SdkAnnouncement wire = SdkAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(ticket).ToByteArray());
 
         SecAggParameters? client = null;
@@ -121,7 +121,7 @@ public sealed class RoundDerivationAgreementTests
 
                 using var key = SigningKey.Generate();
                 var participants = Enumerable.Range(1, c.n).Select(i => (i, $"bank-{i:D3}", i == 1 ? key.PublicKey.ToArray() : RandomNumberGenerator.GetBytes(32))).ToList();
-                var ticket = new RoundTicket(definition, 1, seed, 1, participants, parameters, new ModelVersionRecord(SessionId, 0, 0, new double[ModelLength], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), 0, PrivacyPlan.ClientSigma(definition, c.n, parameters.Threshold));
+                var ticket = new RoundTicket(definition, 1, seed, 1, participants, parameters, new ModelVersionRecord(SessionId, 0, 0, [.. new double[ModelLength]], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), 0, PrivacyPlan.ClientSigma(definition, c.n, parameters.Threshold));
                 SdkAnnouncement wire = SdkAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(ticket).ToByteArray());
                 string refusal = "";
                 try

@@ -46,7 +46,7 @@ public sealed class StageDeadlineScalingTests
         Task<RoundOutcome?>[] answering = [.. ids[..3].Select(id => fixture.RunClientAsync(id, CoordinatorFixture.Delta(8, 0.25)))];
         Assert.Null(await fixture.RunClientAsync(ids[3], CoordinatorFixture.Delta(8, 0.25), stopBefore: RoundStage.MaskedInput));
 
-        RoundRuntime round = fixture.Coordinator.Session(CoordinatorFixture.SessionId).Round!;
+        RoundRuntime round = (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round!;
         Assert.Equal(TimeSpan.FromSeconds(20), round.StageDeadline);
         Assert.All(round.Tickets.Values, t => Assert.Equal(TimeSpan.FromSeconds(20), t.StageDeadline));
         await WaitUntilAsync(() => round.Round.Stage == RoundStage.MaskedInput && round.Round.ReceivedClients.Count == 3);
@@ -59,8 +59,8 @@ public sealed class StageDeadlineScalingTests
         Assert.NotEqual(RoundStage.MaskedInput, round.Round.Stage);
         await fixture.AdvanceUntilAsync(Task.WhenAll(answering), TimeSpan.FromSeconds(1));
         Assert.All(await Task.WhenAll(answering), o => Assert.Equal(1, o!.ModelVersion));
-        RoundRecordData record = Assert.Single(fixture.Store.ListRounds(CoordinatorFixture.SessionId));
-        Assert.Equal(RoundRecordData.Completed, record.Outcome);
+        RoundRecordData record = Assert.Single(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None));
+        Assert.Equal(RoundOutcomeKind.Completed, record.Outcome);
         Assert.Equal([ids[3]], record.Dropped);
     }
 

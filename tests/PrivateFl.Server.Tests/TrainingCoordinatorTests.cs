@@ -38,11 +38,11 @@ public sealed class TrainingCoordinatorTests
 
         RoundOutcome?[] outcomes = await Task.WhenAll(clients);
         Assert.All(outcomes[..3], o => Assert.Equal(1, o!.ModelVersion));
-        RoundRecordData record = Assert.Single(fixture.Store.ListRounds(CoordinatorFixture.SessionId));
-        Assert.Equal(RoundRecordData.Completed, record.Outcome);
+        RoundRecordData record = Assert.Single(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None));
+        Assert.Equal(RoundOutcomeKind.Completed, record.Outcome);
         Assert.Equal(ids[..3], record.Included);
         Assert.Equal([ids[3]], record.Dropped);
-        Assert.All(fixture.Store.LatestModel(CoordinatorFixture.SessionId).Weights, w => Assert.Equal(0.25, w, 3));
+        Assert.All((await fixture.Store.FindLatestModelAsync(CoordinatorFixture.SessionId, CancellationToken.None))!.Weights, w => Assert.Equal(0.25, w, 3));
     }
 
     [Fact]
@@ -61,10 +61,10 @@ public sealed class TrainingCoordinatorTests
         var aborted = await Assert.ThrowsAsync<CoordinatorException>(() => clients[0]);
         Assert.Equal(CoordinatorErrorKind.Aborted, aborted.Kind);
         Assert.Contains("model stays at version 0", aborted.Message, StringComparison.Ordinal);
-        RoundRecordData record = Assert.Single(fixture.Store.ListRounds(CoordinatorFixture.SessionId));
-        Assert.Equal(RoundRecordData.Aborted, record.Outcome);
-        Assert.Equal(0, fixture.Store.LatestModel(CoordinatorFixture.SessionId).Version);
-        Assert.Empty(fixture.Store.ListLedger(CoordinatorFixture.SessionId));
+        RoundRecordData record = Assert.Single(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None));
+        Assert.Equal(RoundOutcomeKind.Aborted, record.Outcome);
+        Assert.Equal(0, (await fixture.Store.FindLatestModelAsync(CoordinatorFixture.SessionId, CancellationToken.None))!.Version);
+        Assert.Empty((await fixture.Store.ListLedgerAsync(CoordinatorFixture.SessionId, CancellationToken.None)));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class TrainingCoordinatorTests
         await Task.WhenAll(clients).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(await Task.WhenAll(clients), o => Assert.Equal(1, o!.ModelVersion));
-        Assert.All(Assert.Single(fixture.Store.ListRounds(CoordinatorFixture.SessionId)).Stages, s => Assert.True(s.Milliseconds < fixture.Options.StageDeadline.TotalMilliseconds));
+        Assert.All(Assert.Single(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Stages, s => Assert.True(s.Milliseconds < fixture.Options.StageDeadline.TotalMilliseconds));
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class TrainingCoordinatorTests
 
         var ended = await Assert.ThrowsAsync<CoordinatorException>(() => fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None));
         Assert.Equal(CoordinatorErrorKind.FailedPrecondition, ended.Kind);
-        Assert.Equal(StoredSession.Completed, fixture.Store.FindSession(CoordinatorFixture.SessionId)!.State);
-        Assert.Equal(2, fixture.Store.ListLedger(CoordinatorFixture.SessionId).Count);
+        Assert.Equal(SessionState.Completed, (await fixture.Store.FindSessionAsync(CoordinatorFixture.SessionId, CancellationToken.None))!.State);
+        Assert.Equal(2, (await fixture.Store.ListLedgerAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Count);
     }
 
     [Fact]
@@ -121,10 +121,10 @@ public sealed class TrainingCoordinatorTests
     }
 
     [Fact]
-    public void Session_Unknown_NotFound()
+    public async Task Session_Unknown_NotFound()
     {
         using var fixture = new CoordinatorFixture(clients: 3);
 
-        Assert.Equal(CoordinatorErrorKind.NotFound, Assert.Throws<CoordinatorException>(() => fixture.Coordinator.Session("nope")).Kind);
+        Assert.Equal(CoordinatorErrorKind.NotFound, (await Assert.ThrowsAsync<CoordinatorException>(() => fixture.Coordinator.SessionAsync("nope", CancellationToken.None))).Kind);
     }
 }

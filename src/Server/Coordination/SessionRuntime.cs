@@ -3,13 +3,13 @@ using PrivateFl.Server.Storage;
 namespace PrivateFl.Server.Coordination;
 
 /// <summary>The in-memory state of one session; every field is guarded by <see cref="Gate"/>.</summary>
-internal sealed class SessionRuntime(SessionDefinition definition, string state, ModelVersionRecord model, int completedRounds, long nextRoundNumber, double epsilonSpent)
+internal sealed class SessionRuntime(SessionDefinition definition, SessionState state, ModelVersionRecord model, int completedRounds, long nextRoundNumber, double epsilonSpent)
 {
     public Lock Gate { get; } = new();
 
     public SessionDefinition Definition { get; } = definition;
 
-    public string State { get; set; } = state;
+    public SessionState State { get; set; } = state;
 
     public ModelVersionRecord Model { get; set; } = model;
 

@@ -27,6 +27,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private readonly ILogger<TrainingCoordinator> _logger;
     private readonly ConcurrentDictionary<string, SessionRuntime> _sessions = new(StringComparer.Ordinal);
 
+    // Identity keys of the banks that asked to wait, read from the store before the session lock is taken: a
+    // bank's key never changes under its id (re-enrolment must present the same key).
+    private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _identityKeys = new(StringComparer.Ordinal);
+
     public TrainingCoordinator(IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -37,30 +41,36 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     /// <summary>Loads a session's runtime state (from the store on first use).</summary>
-    public SessionRuntime Session(string sessionId)
+    public async Task<SessionRuntime> SessionAsync(string sessionId, CancellationToken cancellationToken)
     {
         if (_sessions.TryGetValue(sessionId, out SessionRuntime? runtime))
         {
             return runtime;
         }
 
-        StoredSession stored = _store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
-        IReadOnlyList<RoundRecordData> rounds = _store.ListRounds(sessionId);
-        IReadOnlyList<LedgerEntryData> ledger = _store.ListLedger(sessionId);
+        StoredSession stored = await _store.FindSessionAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
+        IReadOnlyList<RoundRecordData> rounds = await _store.ListRoundsAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LedgerEntryData> ledger = await _store.ListLedgerAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        ModelVersionRecord latest = await _store.FindLatestModelAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Session '{sessionId}' has no model version.");
         var loaded = new SessionRuntime(
             stored.Definition,
             stored.State,
-            _store.LatestModel(sessionId),
-            rounds.Count(r => r.Outcome == RoundRecordData.Completed),
+            latest,
+            rounds.Count(r => r.Outcome == RoundOutcomeKind.Completed),
             rounds.Count == 0 ? 1 : rounds[^1].RoundNumber + 1,
             ledger.Count == 0 ? 0 : ledger[^1].EpsilonSpentTotal);
         return _sessions.GetOrAdd(sessionId, loaded);
     }
 
     /// <summary>Waits until a round that includes the client opens.</summary>
-    public Task<RoundTicket> WaitForRoundAsync(string sessionId, string clientId, string schemaHash, CancellationToken cancellationToken)
+    public async Task<RoundTicket> WaitForRoundAsync(string sessionId, string clientId, string schemaHash, CancellationToken cancellationToken)
     {
-        SessionRuntime session = Session(sessionId);
+        SessionRuntime session = await SessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        if (await _store.FindClientAsync(clientId, cancellationToken).ConfigureAwait(false) is { Revoked: false } enrolled)
+        {
+            _identityKeys[clientId] = enrolled.IdentityPublicKey;
+        }
+
         TaskCompletionSource<RoundTicket> waiter;
         lock (session.Gate)
         {
@@ -69,26 +79,26 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"The data's schema hash '{schemaHash}' differs from session '{sessionId}''s schema '{session.Definition.SchemaName}' ({session.Definition.SchemaHash}).") { Reason = ErrorReasons.SchemaMismatch };
             }
 
-            if (session.State == StoredSession.BudgetExhausted)
+            if (session.State == SessionState.BudgetExhausted)
             {
                 throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' has spent its privacy budget (ε = {session.EpsilonSpent:G4} of {session.Definition.Privacy.EpsilonBudget:G4}); no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             }
 
-            if (session.State != StoredSession.Active)
+            if (session.State != SessionState.Active)
             {
-                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.") { Reason = ErrorReasons.SessionCompleted };
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToString().ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.") { Reason = ErrorReasons.SessionCompleted };
             }
 
             if (session.Round is { } current && current.IndexOf.TryGetValue(clientId, out int index) && current.Round.Stage == RoundStage.AdvertiseKeys)
             {
-                return Task.FromResult(current.Tickets[index]);
+                return current.Tickets[index];
             }
 
             if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous) && !previous.Task.IsCompleted)
             {
                 // Refused rather than replacing the first: two waits of one bank would otherwise cancel each other
                 // with an imprecise status. The first one's cancellation removes it, so a retry then succeeds.
-                return Task.FromException<RoundTicket>(new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending });
+                throw new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending };
             }
 
             waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -108,7 +118,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
             waiter.TrySetCanceled(cancellationToken);
         });
-        return waiter.Task;
+        return await waiter.Task.ConfigureAwait(false);
     }
 
     public async Task<KeyDirectory> AdvertiseKeysAsync(string sessionId, long roundNumber, string clientId, AdvertisedKeys message, CancellationToken cancellationToken)
@@ -127,34 +137,34 @@ internal sealed partial class TrainingCoordinator : IDisposable
             keyRefusal = ex;
         }
 
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys?.WithSender(i) ?? throw keyRefusal!));
+        (RoundRuntime round, int index) = await SubmitAsync(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys?.WithSender(i) ?? throw keyRefusal!), cancellationToken).ConfigureAwait(false);
         var directories = (IReadOnlyDictionary<int, KeyDirectory>)await round.ResultOf(RoundStage.AdvertiseKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
         return directories.TryGetValue(index, out KeyDirectory? directory) ? directory : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }
 
     public async Task<ShareDelivery> ShareKeysAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<EncryptedShare> shares, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.ShareKeys, (r, i) => r.AcceptShareKeys(new ShareKeys(i, shares)));
+        (RoundRuntime round, int index) = await SubmitAsync(sessionId, roundNumber, clientId, RoundStage.ShareKeys, (r, i) => r.AcceptShareKeys(new ShareKeys(i, shares)), cancellationToken).ConfigureAwait(false);
         var deliveries = (IReadOnlyDictionary<int, ShareDelivery>)await round.ResultOf(RoundStage.ShareKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
         return deliveries.TryGetValue(index, out ShareDelivery? delivery) ? delivery : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }
 
     public async Task<SurvivorList> SubmitMaskedInputAsync(string sessionId, long roundNumber, string clientId, uint[] vector, IReadOnlyList<ShareComplaint> complaints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector, complaints)));
+        (RoundRuntime round, int index) = await SubmitAsync(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector, complaints)), cancellationToken).ConfigureAwait(false);
         var survivors = (SurvivorList)await round.ResultOf(RoundStage.MaskedInput).WaitAsync(cancellationToken).ConfigureAwait(false);
         return survivors.Survivors.Contains(index) ? survivors : throw Dropped(clientId, "its masked input missed the deadline");
     }
 
     public async Task<ConsistencyProof> SignSurvivorsAsync(string sessionId, long roundNumber, string clientId, ReadOnlyMemory<byte> signature, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.ConsistencyCheck, (r, i) => r.AcceptConsistencySignature(new ConsistencySignature(i, signature)));
+        (RoundRuntime round, _) = await SubmitAsync(sessionId, roundNumber, clientId, RoundStage.ConsistencyCheck, (r, i) => r.AcceptConsistencySignature(new ConsistencySignature(i, signature)), cancellationToken).ConfigureAwait(false);
         return (ConsistencyProof)await round.ResultOf(RoundStage.ConsistencyCheck).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UnmaskReply> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)));
+        (RoundRuntime round, int index) = await SubmitAsync(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)), cancellationToken).ConfigureAwait(false);
         var reply = (UnmaskReply)await round.ResultOf(RoundStage.Unmask).WaitAsync(cancellationToken).ConfigureAwait(false);
         return reply.Expulsion is { } expulsion && expulsion.Culprits.Any(c => c.Culprit == index)
             ? throw Dropped(clientId, "it dealt shares of its self-mask seed that reconstruct no seed matching its commitment, and its masked input was taken out of the sum")
@@ -164,14 +174,14 @@ internal sealed partial class TrainingCoordinator : IDisposable
     /// <summary>Stage 5 (specs/protocol.md §2.9): accepts the caller's pair points with the expelled culprits and returns the round's outcome.</summary>
     public async Task<RoundOutcome> ExpelAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Expel, (r, i) => r.AcceptExpel(new ExpulsionPairPoints(i, pairPoints)));
+        (RoundRuntime round, _) = await SubmitAsync(sessionId, roundNumber, clientId, RoundStage.Expel, (r, i) => r.AcceptExpel(new ExpulsionPairPoints(i, pairPoints)), cancellationToken).ConfigureAwait(false);
         return (RoundOutcome)await round.ResultOf(RoundStage.Expel).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the current stage of a session's round now, as its deadline would (for tests and operators).</summary>
-    public void CloseStageNow(string sessionId)
+    public async Task CloseStageNowAsync(string sessionId, CancellationToken cancellationToken)
     {
-        SessionRuntime session = Session(sessionId);
+        SessionRuntime session = await SessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         lock (session.Gate)
         {
             if (session.Round is { } round)
@@ -193,12 +203,13 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
     }
 
-    private (RoundRuntime Round, int Index) Submit(string sessionId, long roundNumber, string clientId, RoundStage stage, Action<AggregationRound, int> accept)
+    private async Task<(RoundRuntime Round, int Index)> SubmitAsync(string sessionId, long roundNumber, string clientId, RoundStage stage, Action<AggregationRound, int> accept, CancellationToken cancellationToken)
     {
-        SessionRuntime session = Session(sessionId);
+        SessionRuntime session = await SessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         lock (session.Gate)
         {
-            RoundRuntime round = session.Round is { } current && current.Number == roundNumber
+            // A finished round stays current while its release is committed (off the lock); it takes no more calls.
+            RoundRuntime round = session.Round is { } current && current.Number == roundNumber && current.Round.Stage < RoundStage.Completed
                 ? current
                 : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.");
             if (!round.IndexOf.TryGetValue(clientId, out int index))
@@ -227,7 +238,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
     private void TryOpenRound(SessionRuntime session)
     {
-        if (session.Round is not null || session.State != StoredSession.Active)
+        if (session.Round is not null || session.State != SessionState.Active)
         {
             return;
         }
@@ -271,8 +282,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
         if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
         {
             // The server refuses a round whose release would overspend the session's budget.
-            session.State = StoredSession.BudgetExhausted;
-            _store.SetSessionState(definition.SessionId, StoredSession.BudgetExhausted);
+            session.State = SessionState.BudgetExhausted;
+            _ = PersistStateAsync(definition.SessionId, SessionState.BudgetExhausted);
             var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
@@ -295,10 +306,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
             PrivacyPlan.RequireAccountableClientSigma(definition, participants.Length, parameters.Threshold);
             for (int i = 0; i < participants.Length; i++)
             {
-                EnrolledClient client = _store.FindClient(participants[i]) is { Revoked: false } enrolled
-                    ? enrolled
+                identityKeys[i + 1] = _identityKeys.TryGetValue(participants[i], out ReadOnlyMemory<byte> key)
+                    ? key
                     : throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{participants[i]}' is no longer enrolled.");
-                identityKeys[i + 1] = client.IdentityPublicKey;
             }
         }
         catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
@@ -373,6 +383,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         RoundStage stage = aggregation.Stage;
         round.Generation++;
         round.DeadlineTimer?.Dispose();
+        RoundRelease? release = null;
         try
         {
             object result = stage switch
@@ -382,14 +393,21 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 RoundStage.MaskedInput => RequireMinimumSurvivors(session, round, aggregation.CloseMaskedInput()),
                 RoundStage.ConsistencyCheck => aggregation.CloseConsistencyCheck(),
                 RoundStage.Unmask => aggregation.CloseUnmask() is { } sum
-                    ? new UnmaskReply(Finish(session, round, sum, stage), null)
+                    ? new UnmaskReply(Finish(session, round, sum, stage, out release), null)
                     : new UnmaskReply(null, aggregation.Expulsion),
-                RoundStage.Expel => Finish(session, round, aggregation.CloseExpel(), stage),
+                RoundStage.Expel => Finish(session, round, aggregation.CloseExpel(), stage, out release),
                 _ => throw new InvalidOperationException($"Round {round.Number} has no open stage ({stage})."),
             };
             if (aggregation.Stage < RoundStage.Completed)
             {
                 RecordTiming(round, stage, aggregation.AliveClients.Count);
+            }
+
+            if (release is not null)
+            {
+                // The release reaches the banks only once it is durable; the commit runs off the session lock.
+                _ = CommitReleaseAsync(session, round, stage, result, release);
+                return;
             }
 
             round.Complete(stage, result);
@@ -429,8 +447,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return survivors;
     }
 
-    private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result, RoundStage stage)
+    private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result, RoundStage stage, out RoundRelease? release)
     {
+        release = null;
         RecordTiming(round, stage, result.IncludedClients.Count);
         SessionDefinition definition = session.Definition;
         int minimum = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, round.Round.Parameters.Threshold);
@@ -442,7 +461,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
         double[] decoded = new double[definition.ModelLength];
         UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);
-        double[] weights = ModelUpdater.Apply(session.Model.Weights, decoded, result.IncludedClients.Count, definition.Training);
+        double[] weights = ModelUpdater.Apply([.. session.Model.Weights], decoded, result.IncludedClients.Count, definition.Training);
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         double epsilon = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
         int threshold = round.Round.Parameters.Threshold;
@@ -464,33 +483,75 @@ internal sealed partial class TrainingCoordinator : IDisposable
             discretenessTau = PrivacyPlan.Discreteness(definition).Tau,
             accountant = Crypto.Privacy.DdgAccountant.Name,
         });
-        session.EpsilonSpent = epsilon;
-        var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);
+        var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(weights), result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);
         string[] included = [.. result.IncludedClients.Select(i => round.ParticipantIds[i - 1])];
-        RoundRecordData record = Record(session, round, RoundRecordData.Completed, null, included, model.Version, now);
-        var ledger = new LedgerEntryData(definition.SessionId, round.Number, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
+        RoundRecordData record = Record(session, round, RoundOutcomeKind.Completed, null, included, model.Version, now);
+        var ledger = new LedgerEntryData(definition.SessionId, round.Number, epsilon, definition.Privacy.Delta, privacyJson, now);
         bool last = session.CompletedRounds + 1 >= definition.TotalRounds;
-        _store.CommitRound(record, model, ledger, last ? StoredSession.Completed : null);
-        ReportCulprits(session, round);
+        release = new RoundRelease(record, model, ledger, last);
+        return new RoundOutcome(round.Number, model.Version, result.IncludedClients, epsilon);
+    }
 
-        session.Model = model;
-        session.CompletedRounds++;
-        session.Round = null;
-        if (last)
+    /// <summary>
+    /// Commits a finished round's release (model version, round record, ledger entry, session state: one transaction)
+    /// off the session lock, then makes it current and hands the stage's result to the banks. Until then the round
+    /// stays current, so no next round opens on the previous model.
+    /// </summary>
+    private async Task CommitReleaseAsync(SessionRuntime session, RoundRuntime round, RoundStage stage, object result, RoundRelease release)
+    {
+        SessionDefinition definition = session.Definition;
+        try
         {
-            session.State = StoredSession.Completed;
-            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
-            foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
+            await Task.Run(() => _store.CommitRoundAsync(release.Record, release.Model, release.Ledger, release.Last ? SessionState.Completed : null, CancellationToken.None)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            lock (session.Gate)
             {
-                waiter.TrySetException(done);
+                LogStageFailed(_logger, definition.SessionId, round.Number, stage, ex);
+                Abort(session, round, $"the {stage} stage could not be closed ({ex.GetType().Name}).");
             }
 
-            session.Waiting.Clear();
+            return;
         }
 
-        LogRoundCompleted(_logger, definition.SessionId, round.Number, included.Length, round.ParticipantIds.Length, model.Version);
-        TryOpenRound(session);
-        return new RoundOutcome(round.Number, model.Version, result.IncludedClients, session.EpsilonSpent);
+        lock (session.Gate)
+        {
+            session.EpsilonSpent = release.Model.EpsilonSpent;
+            session.Model = release.Model;
+            session.CompletedRounds++;
+            session.Round = null;
+            if (release.Last)
+            {
+                session.State = SessionState.Completed;
+                var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
+                foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
+                {
+                    waiter.TrySetException(done);
+                }
+
+                session.Waiting.Clear();
+            }
+
+            LogRoundCompleted(_logger, definition.SessionId, round.Number, release.Record.Included.Count, round.ParticipantIds.Length, release.Model.Version);
+            round.Complete(stage, result);
+            TryOpenRound(session);
+        }
+
+        await ReportCulpritsAsync(session, round).ConfigureAwait(false);
+    }
+
+    /// <summary>Persists a state change made under the lock; a failure is logged (the state is re-derived on the next load).</summary>
+    private async Task PersistStateAsync(string sessionId, SessionState state)
+    {
+        try
+        {
+            await Task.Run(() => _store.SetSessionStateAsync(sessionId, state, CancellationToken.None)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogStageFailed(_logger, sessionId, 0, RoundStage.AdvertiseKeys, ex);
+        }
     }
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
@@ -503,10 +564,20 @@ internal sealed partial class TrainingCoordinator : IDisposable
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         session.Round = null;
+        round.DeadlineTimer?.Dispose();
+        RoundRecordData record = Record(session, round, RoundOutcomeKind.Aborted, reason, [], null, now);
+        var aborted = new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.");
+        LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
+        TryOpenRound(session);
+        _ = RecordAbortAsync(session, round, record, aborted);
+    }
+
+    /// <summary>Records an aborted round off the session lock, then tells its banks (so the record is there when they learn of it).</summary>
+    private async Task RecordAbortAsync(SessionRuntime session, RoundRuntime round, RoundRecordData record, CoordinatorException aborted)
+    {
         try
         {
-            _store.CommitRound(Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, null);
-            ReportCulprits(session, round);
+            await Task.Run(() => _store.CommitRoundAsync(record, null, null, null, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -514,13 +585,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
             LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
         }
 
-        round.DeadlineTimer?.Dispose();
-        round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
-        LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
-        TryOpenRound(session);
+        round.FailRemaining(aborted);
+        await ReportCulpritsAsync(session, round).ConfigureAwait(false);
     }
 
-    private static RoundRecordData Record(SessionRuntime session, RoundRuntime round, string outcome, string? reason, string[] included, long? modelVersion, long now) =>
+    private static RoundRecordData Record(SessionRuntime session, RoundRuntime round, RoundOutcomeKind outcome, string? reason, string[] included, long? modelVersion, long now) =>
         new(
             session.Definition.SessionId,
             round.Number,
@@ -529,7 +598,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             round.ParticipantIds,
             included,
             [.. round.ParticipantIds.Except(included, StringComparer.Ordinal)],
-            round.Timings,
+            [.. round.Timings],
             modelVersion,
             round.StartedUnixMs,
             now,
@@ -538,14 +607,25 @@ internal sealed partial class TrainingCoordinator : IDisposable
             [.. round.Round.Culprits.Select(c => new RoundCulpritData(round.ParticipantIds[c.Client - 1], c.Misbehaviour))]);
 
     /// <summary>Counts each culprit's proven violation and suspends a bank caught repeatedly (RoundOptions.SuspendAfterMisbehaviours).</summary>
-    private void ReportCulprits(SessionRuntime session, RoundRuntime round)
+    private async Task ReportCulpritsAsync(SessionRuntime session, RoundRuntime round)
     {
         foreach (RoundCulprit culprit in round.Round.Culprits)
         {
             string clientId = round.ParticipantIds[culprit.Client - 1];
             // Dealing inconsistent but committed shares is never an accident (specs/protocol.md §2.9): suspended at once.
             int suspendAt = culprit.Misbehaviour == Misbehaviour.InconsistentSharing ? Math.Min(1, _options.SuspendAfterMisbehaviours) : _options.SuspendAfterMisbehaviours;
-            (int count, bool suspended) = _store.RecordMisbehaviour(clientId, suspendAt);
+            EnrolledClient? counted;
+            try
+            {
+                counted = await _store.RecordMisbehaviourAsync(clientId, suspendAt, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
+                continue;
+            }
+
+            (int count, bool suspended) = (counted?.MisbehaviourCount ?? 0, counted?.Suspended ?? false);
             LogCulprit(_logger, session.Definition.SessionId, round.Number, clientId, culprit.Misbehaviour, count);
             if (suspended)
             {

@@ -137,17 +137,17 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        EnrolledClient? client = store.FindClient(clientId);
+        EnrolledClient? client = await store.FindClientAsync(clientId, context.RequestAborted).ConfigureAwait(false);
         bool usable = client is { Revoked: false, Suspended: false };
         bool unauthenticated = true;
         bool admitted = false;
         try
         {
             MethodDescriptor? method = PrivateFl.Protocol.V1.Federation.Descriptor.FindMethodByName(path[FederationPrefix.Length..]);
-            await ForwardWithBodyAsync(context, method, keepBody: usable, bodyHash =>
+            await ForwardWithBodyAsync(context, method, keepBody: usable, async bodyHash =>
             {
                 // One verification on every path, so that an unknown id costs the same time as a bad signature.
-                bool verified = verifier.Verify(usable ? client!.IdentityPublicKey : NobodysKey, CallSignature.PayloadForBodyHash(path, clientId, timestamp, nonce, bodyHash), signature);
+                bool verified = verifier.Verify(usable ? client!.IdentityPublicKey.Span : NobodysKey, CallSignature.PayloadForBodyHash(path, clientId, timestamp, nonce, bodyHash), signature);
                 if (!verified || !usable)
                 {
                     LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : client.Suspended ? "suspended for repeated protocol violations" : "signature does not verify");
@@ -166,7 +166,7 @@ internal sealed partial class CallAuthenticationMiddleware(
                 }
 
                 admitted = true;
-                if (!replays.TryUse(clientId, nonce, timestamp, limits.ClockSkew))
+                if (!await replays.TryUseAsync(clientId, nonce, timestamp, limits.ClockSkew, context.RequestAborted).ConfigureAwait(false))
                 {
                     LogClientRejected(logger, path, clientId, "replayed nonce");
                     return RpcErrors.StatusWithReason(Code.Unauthenticated, CallRefusals.Replayed, "The call was already received (replayed nonce).");
@@ -198,7 +198,7 @@ internal sealed partial class CallAuthenticationMiddleware(
     /// <param name="method">The method called, if it exists.</param>
     /// <param name="keepBody">False to read and hash the body without keeping it (a call that cannot authenticate); it still counts against the byte budget while it is read.</param>
     /// <param name="verify">Checks the call given the message's SHA-256; returns a refusal or null.</param>
-    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, bool keepBody, Func<byte[], Google.Rpc.Status?>? verify)
+    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, bool keepBody, Func<byte[], Task<Google.Rpc.Status?>>? verify)
     {
         ServerOptions limits = options.Value;
         PipeReader body = context.Request.BodyReader;
@@ -303,7 +303,7 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        if (hash is not null && verify?.Invoke(hash.GetHashAndReset()) is { } refusal)
+        if (hash is not null && verify is not null && await verify(hash.GetHashAndReset()).ConfigureAwait(false) is { } refusal)
         {
             await GrpcRefusalWriter.WriteAsync(context, refusal).ConfigureAwait(false);
             return;

@@ -17,18 +17,19 @@ internal sealed class ReplayCache(Storage.IFederationStore store, TimeProvider t
     /// <param name="nonce">The call's decoded nonce (so that hex in another letter case is the same nonce).</param>
     /// <param name="timestampMs">The call's signed timestamp, already checked to be within <paramref name="window"/> of now.</param>
     /// <param name="window">The allowed clock skew.</param>
-    public bool TryUse(string clientId, ReadOnlySpan<byte> nonce, long timestampMs, TimeSpan window)
+    /// <param name="cancellationToken">Cancels the check (the call ended).</param>
+    public async Task<bool> TryUseAsync(string clientId, ReadOnlyMemory<byte> nonce, long timestampMs, TimeSpan window, CancellationToken cancellationToken)
     {
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         long windowMs = (long)window.TotalMilliseconds;
         long sweep = Interlocked.Read(ref _nextSweep);
         if (now >= sweep && Interlocked.CompareExchange(ref _nextSweep, now + windowMs, sweep) == sweep)
         {
-            store.PruneNonces(now);
+            await store.PruneNoncesAsync(now, cancellationToken).ConfigureAwait(false);
         }
 
         // Kept until the timestamp leaves the window at the latest clock the check allows; a server clock that
         // steps back can only make the window stricter.
-        return store.TryRecordNonce(clientId, nonce, Math.Max(timestampMs, now) + windowMs);
+        return await store.TryRecordNonceAsync(clientId, nonce, Math.Max(timestampMs, now) + windowMs, cancellationToken).ConfigureAwait(false);
     }
 }

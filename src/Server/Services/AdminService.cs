@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using PrivateFl.Protocol.V1;
@@ -10,32 +11,36 @@ namespace PrivateFl.Server.Services;
 internal sealed partial class AdminService(TrainingCoordinator coordinator, IFederationStore store, TimeProvider time) : Admin.AdminBase
 {
     public override Task<SessionInfo> CreateSession(CreateSessionRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
             SessionDefinition definition = SessionRequestValidator.Validate(request, time.GetUtcNow().ToUnixTimeMilliseconds());
-            double[] weights = request.InitialWeights.Count == 0 ? new double[definition.ModelLength] : [.. request.InitialWeights];
+            ImmutableArray<double> weights = request.InitialWeights.Count == 0 ? ImmutableArray.Create(new double[definition.ModelLength]) : [.. request.InitialWeights];
             var initial = new ModelVersionRecord(definition.SessionId, 0, 0, weights, 0, 0, definition.Privacy.Delta, "{}", definition.CreatedUnixMs);
-            if (!store.CreateSession(definition, initial))
+            if (!await store.CreateSessionAsync(SessionDocument.Create(definition), initial, context.CancellationToken).ConfigureAwait(false))
             {
                 throw new RpcException(new Status(StatusCode.AlreadyExists, $"Session '{definition.SessionId}' already exists."));
             }
 
-            return Task.FromResult(ProtoMapper.ToProto(coordinator.Session(definition.SessionId)));
+            return ProtoMapper.ToProto(await coordinator.SessionAsync(definition.SessionId, context.CancellationToken).ConfigureAwait(false));
         });
 
     public override Task<ListSessionsReply> ListSessions(ListSessionsRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
             var reply = new ListSessionsReply();
-            reply.Sessions.Add(store.ListSessions().Select(s => ProtoMapper.ToProto(coordinator.Session(s.Definition.SessionId))));
-            return Task.FromResult(reply);
+            foreach (StoredSession stored in await store.ListSessionsAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                reply.Sessions.Add(ProtoMapper.ToProto(await coordinator.SessionAsync(stored.SessionId, context.CancellationToken).ConfigureAwait(false)));
+            }
+
+            return reply;
         });
 
     public override Task<SessionInfo> GetSession(GetSessionRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(coordinator.Session(request.SessionId))));
+        RpcErrors.Guard(async () => ProtoMapper.ToProto(await coordinator.SessionAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false)));
 
     public override Task<ClientInfo> EnrollClient(EnrollClientRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
             var violations = new List<(string, string)>();
             if (!ClientIdPattern().IsMatch(request.ClientId))
@@ -58,43 +63,43 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
             }
 
             var client = new EnrolledClient(request.ClientId, request.IdentityPublicKey.ToByteArray(), false, time.GetUtcNow().ToUnixTimeMilliseconds());
-            return store.EnrollClient(client)
-                ? Task.FromResult(ProtoMapper.ToProto(client))
+            return await store.EnrollClientAsync(client, context.CancellationToken).ConfigureAwait(false)
+                ? ProtoMapper.ToProto(client)
                 : throw new RpcException(new Status(StatusCode.AlreadyExists, $"Client '{request.ClientId}' is already enrolled."));
         });
 
     public override Task<ClientInfo> RevokeClient(RevokeClientRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(
-            store.RevokeClient(request.ClientId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled."))));
+        RpcErrors.Guard(async () => ProtoMapper.ToProto(
+            await store.RevokeClientAsync(request.ClientId, context.CancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled.")));
 
     public override Task<ListClientsReply> ListClients(ListClientsRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
             var reply = new ListClientsReply();
-            reply.Clients.Add(store.ListClients().Select(ProtoMapper.ToProto));
-            return Task.FromResult(reply);
+            reply.Clients.Add((await store.ListClientsAsync(context.CancellationToken).ConfigureAwait(false)).Select(ProtoMapper.ToProto));
+            return reply;
         });
 
     public override Task<ListRoundsReply> ListRounds(ListRoundsRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
-            SessionRuntime session = coordinator.Session(request.SessionId);
+            SessionRuntime session = await coordinator.SessionAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false);
             var reply = new ListRoundsReply();
-            reply.Rounds.Add(store.ListRounds(session.Definition.SessionId).Select(ProtoMapper.ToProto));
-            return Task.FromResult(reply);
+            reply.Rounds.Add((await store.ListRoundsAsync(session.Definition.SessionId, context.CancellationToken).ConfigureAwait(false)).Select(ProtoMapper.ToProto));
+            return reply;
         });
 
     public override Task<PrivacyLedgerReply> GetPrivacyLedger(GetPrivacyLedgerRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
-            SessionRuntime session = coordinator.Session(request.SessionId);
+            SessionRuntime session = await coordinator.SessionAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false);
             var reply = new PrivacyLedgerReply
             {
                 EpsilonBudget = session.Definition.Privacy.EpsilonBudget,
                 Delta = session.Definition.Privacy.Delta,
                 EpsilonSpent = session.EpsilonSpent,
             };
-            reply.Entries.Add(store.ListLedger(session.Definition.SessionId).Select(e => new PrivacyLedgerEntry
+            reply.Entries.Add((await store.ListLedgerAsync(session.Definition.SessionId, context.CancellationToken).ConfigureAwait(false)).Select(e => new PrivacyLedgerEntry
             {
                 RoundNumber = e.RoundNumber,
                 EpsilonSpentTotal = e.EpsilonSpentTotal,
@@ -102,7 +107,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
                 MechanismJson = e.MechanismJson,
                 RecordedUnixMs = e.RecordedUnixMs,
             }));
-            return Task.FromResult(reply);
+            return reply;
         });
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

@@ -11,7 +11,7 @@ namespace PrivateFl.Server.Services;
 internal sealed class FederationService(TrainingCoordinator coordinator, IFederationStore store) : Federation.FederationBase
 {
     public override Task<SessionInfo> GetSession(GetSessionRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(coordinator.Session(RequireSessionId(request.SessionId, "session_id")))));
+        RpcErrors.Guard(async () => ProtoMapper.ToProto(await coordinator.SessionAsync(RequireSessionId(request.SessionId, "session_id"), context.CancellationToken).ConfigureAwait(false)));
 
     public override Task<RoundAnnouncement> WaitForRound(WaitForRoundRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
@@ -76,19 +76,19 @@ internal sealed class FederationService(TrainingCoordinator coordinator, IFedera
         });
 
     public override Task<ModelVersion> GetModel(GetModelRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() =>
+        RpcErrors.Guard(async () =>
         {
-            SessionRuntime session = coordinator.Session(RequireSessionId(request.SessionId, "session_id"));
+            SessionRuntime session = await coordinator.SessionAsync(RequireSessionId(request.SessionId, "session_id"), context.CancellationToken).ConfigureAwait(false);
             if (request.Version < 0)
             {
                 throw RpcErrors.InvalidArgument("version", "must be 0 (the current version) or a version number.");
             }
 
-            ModelVersionRecord model = request.Version == 0
-                ? store.LatestModel(session.Definition.SessionId)
-                : store.FindModel(session.Definition.SessionId, request.Version)
+            ModelVersionRecord model = (request.Version == 0
+                ? await store.FindLatestModelAsync(session.Definition.SessionId, context.CancellationToken).ConfigureAwait(false)
+                : await store.FindModelAsync(session.Definition.SessionId, request.Version, context.CancellationToken).ConfigureAwait(false))
                     ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{session.Definition.SessionId}' has no model version {request.Version}.");
-            return Task.FromResult(ProtoMapper.ToProto(model, session.Definition.SchemaHash));
+            return ProtoMapper.ToProto(model, session.Definition.SchemaHash);
         });
 
     private static string ClientId(ServerCallContext context) => (string)context.UserState[AuthenticationInterceptor.ClientIdKey];

@@ -31,7 +31,7 @@ internal static class ProtoMapper
             TotalRounds = (uint)d.TotalRounds,
             CompletedRounds = (uint)session.CompletedRounds,
             CurrentModelVersion = session.Model.Version,
-            State = session.State,
+            State = WireName(session.State),
             SecAgg = ToProto(d.SecAgg),
             Training = ToProto(d.Training),
             Privacy = ToProto(d.Privacy),
@@ -267,7 +267,7 @@ internal static class ProtoMapper
     public static ClientInfo ToProto(EnrolledClient client) => new()
     {
         ClientId = client.ClientId,
-        IdentityPublicKey = ByteString.CopyFrom(client.IdentityPublicKey),
+        IdentityPublicKey = ByteString.CopyFrom(client.IdentityPublicKey.Span),
         Revoked = client.Revoked,
         EnrolledUnixMs = client.EnrolledUnixMs,
         Suspended = client.Suspended,
@@ -280,7 +280,7 @@ internal static class ProtoMapper
         {
             SessionId = round.SessionId,
             RoundNumber = round.RoundNumber,
-            Outcome = round.Outcome,
+            Outcome = WireName(round.Outcome),
             AbortReason = round.AbortReason ?? string.Empty,
             ModelVersion = round.ModelVersion ?? 0,
             StartedUnixMs = round.StartedUnixMs,
@@ -295,4 +295,20 @@ internal static class ProtoMapper
         record.Culprits.Add((round.Culprits ?? []).Select(c => new PrivateFl.Protocol.V1.RoundCulprit { ClientId = c.ClientId, Misbehaviour = (PrivateFl.Protocol.V1.Misbehaviour)(int)c.Misbehaviour }));
         return record;
     }
+
+    // The wire still carries these as the strings it always did (specs/proto); the store keeps the enums' numbers.
+    private static string WireName(Storage.SessionState state) => state switch
+    {
+        Storage.SessionState.Active => "ACTIVE",
+        Storage.SessionState.Completed => "COMPLETED",
+        Storage.SessionState.BudgetExhausted => "BUDGET_EXHAUSTED",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    private static string WireName(Storage.RoundOutcomeKind outcome) => outcome switch
+    {
+        Storage.RoundOutcomeKind.Completed => "COMPLETED",
+        Storage.RoundOutcomeKind.Aborted => "ABORTED",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
 }

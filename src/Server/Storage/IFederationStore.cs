@@ -1,59 +1,133 @@
-using PrivateFl.Server.Coordination;
-
 namespace PrivateFl.Server.Storage;
 
 /// <summary>
-/// The server's durable state: enrolled clients, sessions, immutable model versions, round records and the
-/// privacy ledger. SQLite is the embedded default; a cluster would put PostgreSQL behind the same interface.
+/// The server's durable state: enrolled banks, training sessions, immutable model versions, round records, the privacy
+/// ledger and the call nonces that stop replays. SQLite (embedded) is the default provider; PostgreSQL serves when
+/// several processes share the state. Select one with <c>AddPrivateFlServer().UseSqlite()</c> or
+/// <c>.UsePostgres(connectionString)</c>.
 /// </summary>
-internal interface IFederationStore
+/// <remarks>
+/// Every method may be called concurrently. A provider refuses bad input (an unknown session, a duplicate round, a
+/// second model with the same version) with an exception and leaves its state as it was; it never stores part of a call.
+/// A method observes its <see cref="CancellationToken"/> until it commits: a cancelled call throws
+/// <see cref="OperationCanceledException"/> and changes nothing.
+/// </remarks>
+public interface IFederationStore
 {
-    /// <summary>Checks the database file (refusing an empty or damaged one), then creates or upgrades the schema.</summary>
-    void Migrate();
+    /// <summary>Checks the database, then creates or upgrades its schema (forward-only, versioned migrations recorded in the database).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    Task MigrateAsync(CancellationToken cancellationToken);
 
-    EnrolledClient? FindClient(string clientId);
+    /// <summary>Finds an enrolled bank.</summary>
+    /// <param name="clientId">The bank's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The bank, or null if it was never enrolled.</returns>
+    Task<EnrolledClient?> FindClientAsync(string clientId, CancellationToken cancellationToken);
 
-    IReadOnlyList<EnrolledClient> ListClients();
+    /// <summary>Lists every enrolled bank, by id.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The banks, ordered by id.</returns>
+    Task<IReadOnlyList<EnrolledClient>> ListClientsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Enrols a client; false if the id is taken.</summary>
-    bool EnrollClient(EnrolledClient client);
+    /// <summary>Enrols a bank, or reinstates a suspended one that presents the same key.</summary>
+    /// <param name="client">The bank (its revoked, suspended and count fields are ignored).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False if the id is taken (and not a suspended bank with this key).</returns>
+    Task<bool> EnrollClientAsync(EnrolledClient client, CancellationToken cancellationToken);
 
-    /// <summary>Revokes a client; null if unknown.</summary>
-    EnrolledClient? RevokeClient(string clientId);
+    /// <summary>Revokes a bank for good.</summary>
+    /// <param name="clientId">The bank's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The revoked bank, or null if it is unknown.</returns>
+    Task<EnrolledClient?> RevokeClientAsync(string clientId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Counts one proven misbehaviour of a client (specs/protocol.md §2.8) and suspends it when the count since its
-    /// last enrolment reaches <paramref name="suspendAt"/> (0: never). Returns the new count and whether it is now suspended.
+    /// Counts one proven misbehaviour of a bank (specs/protocol.md §2.8) and suspends it when the count since its last
+    /// enrolment reaches <paramref name="suspendAt"/>.
     /// </summary>
-    (int Count, bool Suspended) RecordMisbehaviour(string clientId, int suspendAt);
+    /// <param name="clientId">The bank's id.</param>
+    /// <param name="suspendAt">The count that suspends the bank; 0 never suspends.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The bank with its new count and standing, or null if it is unknown.</returns>
+    Task<EnrolledClient?> RecordMisbehaviourAsync(string clientId, int suspendAt, CancellationToken cancellationToken);
 
-    /// <summary>Creates a session with its initial model version 0; false if the id is taken.</summary>
-    bool CreateSession(SessionDefinition definition, ModelVersionRecord initialModel);
+    /// <summary>Creates an active session with its initial model version 0, in one transaction.</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="initialModel">Its model version 0.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False if the id is taken.</returns>
+    /// <exception cref="ArgumentException">The model is not version 0 of this session.</exception>
+    Task<bool> CreateSessionAsync(StoredSession session, ModelVersionRecord initialModel, CancellationToken cancellationToken);
 
-    StoredSession? FindSession(string sessionId);
+    /// <summary>Finds a session.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The session, or null if it does not exist.</returns>
+    Task<StoredSession?> FindSessionAsync(string sessionId, CancellationToken cancellationToken);
+
+    /// <summary>Lists every session, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The sessions, by creation time then id.</returns>
+    Task<IReadOnlyList<StoredSession>> ListSessionsAsync(CancellationToken cancellationToken);
 
     /// <summary>Changes a session's state (for example when its privacy budget is spent).</summary>
-    void SetSessionState(string sessionId, string state);
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="state">The new state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False if the session does not exist.</returns>
+    Task<bool> SetSessionStateAsync(string sessionId, SessionState state, CancellationToken cancellationToken);
 
-    IReadOnlyList<StoredSession> ListSessions();
+    /// <summary>Finds one model version of a session.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="version">The version, from 0.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The model version, or null if there is none.</returns>
+    Task<ModelVersionRecord?> FindModelAsync(string sessionId, long version, CancellationToken cancellationToken);
 
-    ModelVersionRecord? FindModel(string sessionId, long version);
-
-    ModelVersionRecord LatestModel(string sessionId);
+    /// <summary>Finds a session's newest model version.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The newest model version, or null if the session does not exist.</returns>
+    Task<ModelVersionRecord?> FindLatestModelAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records a round. For a completed round, the new model version, the round record, the ledger entry and
-    /// the session's state change are committed in one transaction: a crash leaves the old state or the new.
+    /// Records a round. For a completed round the new model version, the round record, the ledger entry and the
+    /// session's state change are committed in one transaction: a crash or a refusal leaves the old state or the new,
+    /// never a part.
     /// </summary>
-    void CommitRound(RoundRecordData round, ModelVersionRecord? newModel, LedgerEntryData? ledgerEntry, string? newSessionState);
+    /// <param name="round">The round's record.</param>
+    /// <param name="newModel">The model version a completed round released; null for an aborted round.</param>
+    /// <param name="ledgerEntry">The privacy ledger's entry for a completed round; null for none.</param>
+    /// <param name="newSessionState">The session's new state, or null to keep it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the round is durable.</returns>
+    /// <exception cref="ArgumentException">The parts name another session or round, or a completed round comes without its model.</exception>
+    Task CommitRoundAsync(RoundRecordData round, ModelVersionRecord? newModel, LedgerEntryData? ledgerEntry, SessionState? newSessionState, CancellationToken cancellationToken);
 
-    IReadOnlyList<RoundRecordData> ListRounds(string sessionId);
+    /// <summary>Lists a session's rounds, by number.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The round records.</returns>
+    Task<IReadOnlyList<RoundRecordData>> ListRoundsAsync(string sessionId, CancellationToken cancellationToken);
 
-    IReadOnlyList<LedgerEntryData> ListLedger(string sessionId);
+    /// <summary>Lists a session's privacy ledger, by round.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The ledger's entries.</returns>
+    Task<IReadOnlyList<LedgerEntryData>> ListLedgerAsync(string sessionId, CancellationToken cancellationToken);
 
-    /// <summary>Records a call nonce until <paramref name="expiresUnixMs"/>; false if this client already used it (a replay), also before a restart.</summary>
-    bool TryRecordNonce(string clientId, ReadOnlySpan<byte> nonce, long expiresUnixMs);
+    /// <summary>Records a call nonce until it expires; refuses one this bank already used, also across restarts and processes.</summary>
+    /// <param name="clientId">The calling bank.</param>
+    /// <param name="nonce">The call's nonce.</param>
+    /// <param name="expiresUnixMs">When the nonce may be forgotten, in Unix milliseconds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False if the bank already used this nonce (a replay).</returns>
+    Task<bool> TryRecordNonceAsync(string clientId, ReadOnlyMemory<byte> nonce, long expiresUnixMs, CancellationToken cancellationToken);
 
-    /// <summary>Forgets nonces whose calls' timestamps have left the clock-skew window; returns how many.</summary>
-    int PruneNonces(long nowUnixMs);
+    /// <summary>Forgets the nonces that expired before <paramref name="nowUnixMs"/>.</summary>
+    /// <param name="nowUnixMs">The current time, in Unix milliseconds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were forgotten.</returns>
+    Task<int> PruneNoncesAsync(long nowUnixMs, CancellationToken cancellationToken);
 }

@@ -1,18 +1,27 @@
-using System.Runtime.InteropServices;
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using PrivateFl.Server.Coordination;
 using PrivateFl.Server.Options;
 
 namespace PrivateFl.Server.Storage;
 
-/// <summary>The SQLite store: WAL mode, migrations at start-up, immutable model versions enforced by triggers.</summary>
+/// <summary>
+/// The embedded SQLite store: one owner-only file in WAL mode, checked and migrated at start-up, immutable model
+/// versions enforced by triggers.
+/// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite runs its "asynchronous" methods synchronously; the calls are short (one local file, no
+/// network), and the coordinator runs <see cref="CommitRoundAsync"/> off its session lock in any case.
+/// </remarks>
 internal sealed class SqliteFederationStore : IFederationStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // Each migration runs once, in order, inside a transaction; never edit one that has shipped.
+    private const string ClientColumns = "client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count";
+    private const string ModelColumns = "session_id, version, round_number, weights, contributors, epsilon_spent, delta, privacy_json, created_unix_ms";
+    private const string SessionColumns = "session_id, definition_json, state, created_unix_ms";
+
     private static readonly string[] Migrations =
     [
         """
@@ -70,6 +79,20 @@ internal sealed class SqliteFederationStore : IFederationStore
         ALTER TABLE clients ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE clients ADD COLUMN misbehaviour_count INTEGER NOT NULL DEFAULT 0;
         """,
+        // 4 (issue 12): session states and round outcomes become the integer values of SessionState and
+        // RoundOutcomeKind, in their columns and inside each round's stored record. An unknown string stops the
+        // migration (NOT NULL) and rolls it back rather than guessing.
+        """
+        ALTER TABLE sessions ADD COLUMN state_code INTEGER NOT NULL DEFAULT 0;
+        UPDATE sessions SET state_code = CASE state WHEN 'ACTIVE' THEN 1 WHEN 'COMPLETED' THEN 2 WHEN 'BUDGET_EXHAUSTED' THEN 3 END;
+        ALTER TABLE sessions DROP COLUMN state;
+        ALTER TABLE sessions RENAME COLUMN state_code TO state;
+        ALTER TABLE rounds ADD COLUMN outcome_code INTEGER NOT NULL DEFAULT 0;
+        UPDATE rounds SET outcome_code = CASE outcome WHEN 'COMPLETED' THEN 1 WHEN 'ABORTED' THEN 2 END;
+        UPDATE rounds SET record_json = json_set(record_json, '$.outcome', outcome_code);
+        ALTER TABLE rounds DROP COLUMN outcome;
+        ALTER TABLE rounds RENAME COLUMN outcome_code TO outcome;
+        """,
     ];
 
     private readonly string _connectionString;
@@ -88,157 +111,189 @@ internal sealed class SqliteFederationStore : IFederationStore
         }.ToString();
     }
 
-    public void Migrate()
+    /// <summary>The number of schema migrations this code knows (the highest version it writes).</summary>
+    internal static int SchemaVersion => Migrations.Length;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         PrepareFile();
-        using SqliteConnection connection = Open();
-        Execute(connection, null, "PRAGMA journal_mode = WAL;");
-        Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_unix_ms INTEGER NOT NULL);");
-        long applied = Scalar<long>(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;");
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_unix_ms INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+        long applied = (long)(await ScalarAsync(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", cancellationToken).ConfigureAwait(false))!;
+        if (applied > Migrations.Length)
+        {
+            throw new Hosting.ServerStartupException($"StorageOptions:DatabasePath '{_options.DatabasePath}' has schema version {applied}, newer than this server's {Migrations.Length}; run a newer server (migrations only go forward).");
+        }
+
         for (int version = (int)applied + 1; version <= Migrations.Length; version++)
         {
-            using SqliteTransaction transaction = connection.BeginTransaction();
-            Execute(connection, transaction, Migrations[version - 1]);
-            Execute(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", ("$v", version), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            transaction.Commit();
+            await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", cancellationToken, ("$v", version), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    public EnrolledClient? FindClient(string clientId)
+    public async Task<EnrolledClient?> FindClientAsync(string clientId, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
+        StoreArguments.Id(clientId, nameof(clientId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await FindClientAsync(connection, null, clientId, cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<EnrolledClient> ListClients()
+    public async Task<IReadOnlyList<EnrolledClient>> ListClientsAsync(CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients ORDER BY client_id;", ReadClient);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(connection, null, $"SELECT {ClientColumns} FROM clients ORDER BY client_id;", ReadClient, cancellationToken).ConfigureAwait(false);
     }
 
-    public bool EnrollClient(EnrolledClient client)
+    public async Task<bool> EnrollClientAsync(EnrolledClient client, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        if (Execute(connection, null, "INSERT OR IGNORE INTO clients (client_id, identity_public_key, revoked, enrolled_unix_ms) VALUES ($id, $key, 0, $t);", ("$id", client.ClientId), ("$key", client.IdentityPublicKey), ("$t", client.EnrolledUnixMs)) == 1)
+        StoreArguments.Client(client);
+        byte[] key = client.IdentityPublicKey.ToArray();
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (await ExecuteAsync(connection, null, "INSERT OR IGNORE INTO clients (client_id, identity_public_key, revoked, enrolled_unix_ms) VALUES ($id, $key, 0, $t);", cancellationToken, ("$id", client.ClientId), ("$key", key), ("$t", client.EnrolledUnixMs)).ConfigureAwait(false) == 1)
         {
             return true;
         }
 
         // Re-enrolling a suspended bank with its own key is how an operator reinstates it (specs/api.md).
-        return Execute(connection, null, "UPDATE clients SET suspended = 0, misbehaviour_count = 0, enrolled_unix_ms = $t WHERE client_id = $id AND suspended = 1 AND revoked = 0 AND identity_public_key = $key;", ("$id", client.ClientId), ("$key", client.IdentityPublicKey), ("$t", client.EnrolledUnixMs)) == 1;
+        return await ExecuteAsync(connection, null, "UPDATE clients SET suspended = 0, misbehaviour_count = 0, enrolled_unix_ms = $t WHERE client_id = $id AND suspended = 1 AND revoked = 0 AND identity_public_key = $key;", cancellationToken, ("$id", client.ClientId), ("$key", key), ("$t", client.EnrolledUnixMs)).ConfigureAwait(false) == 1;
     }
 
-    public (int Count, bool Suspended) RecordMisbehaviour(string clientId, int suspendAt)
+    public async Task<EnrolledClient?> RecordMisbehaviourAsync(string clientId, int suspendAt, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "UPDATE clients SET misbehaviour_count = misbehaviour_count + 1 WHERE client_id = $id;", ("$id", clientId));
-        Execute(connection, transaction, "UPDATE clients SET suspended = 1 WHERE client_id = $id AND $at > 0 AND misbehaviour_count >= $at;", ("$id", clientId), ("$at", suspendAt));
-        transaction.Commit();
-        EnrolledClient? client = Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
-        return client is null ? (0, false) : (client.MisbehaviourCount, client.Suspended);
+        StoreArguments.Id(clientId, nameof(clientId));
+        ArgumentOutOfRangeException.ThrowIfNegative(suspendAt);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "UPDATE clients SET misbehaviour_count = misbehaviour_count + 1 WHERE client_id = $id;", cancellationToken, ("$id", clientId)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "UPDATE clients SET suspended = 1 WHERE client_id = $id AND $at > 0 AND misbehaviour_count >= $at;", cancellationToken, ("$id", clientId), ("$at", suspendAt)).ConfigureAwait(false);
+        EnrolledClient? client = await FindClientAsync(connection, transaction, clientId, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return client;
     }
 
-    public EnrolledClient? RevokeClient(string clientId)
+    public async Task<EnrolledClient?> RevokeClientAsync(string clientId, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        Execute(connection, null, "UPDATE clients SET revoked = 1 WHERE client_id = $id;", ("$id", clientId));
-        return Query(connection, "SELECT client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count FROM clients WHERE client_id = $id;", ReadClient, ("$id", clientId)).FirstOrDefault();
+        StoreArguments.Id(clientId, nameof(clientId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "UPDATE clients SET revoked = 1 WHERE client_id = $id;", cancellationToken, ("$id", clientId)).ConfigureAwait(false);
+        return await FindClientAsync(connection, null, clientId, cancellationToken).ConfigureAwait(false);
     }
 
-    public bool CreateSession(SessionDefinition definition, ModelVersionRecord initialModel)
+    public async Task<bool> CreateSessionAsync(StoredSession session, ModelVersionRecord initialModel, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        int inserted = Execute(connection, transaction, "INSERT OR IGNORE INTO sessions (session_id, definition_json, state, created_unix_ms) VALUES ($id, $json, $state, $t);", ("$id", definition.SessionId), ("$json", JsonSerializer.Serialize(definition, Json)), ("$state", StoredSession.Active), ("$t", definition.CreatedUnixMs));
+        StoreArguments.NewSession(session, initialModel);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int inserted = await ExecuteAsync(connection, transaction, "INSERT OR IGNORE INTO sessions (session_id, definition_json, state, created_unix_ms) VALUES ($id, $json, $state, $t);", cancellationToken, ("$id", session.SessionId), ("$json", session.DefinitionJson), ("$state", (int)session.State), ("$t", session.CreatedUnixMs)).ConfigureAwait(false);
         if (inserted != 1)
         {
             return false;
         }
 
-        InsertModel(connection, transaction, initialModel);
-        transaction.Commit();
+        await InsertModelAsync(connection, transaction, initialModel, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
-    public StoredSession? FindSession(string sessionId)
+    public async Task<StoredSession?> FindSessionAsync(string sessionId, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT definition_json, state FROM sessions WHERE session_id = $id;", ReadSession, ("$id", sessionId)).FirstOrDefault();
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await QueryAsync(connection, null, $"SELECT {SessionColumns} FROM sessions WHERE session_id = $id;", ReadSession, cancellationToken, ("$id", sessionId)).ConfigureAwait(false)).FirstOrDefault();
     }
 
-    public void SetSessionState(string sessionId, string state)
+    public async Task<bool> SetSessionStateAsync(string sessionId, SessionState state, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        Execute(connection, null, "UPDATE sessions SET state = $s WHERE session_id = $id;", ("$s", state), ("$id", sessionId));
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        StoreArguments.State(state, nameof(state));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(connection, null, "UPDATE sessions SET state = $s WHERE session_id = $id;", cancellationToken, ("$s", (int)state), ("$id", sessionId)).ConfigureAwait(false) == 1;
     }
 
-    public IReadOnlyList<StoredSession> ListSessions()
+    public async Task<IReadOnlyList<StoredSession>> ListSessionsAsync(CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT definition_json, state FROM sessions ORDER BY created_unix_ms, session_id;", ReadSession);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(connection, null, $"SELECT {SessionColumns} FROM sessions ORDER BY created_unix_ms, session_id;", ReadSession, cancellationToken).ConfigureAwait(false);
     }
 
-    public ModelVersionRecord? FindModel(string sessionId, long version)
+    public async Task<ModelVersionRecord?> FindModelAsync(string sessionId, long version, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT session_id, version, round_number, weights, contributors, epsilon_spent, delta, privacy_json, created_unix_ms FROM model_versions WHERE session_id = $id AND version = $v;", ReadModel, ("$id", sessionId), ("$v", version)).FirstOrDefault();
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await QueryAsync(connection, null, $"SELECT {ModelColumns} FROM model_versions WHERE session_id = $id AND version = $v;", ReadModel, cancellationToken, ("$id", sessionId), ("$v", version)).ConfigureAwait(false)).FirstOrDefault();
     }
 
-    public ModelVersionRecord LatestModel(string sessionId)
+    public async Task<ModelVersionRecord?> FindLatestModelAsync(string sessionId, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT session_id, version, round_number, weights, contributors, epsilon_spent, delta, privacy_json, created_unix_ms FROM model_versions WHERE session_id = $id ORDER BY version DESC LIMIT 1;", ReadModel, ("$id", sessionId)).FirstOrDefault()
-            ?? throw new InvalidOperationException($"Session '{sessionId}' has no model version.");
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await QueryAsync(connection, null, $"SELECT {ModelColumns} FROM model_versions WHERE session_id = $id ORDER BY version DESC LIMIT 1;", ReadModel, cancellationToken, ("$id", sessionId)).ConfigureAwait(false)).FirstOrDefault();
     }
 
-    public void CommitRound(RoundRecordData round, ModelVersionRecord? newModel, LedgerEntryData? ledgerEntry, string? newSessionState)
+    public async Task CommitRoundAsync(RoundRecordData round, ModelVersionRecord? newModel, LedgerEntryData? ledgerEntry, SessionState? newSessionState, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        using SqliteTransaction transaction = connection.BeginTransaction();
+        StoreArguments.Round(round, newModel, ledgerEntry, newSessionState);
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (newModel is not null)
         {
-            InsertModel(connection, transaction, newModel);
+            await InsertModelAsync(connection, transaction, newModel, cancellationToken).ConfigureAwait(false);
         }
 
-        Execute(connection, transaction, "INSERT INTO rounds (session_id, round_number, outcome, record_json, model_version, ended_unix_ms) VALUES ($id, $r, $o, $json, $v, $t);", ("$id", round.SessionId), ("$r", round.RoundNumber), ("$o", round.Outcome), ("$json", JsonSerializer.Serialize(round, Json)), ("$v", (object?)round.ModelVersion ?? DBNull.Value), ("$t", round.EndedUnixMs));
+        await ExecuteAsync(connection, transaction, "INSERT INTO rounds (session_id, round_number, outcome, record_json, model_version, ended_unix_ms) VALUES ($id, $r, $o, $json, $v, $t);", cancellationToken, ("$id", round.SessionId), ("$r", round.RoundNumber), ("$o", (int)round.Outcome), ("$json", JsonSerializer.Serialize(round, Json)), ("$v", (object?)round.ModelVersion ?? DBNull.Value), ("$t", round.EndedUnixMs)).ConfigureAwait(false);
         if (ledgerEntry is not null)
         {
-            Execute(connection, transaction, "INSERT INTO privacy_ledger (session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms) VALUES ($id, $r, $e, $d, $m, $t);", ("$id", ledgerEntry.SessionId), ("$r", ledgerEntry.RoundNumber), ("$e", ledgerEntry.EpsilonSpentTotal), ("$d", ledgerEntry.Delta), ("$m", ledgerEntry.MechanismJson), ("$t", ledgerEntry.RecordedUnixMs));
+            await ExecuteAsync(connection, transaction, "INSERT INTO privacy_ledger (session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms) VALUES ($id, $r, $e, $d, $m, $t);", cancellationToken, ("$id", ledgerEntry.SessionId), ("$r", ledgerEntry.RoundNumber), ("$e", ledgerEntry.EpsilonSpentTotal), ("$d", ledgerEntry.Delta), ("$m", ledgerEntry.MechanismJson), ("$t", ledgerEntry.RecordedUnixMs)).ConfigureAwait(false);
         }
 
-        if (newSessionState is not null)
+        if (newSessionState is { } state)
         {
-            Execute(connection, transaction, "UPDATE sessions SET state = $s WHERE session_id = $id;", ("$s", newSessionState), ("$id", round.SessionId));
+            await ExecuteAsync(connection, transaction, "UPDATE sessions SET state = $s WHERE session_id = $id;", cancellationToken, ("$s", (int)state), ("$id", round.SessionId)).ConfigureAwait(false);
         }
 
-        transaction.Commit();
+        // The last point at which cancelling leaves the old state: past it the round is committed whatever the caller does.
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<RoundRecordData> ListRounds(string sessionId)
+    public async Task<IReadOnlyList<RoundRecordData>> ListRoundsAsync(string sessionId, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT record_json FROM rounds WHERE session_id = $id ORDER BY round_number;", r => JsonSerializer.Deserialize<RoundRecordData>(r.GetString(0), Json)!, ("$id", sessionId));
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(connection, null, "SELECT record_json, outcome FROM rounds WHERE session_id = $id ORDER BY round_number;", ReadRound, cancellationToken, ("$id", sessionId)).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<LedgerEntryData> ListLedger(string sessionId)
+    public async Task<IReadOnlyList<LedgerEntryData>> ListLedgerAsync(string sessionId, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open();
-        return Query(connection, "SELECT session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms FROM privacy_ledger WHERE session_id = $id ORDER BY round_number;", r => new LedgerEntryData(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt64(5)), ("$id", sessionId));
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(connection, null, "SELECT session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms FROM privacy_ledger WHERE session_id = $id ORDER BY round_number;", r => new LedgerEntryData(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt64(5)), cancellationToken, ("$id", sessionId)).ConfigureAwait(false);
     }
 
-    public bool TryRecordNonce(string clientId, ReadOnlySpan<byte> nonce, long expiresUnixMs)
+    public async Task<bool> TryRecordNonceAsync(string clientId, ReadOnlyMemory<byte> nonce, long expiresUnixMs, CancellationToken cancellationToken)
     {
+        StoreArguments.Id(clientId, nameof(clientId));
+        if (nonce.IsEmpty)
+        {
+            throw new ArgumentException("A call nonce must not be empty.", nameof(nonce));
+        }
+
         // synchronous = NORMAL: in WAL mode the insert reaches the OS before the call is accepted, so it survives a
         // process crash or restart without an fsync per call (only a power loss can drop the last few).
-        using SqliteConnection connection = Open(durable: false);
-        return Execute(connection, null, "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES ($id, $n, $e);", ("$id", clientId), ("$n", nonce.ToArray()), ("$e", expiresUnixMs)) == 1;
+        await using SqliteConnection connection = await OpenAsync(cancellationToken, durable: false).ConfigureAwait(false);
+        return await ExecuteAsync(connection, null, "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES ($id, $n, $e);", cancellationToken, ("$id", clientId), ("$n", nonce.ToArray()), ("$e", expiresUnixMs)).ConfigureAwait(false) == 1;
     }
 
-    public int PruneNonces(long nowUnixMs)
+    public async Task<int> PruneNoncesAsync(long nowUnixMs, CancellationToken cancellationToken)
     {
-        using SqliteConnection connection = Open(durable: false);
-        return Execute(connection, null, "DELETE FROM call_nonces WHERE expires_unix_ms < $now;", ("$now", nowUnixMs));
+        await using SqliteConnection connection = await OpenAsync(cancellationToken, durable: false).ConfigureAwait(false);
+        return await ExecuteAsync(connection, null, "DELETE FROM call_nonces WHERE expires_unix_ms < $now;", cancellationToken, ("$now", nowUnixMs)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -311,52 +366,60 @@ internal sealed class SqliteFederationStore : IFederationStore
         }
     }
 
-    private static void InsertModel(SqliteConnection connection, SqliteTransaction transaction, ModelVersionRecord model)
-    {
-        byte[] weights = MemoryMarshal.AsBytes(model.Weights.AsSpan()).ToArray();
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("The model store writes little-endian doubles.");
-        }
+    private static async Task<EnrolledClient?> FindClientAsync(SqliteConnection connection, DbTransaction? transaction, string clientId, CancellationToken cancellationToken) =>
+        (await QueryAsync(connection, transaction, $"SELECT {ClientColumns} FROM clients WHERE client_id = $id;", ReadClient, cancellationToken, ("$id", clientId)).ConfigureAwait(false)).FirstOrDefault();
 
-        Execute(connection, transaction, "INSERT INTO model_versions (session_id, version, round_number, weights, contributors, epsilon_spent, delta, privacy_json, created_unix_ms) VALUES ($id, $v, $r, $w, $c, $e, $d, $p, $t);", ("$id", model.SessionId), ("$v", model.Version), ("$r", model.RoundNumber), ("$w", weights), ("$c", model.Contributors), ("$e", model.EpsilonSpent), ("$d", model.Delta), ("$p", model.PrivacyJson), ("$t", model.CreatedUnixMs));
-    }
+    private static Task<int> InsertModelAsync(SqliteConnection connection, DbTransaction transaction, ModelVersionRecord model, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, $"INSERT INTO model_versions ({ModelColumns}) VALUES ($id, $v, $r, $w, $c, $e, $d, $p, $t);", cancellationToken, ("$id", model.SessionId), ("$v", model.Version), ("$r", model.RoundNumber), ("$w", WeightCodec.Encode(model.Weights)), ("$c", model.Contributors), ("$e", model.EpsilonSpent), ("$d", model.Delta), ("$p", model.PrivacyJson), ("$t", model.CreatedUnixMs));
 
     private static EnrolledClient ReadClient(SqliteDataReader reader) =>
         new(reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2) != 0, reader.GetInt64(3), reader.GetInt64(4) != 0, (int)reader.GetInt64(5));
 
     private static StoredSession ReadSession(SqliteDataReader reader) =>
-        new(JsonSerializer.Deserialize<SessionDefinition>(reader.GetString(0), Json)!, reader.GetString(1));
+        new(reader.GetString(0), reader.GetString(1), (SessionState)reader.GetInt64(2), reader.GetInt64(3));
 
     private static ModelVersionRecord ReadModel(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), MemoryMarshal.Cast<byte, double>((byte[])reader.GetValue(3)).ToArray(), (int)reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetString(7), reader.GetInt64(8));
+        new(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), WeightCodec.Decode((byte[])reader.GetValue(3)), (int)reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetString(7), reader.GetInt64(8));
 
-    private SqliteConnection Open(bool durable = true)
+    // The outcome column is authoritative; the record's own copy was rewritten with it by migration 4.
+    private static RoundRecordData ReadRound(SqliteDataReader reader) =>
+        JsonSerializer.Deserialize<RoundRecordData>(reader.GetString(0), Json)! with { Outcome = (RoundOutcomeKind)reader.GetInt64(1) };
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool durable = true)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        Execute(connection, null, durable ? "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;" : "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;");
-        return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, durable ? "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;" : "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    private static Task<int> ExecuteAsync(SqliteConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         using SqliteCommand command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQuery();
+        return command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static T Scalar<T>(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
         using SqliteCommand command = Command(connection, transaction, sql, []);
-        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static List<T> Query<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, DbTransaction? transaction, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        using SqliteCommand command = Command(connection, null, sql, parameters);
-        using SqliteDataReader reader = command.ExecuteReader();
+        using SqliteCommand command = Command(connection, transaction, sql, parameters);
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<T>();
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             results.Add(read(reader));
         }
@@ -364,11 +427,11 @@ internal sealed class SqliteFederationStore : IFederationStore
         return results;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object Value)[] parameters)
+    private static SqliteCommand Command(SqliteConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
     {
         SqliteCommand command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = transaction;
+        command.Transaction = (SqliteTransaction?)transaction;
         foreach ((string name, object value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);

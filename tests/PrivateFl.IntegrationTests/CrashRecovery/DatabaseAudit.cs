@@ -30,12 +30,13 @@ internal static class DatabaseAudit
             }
         }
 
-        Dictionary<long, (string Outcome, long? Version)> rounds = Query(connection, "SELECT round_number, outcome, model_version FROM rounds WHERE session_id = $s;", r => (r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), sessionId)
+        // Outcomes are stored as RoundOutcomeKind's numbers (schema migration 4).
+        Dictionary<long, (PrivateFl.Server.Storage.RoundOutcomeKind Outcome, long? Version)> rounds = Query(connection, "SELECT round_number, outcome, model_version FROM rounds WHERE session_id = $s;", r => (r.GetInt64(0), (PrivateFl.Server.Storage.RoundOutcomeKind)r.GetInt64(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), sessionId)
             .ToDictionary(r => r.Item1, r => (r.Item2, r.Item3));
         HashSet<long> ledger = [.. Query(connection, "SELECT round_number FROM privacy_ledger WHERE session_id = $s;", r => r.GetInt64(0), sessionId)];
         foreach ((long version, long round) in versions.Where(v => v.Version > 0))
         {
-            if (!rounds.TryGetValue(round, out var record) || record.Outcome != "COMPLETED" || record.Version != version)
+            if (!rounds.TryGetValue(round, out var record) || record.Outcome != PrivateFl.Server.Storage.RoundOutcomeKind.Completed || record.Version != version)
             {
                 problems.Add($"model version {version} (round {round}) has no COMPLETED round record naming it.");
             }
@@ -47,7 +48,7 @@ internal static class DatabaseAudit
         }
 
         HashSet<long> versionRounds = [.. versions.Select(v => v.Round)];
-        foreach ((long round, (string outcome, long? version)) in rounds.Where(r => r.Value.Outcome == "COMPLETED" && !versionRounds.Contains(r.Key)))
+        foreach ((long round, (PrivateFl.Server.Storage.RoundOutcomeKind outcome, long? version)) in rounds.Where(r => r.Value.Outcome == PrivateFl.Server.Storage.RoundOutcomeKind.Completed && !versionRounds.Contains(r.Key)))
         {
             problems.Add($"round {round} is {outcome} with version {version}, but that model version does not exist.");
         }
