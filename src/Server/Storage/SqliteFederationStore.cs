@@ -121,17 +121,23 @@ internal sealed class SqliteFederationStore : IFederationStore
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_unix_ms INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
-        long applied = (long)(await ScalarAsync(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", cancellationToken).ConfigureAwait(false))!;
-        if (applied > Migrations.Length)
+        while (true)
         {
-            throw new Hosting.ServerStartupException($"StorageOptions:DatabasePath '{_options.DatabasePath}' has schema version {applied}, newer than this server's {Migrations.Length}; run a newer server (migrations only go forward).");
-        }
-
-        for (int version = (int)applied + 1; version <= Migrations.Length; version++)
-        {
+            // The version is read inside the write transaction, so two stores migrating one file at once apply each step once.
             await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", cancellationToken, ("$v", version), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            long applied = (long)(await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", cancellationToken).ConfigureAwait(false))!;
+            if (applied > Migrations.Length)
+            {
+                throw new Hosting.ServerStartupException($"StorageOptions:DatabasePath '{_options.DatabasePath}' has schema version {applied}, newer than this server's {Migrations.Length}; run a newer server (migrations only go forward).");
+            }
+
+            if (applied == Migrations.Length)
+            {
+                return;
+            }
+
+            await ExecuteAsync(connection, transaction, Migrations[applied], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", cancellationToken, ("$v", applied + 1), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
