@@ -22,10 +22,13 @@ internal sealed class InProcessServer : IAsyncDisposable
     private WebApplication? _app;
     private GrpcChannel? _adminChannel;
 
-    private InProcessServer(string databasePath, TimeSpan stageDeadline)
+    private readonly string? _postgresConnectionString;
+
+    private InProcessServer(string databasePath, TimeSpan stageDeadline, string? postgresConnectionString = null)
     {
         _databasePath = databasePath;
         _stageDeadline = stageDeadline;
+        _postgresConnectionString = postgresConnectionString;
     }
 
     public Uri Address { get; private set; } = null!;
@@ -35,9 +38,10 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public Admin.AdminClient Admin { get; private set; } = null!;
 
-    public static async Task<InProcessServer> StartAsync(TimeSpan? stageDeadline = null, string? databasePath = null)
+    /// <summary>Starts the server; with <paramref name="postgresConnectionString"/> it stores its state in that PostgreSQL database (StorageOptions:Provider = Postgres).</summary>
+    public static async Task<InProcessServer> StartAsync(TimeSpan? stageDeadline = null, string? databasePath = null, string? postgresConnectionString = null)
     {
-        var server = new InProcessServer(databasePath ?? Path.Combine(Path.GetTempPath(), $"privatefl-it-{Guid.NewGuid():n}.db"), stageDeadline ?? TimeSpan.FromSeconds(3));
+        var server = new InProcessServer(databasePath ?? Path.Combine(Path.GetTempPath(), $"privatefl-it-{Guid.NewGuid():n}.db"), stageDeadline ?? TimeSpan.FromSeconds(3), postgresConnectionString);
         await server.StartAppAsync();
         return server;
     }
@@ -153,6 +157,14 @@ internal sealed class InProcessServer : IAsyncDisposable
                     ["RoundOptions:StageDeadline"] = _stageDeadline.ToString(),
                     ["Logging:LogLevel:Default"] = "Warning",
                 });
+                if (_postgresConnectionString is not null)
+                {
+                    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                    {
+                        ["StorageOptions:Provider"] = "Postgres",
+                        ["StorageOptions:ConnectionString"] = _postgresConnectionString,
+                    });
+                }
             });
         await _app.StartAsync();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
