@@ -104,6 +104,7 @@ internal static class AuthTimingBenchmark
         context.Request.Headers[CallSignature.ClientHeader] = clientId;
         context.Request.Headers[CallSignature.TimestampHeader] = timestamp.ToString(CultureInfo.InvariantCulture);
         context.Request.Headers[CallSignature.NonceHeader] = Convert.ToHexStringLower(nonce);
+        context.Request.Headers[CallSignature.BodyHashHeader] = CallSignature.BodyHashHeaderValue(message);
         context.Request.Headers[CallSignature.SignatureHeader] = Convert.ToBase64String(signer.Sign(CallSignature.Payload(Method, clientId, timestamp, nonce, message)));
         long start = Stopwatch.GetTimestamp();
         await middleware.InvokeAsync(context);
