@@ -550,9 +550,15 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            LogStageFailed(_logger, sessionId, 0, RoundStage.AdvertiseKeys, ex);
+            LogStateNotPersisted(_logger, sessionId, state, ex);
         }
     }
+
+    [LoggerMessage(EventId = 150, Level = LogLevel.Error, EventName = "SessionStateNotPersisted", Message = "Session {SessionId}: its state change ({Reason}) could not be stored; it is derived again when the session is next loaded.")]
+    private static partial void LogStateNotPersisted(ILogger logger, string sessionId, SessionState reason, Exception exception);
+
+    [LoggerMessage(EventId = 151, Level = LogLevel.Error, EventName = "MisbehaviourNotRecorded", Message = "Session {SessionId} round {RoundNumber}: the proven misbehaviour of client {ClientId} could not be counted.")]
+    private static partial void LogMisbehaviourNotRecorded(ILogger logger, string sessionId, long roundNumber, string clientId, Exception exception);
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
     private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
@@ -621,7 +627,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
+                LogMisbehaviourNotRecorded(_logger, session.Definition.SessionId, round.Number, clientId, ex);
                 continue;
             }
 
