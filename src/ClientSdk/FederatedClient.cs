@@ -99,7 +99,7 @@ public sealed partial class FederatedClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         SessionInfo info = await RetryAsync(() => _federation.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info));
+        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.SessionState == SessionState.Active, info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info));
     }
 
     /// <summary>

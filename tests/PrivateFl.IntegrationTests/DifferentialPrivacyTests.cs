@@ -29,7 +29,7 @@ public sealed class DifferentialPrivacyTests
         Assert.All(reports, r => Assert.Equal(2, r.RoundsParticipated));
         Assert.All(reports, r => Assert.Contains("spent its privacy budget", r.StopReason, StringComparison.Ordinal));
         SessionInfo session = await server.Admin.GetSessionAsync(new GetSessionRequest { SessionId = "budget" }, InProcessServer.AdminCall());
-        Assert.Equal("BUDGET_EXHAUSTED", session.State);
+        Assert.Equal(SessionState.BudgetExhausted, session.SessionState);
         Assert.Equal(2u, session.CompletedRounds);
         PrivacyLedgerReply ledger = await server.Admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = "budget" }, InProcessServer.AdminCall());
         Assert.Equal(2, ledger.Entries.Count);

@@ -182,11 +182,11 @@ internal sealed class ServiceFuzzer : IDisposable
         ListSessionsReply sessions = await _admin.ListSessionsAsync(new ListSessionsRequest(), AdminCall());
         foreach (SessionInfo s in sessions.Sessions.Where(s => !s.SessionId.StartsWith(FuzzGenerators.PoolPrefix, StringComparison.Ordinal)).OrderBy(s => s.SessionId, StringComparer.Ordinal))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"session {s.SessionId} {s.State} completed={s.CompletedRounds} version={s.CurrentModelVersion} eps={s.EpsilonSpent:R}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"session {s.SessionId} {s.SessionState} completed={s.CompletedRounds} version={s.CurrentModelVersion} eps={s.EpsilonSpent:R}");
             ListRoundsReply rounds = await _admin.ListRoundsAsync(new ListRoundsRequest { SessionId = s.SessionId }, AdminCall());
             foreach (RoundRecord r in rounds.Rounds)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  round {r.RoundNumber} {r.Outcome} version={r.ModelVersion}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  round {r.RoundNumber} {r.RoundOutcome} version={r.ModelVersion}");
             }
 
             PrivacyLedgerReply ledger = await _admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = s.SessionId }, AdminCall());
@@ -407,7 +407,7 @@ internal sealed class ServiceFuzzer : IDisposable
         }));
         ListRoundsReply rounds = await _admin.ListRoundsAsync(new ListRoundsRequest { SessionId = OpenSession }, AdminCall());
         PrivacyLedgerReply ledger = await _admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = OpenSession }, AdminCall());
-        if (results.Any(r => r.ModelVersion != 1 || r.Included.Count != 3) || rounds.Rounds.Count != 1 || rounds.Rounds[0].Outcome != "COMPLETED" || ledger.Entries.Count != 1)
+        if (results.Any(r => r.ModelVersion != 1 || r.Included.Count != 3) || rounds.Rounds.Count != 1 || rounds.Rounds[0].RoundOutcome != RoundOutcome.Completed || ledger.Entries.Count != 1)
         {
             report.Fail($"The honest round after fuzzing did not complete and get recorded: {string.Join("; ", results.Select(r => r.ToString()))}; rounds {rounds}; ledger entries {ledger.Entries.Count}");
         }
