@@ -176,7 +176,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             baselines = new { centralised, bankAloneMean = alone.Average(), bankAlone = alone },
             federatedTestAuc = federated,
             rounds = rows.Select(r => new { r.Round, Outcome = OutcomeName(r.Outcome), r.Participants, r.Dropped, r.Included, r.Auc, r.LogLoss, epsilon = double.IsInfinity(r.Epsilon) ? (double?)null : r.Epsilon, r.Milliseconds }),
-            banks = reports.Select(r => new { r.RoundsParticipated, r.RoundsLost, r.LocalRocAuc, r.LocalEpsilonSpent, r.StopReason }),
+            banks = reports.Select(r => new { r.RoundsParticipated, r.RoundsLost, r.LocalRocAuc, r.LocalEpsilonSpent, StopReason = r.StopReason.ToString(), r.StopMessage }),
             wallSeconds = clock.Elapsed.TotalSeconds,
         }, Indented), cancellationToken).ConfigureAwait(false);
         ResultsChart.Save(chartPath, rows, centralised);
