@@ -136,7 +136,8 @@ internal static class RpcErrorTranslator
             {
                 StatusCode.DeadlineExceeded => new ServerUnavailableException($"The aggregation server at {server} did not answer in time: {detail}", exception),
                 StatusCode.Cancelled => new ServerUnavailableException($"The aggregation server at {server} ended the call: {detail}", exception),
-                _ => new ServerUnavailableException($"The aggregation server at {server} is unreachable or overloaded after {retries} retries ({cause}): {detail}", exception),
+                _ when reason is Reasons.ClientBusy or Reasons.ServerBusy => new ServerUnavailableException($"The aggregation server at {server} is overloaded after {retries} retries ({reason}): {detail}", exception),
+                _ => new ServerUnavailableException($"The aggregation server at {server} is unreachable after {retries} retries ({cause}): {detail}", exception),
             },
             _ => new ServerErrorException($"The aggregation server refused or failed a call ({cause}): {detail}", exception),
         };

@@ -284,6 +284,7 @@ internal sealed class ServiceFuzzer : IDisposable
         string? problem = !allowed.Contains(status) ? $"status {status} is not one of {string.Join("/", allowed)}"
             : status is not StatusCode.OK and not StatusCode.DeadlineExceeded && string.IsNullOrWhiteSpace(detail) ? "a refusal without a message"
             : status == StatusCode.InvalidArgument && target.IsAdmin && refusal!.GetRpcStatus()?.GetDetail<BadRequest>() is null ? "an admin INVALID_ARGUMENT without google.rpc.BadRequest"
+            : refusal is not null && status is not StatusCode.DeadlineExceeded and not StatusCode.Cancelled && !HasDocumentedReason(refusal) ? "a refusal without a documented google.rpc.ErrorInfo reason of domain privatefl.v1 (specs/api.md, \"Statuses\")"
             : null;
         if (problem is not null)
         {
@@ -291,6 +292,13 @@ internal sealed class ServiceFuzzer : IDisposable
             Log?.Invoke(failure);
             report.Fail(failure);
         }
+    }
+
+    /// <summary>Issue 12: every refusal carries an ErrorInfo whose reason the SDK knows, so no client ever has to read the text.</summary>
+    private static bool HasDocumentedReason(RpcException refusal)
+    {
+        ErrorInfo? info = refusal.GetRpcStatus()?.GetDetail<ErrorInfo>();
+        return info is not null && info.Domain == RpcErrorTranslator.Domain && RpcErrorTranslator.KnownReasons.ContainsKey(info.Reason);
     }
 
     private Metadata AdminHeaders(FuzzAuth auth, System.Random random)
