@@ -51,6 +51,7 @@ public sealed class RpcErrorTranslatorTests
     [InlineData(RpcErrorTranslator.Reasons.HeadersInvalid, typeof(ClientRejectedException))]
     [InlineData(RpcErrorTranslator.Reasons.ClockSkew, typeof(ClientRejectedException))]
     [InlineData(RpcErrorTranslator.Reasons.Replayed, typeof(ClientRejectedException))]
+    [InlineData(RpcErrorTranslator.Reasons.BodyHashMismatch, typeof(ClientRejectedException))]
     [InlineData(RpcErrorTranslator.Reasons.AdminKeyInvalid, typeof(ClientRejectedException))]
     [InlineData(RpcErrorTranslator.Reasons.ClientBusy, typeof(ServerUnavailableException))]
     [InlineData(RpcErrorTranslator.Reasons.ServerBusy, typeof(ServerUnavailableException))]

@@ -48,6 +48,7 @@ internal static class RpcErrorTranslator
         [Reasons.HeadersInvalid] = FailureKind.Rejected,
         [Reasons.ClockSkew] = FailureKind.Rejected,
         [Reasons.Replayed] = FailureKind.Rejected,
+        [Reasons.BodyHashMismatch] = FailureKind.Rejected,
         [Reasons.AdminKeyInvalid] = FailureKind.Rejected,
         [Reasons.ClientBusy] = FailureKind.Unavailable,
         [Reasons.ServerBusy] = FailureKind.Unavailable,
@@ -155,6 +156,7 @@ internal static class RpcErrorTranslator
         public const string HeadersInvalid = "CALL_HEADERS_INVALID";
         public const string ClockSkew = "CALL_TIMESTAMP_OUT_OF_WINDOW";
         public const string Replayed = "CALL_REPLAYED";
+        public const string BodyHashMismatch = "BODY_HASH_MISMATCH";
         public const string AdminKeyInvalid = "ADMIN_KEY_INVALID";
         public const string ClientBusy = "CLIENT_CONCURRENCY_LIMIT";
         public const string ServerBusy = "SERVER_CONCURRENCY_LIMIT";
