@@ -99,7 +99,10 @@ public sealed partial class FederatedClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         SessionInfo info = await RetryAsync(() => _federation.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.SessionState == SessionState.Active, info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info));
+        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.SessionState == SessionState.Active, info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info))
+        {
+            State = Enum.IsDefined((TrainingSessionState)(int)info.SessionState) ? (TrainingSessionState)(int)info.SessionState : TrainingSessionState.Unknown,
+        };
     }
 
     /// <summary>
@@ -153,8 +156,9 @@ public sealed partial class FederatedClient : IDisposable
         }
 
         LocalPrivacyLedger ledger = OpenLedger(sessionId);
-        TrainingStopReason stopReason = TrainingStopReason.SessionCompleted;
-        string stopMessage = "The session has run all its rounds.";
+        (TrainingStopReason stopReason, string stopMessage) = session.State == TrainingSessionState.BudgetExhausted
+            ? (TrainingStopReason.SessionBudgetExhausted, "The session has spent its privacy budget.")
+            : (TrainingStopReason.SessionCompleted, "The session has run all its rounds.");
         int participated = 0;
         int lost = 0;
         long modelVersion = session.CurrentModelVersion;

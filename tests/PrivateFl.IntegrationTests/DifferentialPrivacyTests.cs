@@ -31,6 +31,8 @@ public sealed class DifferentialPrivacyTests
         Assert.All(reports, r => Assert.Contains("spent its privacy budget", r.StopMessage, StringComparison.Ordinal));
         SessionInfo session = await server.Admin.GetSessionAsync(new GetSessionRequest { SessionId = "budget" }, InProcessServer.AdminCall());
         Assert.Equal(SessionState.BudgetExhausted, session.SessionState);
+        Assert.Equal(TrainingSessionState.BudgetExhausted, (await clients[0].GetSessionAsync("budget")).State);
+        Assert.Equal(TrainingStopReason.SessionBudgetExhausted, (await clients[0].TrainAsync("budget", banks[0])).StopReason);
         Assert.Equal(2u, session.CompletedRounds);
         PrivacyLedgerReply ledger = await server.Admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = "budget" }, InProcessServer.AdminCall());
         Assert.Equal(2, ledger.Entries.Count);
