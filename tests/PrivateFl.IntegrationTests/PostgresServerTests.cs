@@ -38,8 +38,8 @@ public sealed class PostgresServerTests(PostgresDatabase database) : IClassFixtu
         SessionInfo session = await server.Admin.GetSessionAsync(new GetSessionRequest { SessionId = "on-postgres" }, InProcessServer.AdminCall());
         RoundRecord round = Assert.Single((await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "on-postgres" }, InProcessServer.AdminCall())).Rounds);
         PrivacyLedgerReply ledger = await server.Admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = "on-postgres" }, InProcessServer.AdminCall());
-        Assert.Equal(("COMPLETED", 1L, 1u), (session.State, session.CurrentModelVersion, session.CompletedRounds));
-        Assert.Equal(("COMPLETED", 1L), (round.Outcome, round.ModelVersion));
+        Assert.Equal((SessionState.Completed, 1L, 1u), (session.SessionState, session.CurrentModelVersion, session.CompletedRounds));
+        Assert.Equal((RoundOutcome.Completed, 1L), (round.RoundOutcome, round.ModelVersion));
         Assert.Equal(ids, round.Included);
         Assert.Equal(1L, Assert.Single(ledger.Entries).RoundNumber);
         Assert.Equal(ids, (await server.Admin.ListClientsAsync(new ListClientsRequest(), InProcessServer.AdminCall())).Clients.Select(c => c.ClientId));

@@ -27,10 +27,6 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private readonly ILogger<TrainingCoordinator> _logger;
     private readonly ConcurrentDictionary<string, SessionRuntime> _sessions = new(StringComparer.Ordinal);
 
-    // Identity keys of the banks that asked to wait, read from the store before the session lock is taken: a
-    // bank's key never changes under its id (re-enrolment must present the same key).
-    private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _identityKeys = new(StringComparer.Ordinal);
-
     public TrainingCoordinator(IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -48,7 +44,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             return runtime;
         }
 
-        StoredSession stored = await _store.FindSessionAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
+        StoredSession stored = await _store.FindSessionAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.") { Reason = ErrorReasons.SessionNotFound };
         IReadOnlyList<RoundRecordData> rounds = await _store.ListRoundsAsync(sessionId, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LedgerEntryData> ledger = await _store.ListLedgerAsync(sessionId, cancellationToken).ConfigureAwait(false);
         ModelVersionRecord latest = await _store.FindLatestModelAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Session '{sessionId}' has no model version.");
@@ -66,11 +62,6 @@ internal sealed partial class TrainingCoordinator : IDisposable
     public async Task<RoundTicket> WaitForRoundAsync(string sessionId, string clientId, string schemaHash, CancellationToken cancellationToken)
     {
         SessionRuntime session = await SessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        if (await _store.FindClientAsync(clientId, cancellationToken).ConfigureAwait(false) is { Revoked: false } enrolled)
-        {
-            _identityKeys[clientId] = enrolled.IdentityPublicKey;
-        }
-
         TaskCompletionSource<RoundTicket> waiter;
         lock (session.Gate)
         {
@@ -211,10 +202,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
             // A finished round stays current while its release is committed (off the lock); it takes no more calls.
             RoundRuntime round = session.Round is { } current && current.Number == roundNumber && current.Round.Stage < RoundStage.Completed
                 ? current
-                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.");
+                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.") { Reason = ErrorReasons.RoundNotInProgress };
             if (!round.IndexOf.TryGetValue(clientId, out int index))
             {
-                throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {roundNumber}.");
+                throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {roundNumber}.") { Reason = ErrorReasons.NotRoundParticipant };
             }
 
             try
@@ -283,7 +274,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             // The server refuses a round whose release would overspend the session's budget.
             session.State = SessionState.BudgetExhausted;
-            _ = PersistStateAsync(definition.SessionId, SessionState.BudgetExhausted);
+            // Stored before any bank is told, as the round's commit is; a rare, single-row write.
+            _store.SetSessionStateAsync(definition.SessionId, SessionState.BudgetExhausted, CancellationToken.None).GetAwaiter().GetResult();
             var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
@@ -306,15 +298,19 @@ internal sealed partial class TrainingCoordinator : IDisposable
             PrivacyPlan.RequireAccountableClientSigma(definition, participants.Length, parameters.Threshold);
             for (int i = 0; i < participants.Length; i++)
             {
-                identityKeys[i + 1] = _identityKeys.TryGetValue(participants[i], out ReadOnlyMemory<byte> key)
-                    ? key
+                // Read under the lock so a bank revoked while it waited is left out; the one store call that still
+                // blocks under the session lock (the round commits off it). A lobby that looks keys up before it
+                // forms the round would remove it.
+                EnrolledClient client = _store.FindClientAsync(participants[i], CancellationToken.None).GetAwaiter().GetResult() is { Revoked: false } enrolled
+                    ? enrolled
                     : throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{participants[i]}' is no longer enrolled.");
+                identityKeys[i + 1] = client.IdentityPublicKey;
             }
         }
         catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
         {
             // The round cannot be formed; tell the waiting clients why rather than leave them hanging.
-            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}");
+            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}") { Reason = ErrorReasons.RoundNotFormed };
             foreach (string id in participants)
             {
                 session.Waiting[id].TrySetException(refusal);
@@ -541,22 +537,6 @@ internal sealed partial class TrainingCoordinator : IDisposable
         await ReportCulpritsAsync(session, round).ConfigureAwait(false);
     }
 
-    /// <summary>Persists a state change made under the lock; a failure is logged (the state is re-derived on the next load).</summary>
-    private async Task PersistStateAsync(string sessionId, SessionState state)
-    {
-        try
-        {
-            await Task.Run(() => _store.SetSessionStateAsync(sessionId, state, CancellationToken.None)).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogStateNotPersisted(_logger, sessionId, state, ex);
-        }
-    }
-
-    [LoggerMessage(EventId = 150, Level = LogLevel.Error, EventName = "SessionStateNotPersisted", Message = "Session {SessionId}: its state change ({Reason}) could not be stored; it is derived again when the session is next loaded.")]
-    private static partial void LogStateNotPersisted(ILogger logger, string sessionId, SessionState reason, Exception exception);
-
     [LoggerMessage(EventId = 151, Level = LogLevel.Error, EventName = "MisbehaviourNotRecorded", Message = "Session {SessionId} round {RoundNumber}: the proven misbehaviour of client {ClientId} could not be counted.")]
     private static partial void LogMisbehaviourNotRecorded(ILogger logger, string sessionId, long roundNumber, string clientId, Exception exception);
 
@@ -572,7 +552,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         session.Round = null;
         round.DeadlineTimer?.Dispose();
         RoundRecordData record = Record(session, round, RoundOutcomeKind.Aborted, reason, [], null, now);
-        var aborted = new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.");
+        var aborted = new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.") { Reason = ErrorReasons.RoundAborted };
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
         TryOpenRound(session);
         _ = RecordAbortAsync(session, round, record, aborted);
@@ -644,5 +624,5 @@ internal sealed partial class TrainingCoordinator : IDisposable
         round.Timings.Add(new StageTimingData(stage.ToString(), _time.GetElapsedTime(round.StageOpenedTimestamp).TotalMilliseconds, aliveAfter));
 
     private static CoordinatorException Dropped(string clientId, string why) =>
-        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.");
+        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.") { Reason = ErrorReasons.DroppedFromRound };
 }

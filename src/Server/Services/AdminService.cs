@@ -18,7 +18,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
             var initial = new ModelVersionRecord(definition.SessionId, 0, 0, weights, 0, 0, definition.Privacy.Delta, "{}", definition.CreatedUnixMs);
             if (!await store.CreateSessionAsync(SessionDocument.Create(definition), initial, context.CancellationToken).ConfigureAwait(false))
             {
-                throw new RpcException(new Status(StatusCode.AlreadyExists, $"Session '{definition.SessionId}' already exists."));
+                throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
             }
 
             return ProtoMapper.ToProto(await coordinator.SessionAsync(definition.SessionId, context.CancellationToken).ConfigureAwait(false));
@@ -65,12 +65,12 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
             var client = new EnrolledClient(request.ClientId, request.IdentityPublicKey.ToByteArray(), false, time.GetUtcNow().ToUnixTimeMilliseconds());
             return await store.EnrollClientAsync(client, context.CancellationToken).ConfigureAwait(false)
                 ? ProtoMapper.ToProto(client)
-                : throw new RpcException(new Status(StatusCode.AlreadyExists, $"Client '{request.ClientId}' is already enrolled."));
+                : throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.ClientAlreadyEnrolled, $"Client '{request.ClientId}' is already enrolled.");
         });
 
     public override Task<ClientInfo> RevokeClient(RevokeClientRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () => ProtoMapper.ToProto(
-            await store.RevokeClientAsync(request.ClientId, context.CancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled.")));
+            await store.RevokeClientAsync(request.ClientId, context.CancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled.") { Reason = ErrorReasons.ClientNotFound }));
 
     public override Task<ListClientsReply> ListClients(ListClientsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>

@@ -7,7 +7,9 @@ using PrivateFl.Server.Storage;
 using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
 using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
 using CryptoSecretKind = PrivateFl.Crypto.SecAgg.Messages.SecretKind;
+using ProtoRoundOutcome = PrivateFl.Protocol.V1.RoundOutcome;
 using ProtoSecretKind = PrivateFl.Protocol.V1.SecretKind;
+using ProtoSessionState = PrivateFl.Protocol.V1.SessionState;
 
 namespace PrivateFl.Server.Services;
 
@@ -31,7 +33,7 @@ internal static class ProtoMapper
             TotalRounds = (uint)d.TotalRounds,
             CompletedRounds = (uint)session.CompletedRounds,
             CurrentModelVersion = session.Model.Version,
-            State = WireName(session.State),
+            SessionState = (ProtoSessionState)(int)session.State,
             SecAgg = ToProto(d.SecAgg),
             Training = ToProto(d.Training),
             Privacy = ToProto(d.Privacy),
@@ -229,7 +231,7 @@ internal static class ProtoMapper
     private static int Index(uint value, string field) =>
         value <= int.MaxValue ? (int)value : throw new ArgumentException($"{field} {value} is not a participant index.", field);
 
-    public static RoundResultReply ToProto(RoundOutcome outcome)
+    public static RoundResultReply ToProto(Coordination.RoundOutcome outcome)
     {
         var reply = new RoundResultReply { RoundNumber = outcome.RoundNumber, ModelVersion = outcome.ModelVersion, EpsilonSpent = outcome.EpsilonSpent };
         reply.Included.Add(outcome.Included.Select(i => (uint)i));
@@ -280,7 +282,7 @@ internal static class ProtoMapper
         {
             SessionId = round.SessionId,
             RoundNumber = round.RoundNumber,
-            Outcome = WireName(round.Outcome),
+            RoundOutcome = (ProtoRoundOutcome)(int)round.Outcome,
             AbortReason = round.AbortReason ?? string.Empty,
             ModelVersion = round.ModelVersion ?? 0,
             StartedUnixMs = round.StartedUnixMs,
@@ -296,19 +298,4 @@ internal static class ProtoMapper
         return record;
     }
 
-    // The wire still carries these as the strings it always did (specs/proto); the store keeps the enums' numbers.
-    private static string WireName(Storage.SessionState state) => state switch
-    {
-        Storage.SessionState.Active => "ACTIVE",
-        Storage.SessionState.Completed => "COMPLETED",
-        Storage.SessionState.BudgetExhausted => "BUDGET_EXHAUSTED",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
-    };
-
-    private static string WireName(Storage.RoundOutcomeKind outcome) => outcome switch
-    {
-        Storage.RoundOutcomeKind.Completed => "COMPLETED",
-        Storage.RoundOutcomeKind.Aborted => "ABORTED",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
 }
