@@ -288,6 +288,28 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
     }
 
     [Fact]
+    public async Task Invoke_PostgresUnreachable_InternalWithStorageFailedNotAnHttp500()
+    {
+        // A PostgreSQL store whose server is gone: the lookup fails inside Npgsql, and the caller gets the same precise status.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var gone = new PostgresFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = $"Host=127.0.0.1;Port={port};Database=privatefl;Username=privatefl;Password=never-shown-31;Timeout=5" }));
+        var body = new UnreadableStream();
+        DefaultHttpContext context = Context(body);
+        Headers(context, "bank-1", _time.GetUtcNow().ToUnixTimeMilliseconds(), _key, []);
+
+        await Middleware(store: gone).InvokeAsync(context);
+
+        Assert.Equal("13", context.Response.Headers["grpc-status"].ToString());
+        Assert.Contains("PostgreSQL", Uri.UnescapeDataString(context.Response.Headers["grpc-message"].ToString()), StringComparison.Ordinal);
+        Assert.DoesNotContain("never-shown-31", Uri.UnescapeDataString(context.Response.Headers["grpc-message"].ToString()), StringComparison.Ordinal);
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.False(body.WasRead);
+    }
+
+    [Fact]
     public void TryEnter_PerClientAndTotalLimits_RefusedWithTheirReasonsAndFreedOnExit()
     {
         var options = new ServerOptions { MaxConcurrentCallsPerClient = 2, MaxConcurrentCalls = 3 };

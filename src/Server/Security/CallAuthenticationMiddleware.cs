@@ -80,10 +80,10 @@ internal sealed partial class CallAuthenticationMiddleware(
                 await next(context).ConfigureAwait(false);
             }
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex) when (!context.Response.HasStarted)
+        catch (System.Data.Common.DbException ex) when (!context.Response.HasStarted)
         {
-            // The client lookup or the nonce record failed: a precise status instead of an HTTP 500.
-            LogStorageFailed(logger, path, ex.SqliteErrorCode);
+            // The client lookup or the nonce record failed (SQLite or PostgreSQL): a precise status instead of an HTTP 500.
+            LogStorageFailed(logger, path, ex is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : -1);
             await GrpcRefusalWriter.WriteAsync(context, RpcErrors.StorageFailed(ex)).ConfigureAwait(false);
         }
     }

@@ -31,17 +31,23 @@ internal static class RpcErrors
         {
             throw InvalidArgument(ex.ParamName ?? "request", ex.Message);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (System.Data.Common.DbException ex)
         {
             throw StorageFailed(ex).ToRpcException();
         }
     }
 
-    /// <summary>INTERNAL with reason <c>STORAGE_FAILED</c> and SQLite's error code (never its text, which may quote data).</summary>
-    public static Google.Rpc.Status StorageFailed(Microsoft.Data.Sqlite.SqliteException exception)
+    /// <summary>
+    /// INTERNAL with reason <c>STORAGE_FAILED</c> and the database's error code: SQLite's number or PostgreSQL's SQLSTATE
+    /// (never the text, which may quote data).
+    /// </summary>
+    public static Google.Rpc.Status StorageFailed(System.Data.Common.DbException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return StatusWithReason(Code.Internal, ErrorReasons.StorageFailed, $"The server's database failed (SQLite error {exception.SqliteErrorCode}); the operator must check it (PRAGMA quick_check).");
+        string message = exception is Microsoft.Data.Sqlite.SqliteException sqlite
+            ? $"The server's database failed (SQLite error {sqlite.SqliteErrorCode}); the operator must check it (PRAGMA quick_check)."
+            : $"The server's database failed (PostgreSQL {(exception.SqlState is { Length: 5 } state ? "SQLSTATE " + state : "connection failure")}); the operator must check it.";
+        return StatusWithReason(Code.Internal, ErrorReasons.StorageFailed, message);
     }
 
     /// <summary>
