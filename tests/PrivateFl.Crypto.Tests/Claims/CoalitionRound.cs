@@ -20,6 +20,7 @@ internal sealed class CoalitionRound : IDisposable
     private readonly SigningKey[] _identityKeys;
     private readonly ClientSession[] _clients;
     private readonly AggregationRound _server;
+    private readonly ClientSession? _secondSession;
 
     private CoalitionRound(CoalitionScenario scenario, SecAggParameters parameters)
     {
@@ -32,6 +33,11 @@ internal sealed class CoalitionRound : IDisposable
         bool active = scenario.Mode == SecAggMode.Active;
         _server = new AggregationRound(parameters, active ? identityPublicKeys : null);
         _clients = [.. Enumerable.Range(1, n).Select(i => new ClientSession(parameters, i, active ? _identityKeys[i - 1] : null, active ? identityPublicKeys : null, ClientRandom(scenario, i)))];
+        if (scenario.SplitDealer is int w)
+        {
+            // Same round keys (the prefix), another b: the dealer's second polynomial.
+            _secondSession = new ClientSession(parameters, w, active ? _identityKeys[w - 1] : null, active ? identityPublicKeys : null, SecondRandom(scenario, w));
+        }
     }
 
     public CoalitionScenario Scenario { get; }
@@ -100,13 +106,24 @@ internal sealed class CoalitionRound : IDisposable
             client.Dispose();
         }
 
+        _secondSession?.Dispose();
         foreach (SigningKey key in _identityKeys)
         {
             key.Dispose();
         }
     }
 
-    private static DeterministicRandom ClientRandom(CoalitionScenario scenario, int client) => new(scenario.Seed ^ (client * 7919) ^ 0x2c1b3c6d);
+    private static IRandomSource ClientRandom(CoalitionScenario scenario, int client)
+    {
+        var random = new DeterministicRandom(scenario.Seed ^ (client * 7919) ^ 0x2c1b3c6d);
+        return client == scenario.SplitDealer ? new PrefixRandom(SplitDealerKeys(scenario, client), random) : random;
+    }
+
+    private static PrefixRandom SecondRandom(CoalitionScenario scenario, int client) =>
+        new(SplitDealerKeys(scenario, client), new DeterministicRandom(~scenario.Seed ^ (client * 7919)));
+
+    /// <summary>The 64 bytes a split dealer's two sessions draw first: c_w^SK and s_w^SK, so they advertise the same keys.</summary>
+    private static byte[] SplitDealerKeys(CoalitionScenario scenario, int client) => new DeterministicRandom(scenario.Seed ^ (client * 7919) ^ 0x5717).NextBytes(2 * KeyAgreementKey.KeySize);
 
     private static byte[] Concat(params ReadOnlyMemory<byte>[] parts) => [.. parts.SelectMany(p => p.ToArray())];
 
@@ -125,6 +142,11 @@ internal sealed class CoalitionRound : IDisposable
                 AdvertisedKeys keys = client.AdvertiseKeys();
                 _server.AcceptAdvertiseKeys(keys);
                 Advertised[client.Index] = keys;
+                if (client.Index == s.SplitDealer)
+                {
+                    _ = _secondSession!.AdvertiseKeys();
+                }
+
                 View[$"0 advertise {client.Index}"] = Concat(keys.CipherPublicKey, keys.MaskPublicKey, keys.SelfMaskCommitment, keys.Signature);
             }
 
@@ -139,6 +161,15 @@ internal sealed class CoalitionRound : IDisposable
                 if (index == s.GarbageDealer)
                 {
                     shares = Garble(shares);
+                }
+
+                if (index == s.SplitDealer)
+                {
+                    ShareKeys other = _secondSession!.ShareKeys(directory);
+                    shares = shares with
+                    {
+                        Shares = [.. shares.Shares.Where(e => s.FirstPolynomialHolders.Contains(e.Recipient)).Concat(other.Shares.Where(e => !s.FirstPolynomialHolders.Contains(e.Recipient))).OrderBy(e => e.Recipient)],
+                    };
                 }
 
                 _server.AcceptShareKeys(shares);
@@ -301,7 +332,7 @@ internal sealed class CoalitionRound : IDisposable
     {
         foreach (int w in Scenario.Corrupted.Where(Advertised.ContainsKey))
         {
-            DeterministicRandom random = ClientRandom(Scenario, w);
+            IRandomSource random = ClientRandom(Scenario, w);
             using KeyAgreementKey cipherKey = KeyAgreementKey.Generate(random);
             using KeyAgreementKey maskKey = KeyAgreementKey.Generate(random);
             byte[] selfMaskSeed = new byte[MaskGenerator.SeedSize];
@@ -321,6 +352,16 @@ internal sealed class CoalitionRound : IDisposable
             maskKey.ExportPrivateKey(sk);
             CorruptedSecrets[w] = (c, sk, selfMaskSeed);
             View[$"own {w}"] = Concat(c, sk, selfMaskSeed, MemoryMarshalBytes(Scenario.Inputs[w - 1]));
+            if (w == Scenario.SplitDealer)
+            {
+                // The second polynomial's seed, replayed the same way (after the shared 64-byte prefix).
+                PrefixRandom second = SecondRandom(Scenario, w);
+                second.Fill(new byte[2 * KeyAgreementKey.KeySize]);
+                byte[] otherSeed = new byte[MaskGenerator.SeedSize];
+                second.Fill(otherSeed);
+                View[$"own {w} second seed"] = otherSeed;
+            }
+
         }
 
         foreach (int w in Scenario.Corrupted.Where(w => !Advertised.ContainsKey(w)))

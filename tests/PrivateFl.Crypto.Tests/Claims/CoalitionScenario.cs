@@ -6,7 +6,10 @@ namespace PrivateFl.Crypto.Tests.Claims;
 /// A round attacked by a coalition of the server and <see cref="Corrupted"/> banks (at most C = ⌊γn⌋ of them, γ as
 /// the parameters assume). <see cref="DropStage"/> gives each bank's dropout stage (0 = AdvertiseKeys … 5 = Expel, or
 /// <see cref="Never"/>); <see cref="GarbageDealer"/>, when set, is a corrupted bank that deals well-formed garbage to
-/// <see cref="GarbageVictims"/>, so that complaints (and their disclosed share keys) are in the coalition's view.
+/// <see cref="GarbageVictims"/>, so that complaints (and their disclosed share keys) are in the coalition's view;
+/// <see cref="SplitDealer"/>, when set, is a corrupted bank that deals shares of its committed b_w to
+/// <see cref="FirstPolynomialHolders"/> and of another seed to the rest, so that the expulsion path (evidence, pair points
+/// with the culprit) runs.
 /// </summary>
 public sealed record CoalitionScenario(
     int ClientCount,
@@ -18,6 +21,8 @@ public sealed record CoalitionScenario(
     int[] DropStage,
     int? GarbageDealer,
     int[] GarbageVictims,
+    int? SplitDealer,
+    int[] FirstPolynomialHolders,
     uint[][] Inputs,
     int Seed)
 {
@@ -45,5 +50,6 @@ public sealed record CoalitionScenario(
     public override string ToString() =>
         $"n = {ClientCount}, {Graph}, {Mode}, γ = {CorruptedFraction}, δ = {DropoutRate}, seed {Seed}, corrupted [{string.Join(',', Corrupted)}], "
         + $"drops at [{string.Join(',', DropStage.Select(s => s == Never ? "-" : s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}], "
-        + $"garbage dealer {GarbageDealer?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} → [{string.Join(',', GarbageVictims)}]";
+        + $"garbage dealer {GarbageDealer?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} → [{string.Join(',', GarbageVictims)}], "
+        + $"split dealer {SplitDealer?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} (committed b to [{string.Join(',', FirstPolynomialHolders)}])";
 }

@@ -9,8 +9,8 @@ namespace PrivateFl.Crypto.Tests.Claims;
 /// <summary>
 /// FsCheck generators of coalition rounds: 4–22 banks, both modes, the complete graph and (semi-honest) SecAgg+,
 /// γ from 0.1 to 0.5 with a random coalition of 0 … ⌊γn⌋ banks (mostly exactly ⌊γn⌋), dropouts at every stage
-/// (0 … 5) with a rate up to 1.5 times the announced δ (so some rounds abort), and in a third of the rounds a corrupted bank
-/// that deals garbage to some honest neighbours.
+/// (0 … 5) with a rate up to 1.5 times the announced δ (so some rounds abort), in a third of the rounds a corrupted bank
+/// that deals garbage to some honest neighbours, and in a third (independently) a corrupted bank that splits its dealing.
 /// </summary>
 public static class CoalitionScenarios
 {
@@ -42,7 +42,10 @@ public static class CoalitionScenarios
         int[] dropStage = [.. Enumerable.Range(0, n).Select(_ => random.NextDouble() < dropRate ? random.NextInt(0, 6) : CoalitionScenario.Never)];
         int? garbageDealer = corrupted.Length > 0 && random.NextInt(0, 3) == 0 ? corrupted[random.NextInt(0, corrupted.Length)] : null;
         int[] victims = garbageDealer is null ? [] : [.. Enumerable.Range(1, n).Where(v => Array.IndexOf(corrupted, v) < 0 && random.NextInt(0, 2) == 0)];
+        int[] others = [.. corrupted.Where(w => w != garbageDealer)];
+        int? splitDealer = others.Length > 0 && random.NextInt(0, 3) == 0 ? others[random.NextInt(0, others.Length)] : null;
+        int[] firstHolders = splitDealer is null ? [] : [.. Enumerable.Range(1, n).Where(h => h != splitDealer && random.NextInt(0, 2) == 0)];
         uint[][] inputs = [.. Enumerable.Range(0, n).Select(_ => random.NextWords(CoalitionScenario.VectorLength))];
-        return new CoalitionScenario(n, graph, mode, gamma, delta, corrupted, dropStage, garbageDealer, victims, inputs, seed);
+        return new CoalitionScenario(n, graph, mode, gamma, delta, corrupted, dropStage, garbageDealer, victims, splitDealer, firstHolders, inputs, seed);
     }
 }

@@ -20,7 +20,7 @@ namespace PrivateFl.Crypto.Tests.Claims;
 /// those keys open, every revealed share, every secret with ≥ t checked shares, every pairwise seed with a known mask key
 /// at one end or a revealed pair point). The properties are exact statements about that closure on the real state
 /// machines, over both modes, the complete graph and SecAgg+, random coalitions of up to C banks, dropouts at every
-/// stage, and garbage dealers (whose complaints disclose share keys).
+/// stage, garbage dealers (whose complaints disclose share keys) and split dealers (whose expulsion reveals pair points).
 /// </para>
 /// <para>
 /// What remains an assumption, not tested here: that X25519 keys and the HKDF outputs of unknown points are
@@ -66,6 +66,7 @@ public sealed class CoalitionViewClaimsTests
             .Classify(parameters.GraphKind == NeighbourGraphKind.Harary && parameters.Degree < s.ClientCount - 1, "sparse graph")
             .Classify(round.Complaints.Count > 0, "complaints disclosed share keys")
             .Classify(round.PairPoints.Count > 0, "pair points revealed")
+            .Classify(round.View.ContainsKey("5 request"), "expulsion ran")
             .Classify(closure.Secrets.Any(e => e.Kind == SecretKind.MaskKey && !s.IsCorrupted(e.Owner)), "an honest dropout's s^SK reconstructed")
             .Classify(honest.Length < 2, "fewer than two honest inputs in the sum");
     }
@@ -107,6 +108,7 @@ public sealed class CoalitionViewClaimsTests
             .Label($"{s}; {parameters}; shift along {u}-{v}; differing entries [{string.Join("; ", differing)}]")
             .Classify(first.Result is not null, "completed")
             .Classify(first.Complaints.Count > 0, "complaints disclosed share keys")
+            .Classify(first.View.ContainsKey("5 request"), "expulsion ran")
             .Classify(first.View.Count > 200, "views of more than 200 entries");
     }
 
