@@ -17,9 +17,10 @@ internal sealed class CoordinatorFixture : IDisposable
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"privatefl-test-{Guid.NewGuid():n}.db");
     private readonly Dictionary<string, SigningKey> _identities = [];
 
-    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null)
+    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null, Func<IFederationStore, IFederationStore>? wrapStore = null)
     {
-        Store = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
+        IFederationStore sqlite = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
+        Store = wrapStore?.Invoke(sqlite) ?? sqlite;
         Store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Coordinator = new TrainingCoordinator(Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance);
