@@ -511,6 +511,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
             return;
         }
 
+        // Counted before the banks learn the outcome, as when the commit ran under the lock: the operator's report
+        // (ProtocolViolationProven, ClientSuspended) is out by the time the round's result is.
+        await ReportCulpritsAsync(session, round).ConfigureAwait(false);
         lock (session.Gate)
         {
             session.EpsilonSpent = release.Model.EpsilonSpent;
@@ -533,8 +536,6 @@ internal sealed partial class TrainingCoordinator : IDisposable
             round.Complete(stage, result);
             TryOpenRound(session);
         }
-
-        await ReportCulpritsAsync(session, round).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 151, Level = LogLevel.Error, EventName = "MisbehaviourNotRecorded", Message = "Session {SessionId} round {RoundNumber}: the proven misbehaviour of client {ClientId} could not be counted.")]
@@ -571,8 +572,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
             LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
         }
 
-        round.FailRemaining(aborted);
         await ReportCulpritsAsync(session, round).ConfigureAwait(false);
+        round.FailRemaining(aborted);
     }
 
     private static RoundRecordData Record(SessionRuntime session, RoundRuntime round, RoundOutcomeKind outcome, string? reason, string[] included, long? modelVersion, long now) =>
