@@ -22,7 +22,8 @@ internal sealed class CoordinatorFixture : IDisposable
         Store = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
         Store.Migrate();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
-        Coordinator = new TrainingCoordinator(Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance);
+        Registry = new SessionRegistry(Store);
+        Coordinator = new TrainingCoordinator(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";
@@ -52,6 +53,8 @@ internal sealed class CoordinatorFixture : IDisposable
     public SqliteFederationStore Store { get; }
 
     public RoundOptions Options { get; }
+
+    public SessionRegistry Registry { get; }
 
     public TrainingCoordinator Coordinator { get; }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -21,15 +20,16 @@ namespace PrivateFl.Server.Coordination;
 /// </remarks>
 internal sealed partial class TrainingCoordinator : IDisposable
 {
+    private readonly SessionRegistry _registry;
     private readonly IFederationStore _store;
     private readonly RoundOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TrainingCoordinator> _logger;
-    private readonly ConcurrentDictionary<string, SessionRuntime> _sessions = new(StringComparer.Ordinal);
 
-    public TrainingCoordinator(IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
+    public TrainingCoordinator(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _registry = registry;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -37,25 +37,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     /// <summary>Loads a session's runtime state (from the store on first use).</summary>
-    public SessionRuntime Session(string sessionId)
-    {
-        if (_sessions.TryGetValue(sessionId, out SessionRuntime? runtime))
-        {
-            return runtime;
-        }
-
-        StoredSession stored = _store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
-        IReadOnlyList<RoundRecordData> rounds = _store.ListRounds(sessionId);
-        IReadOnlyList<LedgerEntryData> ledger = _store.ListLedger(sessionId);
-        var loaded = new SessionRuntime(
-            stored.Definition,
-            stored.State,
-            _store.LatestModel(sessionId),
-            rounds.Count(r => r.Outcome == RoundRecordData.Completed),
-            rounds.Count == 0 ? 1 : rounds[^1].RoundNumber + 1,
-            ledger.Count == 0 ? 0 : ledger[^1].EpsilonSpentTotal);
-        return _sessions.GetOrAdd(sessionId, loaded);
-    }
+    public SessionRuntime Session(string sessionId) => _registry.Get(sessionId);
 
     /// <summary>Waits until a round that includes the client opens.</summary>
     public Task<RoundTicket> WaitForRoundAsync(string sessionId, string clientId, string schemaHash, CancellationToken cancellationToken)
@@ -183,7 +165,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
     public void Dispose()
     {
-        foreach (SessionRuntime session in _sessions.Values)
+        foreach (SessionRuntime session in _registry.Loaded)
         {
             lock (session.Gate)
             {
@@ -271,8 +253,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
         {
             // The server refuses a round whose release would overspend the session's budget.
-            session.State = StoredSession.BudgetExhausted;
-            _store.SetSessionState(definition.SessionId, StoredSession.BudgetExhausted);
+            _registry.SetState(session, StoredSession.BudgetExhausted);
             var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
@@ -295,10 +276,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
             PrivacyPlan.RequireAccountableClientSigma(definition, participants.Length, parameters.Threshold);
             for (int i = 0; i < participants.Length; i++)
             {
-                EnrolledClient client = _store.FindClient(participants[i]) is { Revoked: false } enrolled
-                    ? enrolled
-                    : throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{participants[i]}' is no longer enrolled.");
-                identityKeys[i + 1] = client.IdentityPublicKey;
+                identityKeys[i + 1] = _registry.IdentityKey(participants[i])
+                    ?? throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{participants[i]}' is no longer enrolled.");
             }
         }
         catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
@@ -464,21 +443,17 @@ internal sealed partial class TrainingCoordinator : IDisposable
             discretenessTau = PrivacyPlan.Discreteness(definition).Tau,
             accountant = Crypto.Privacy.DdgAccountant.Name,
         });
-        session.EpsilonSpent = epsilon;
         var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);
         string[] included = [.. result.IncludedClients.Select(i => round.ParticipantIds[i - 1])];
         RoundRecordData record = Record(session, round, RoundRecordData.Completed, null, included, model.Version, now);
-        var ledger = new LedgerEntryData(definition.SessionId, round.Number, session.EpsilonSpent, definition.Privacy.Delta, privacyJson, now);
+        var ledger = new LedgerEntryData(definition.SessionId, round.Number, epsilon, definition.Privacy.Delta, privacyJson, now);
         bool last = session.CompletedRounds + 1 >= definition.TotalRounds;
-        _store.CommitRound(record, model, ledger, last ? StoredSession.Completed : null);
+        _registry.CommitRound(session, record, model, ledger, last);
         ReportCulprits(session, round);
 
-        session.Model = model;
-        session.CompletedRounds++;
         session.Round = null;
         if (last)
         {
-            session.State = StoredSession.Completed;
             var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
             foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
             {
@@ -505,7 +480,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         session.Round = null;
         try
         {
-            _store.CommitRound(Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, null);
+            _registry.CommitRound(session, Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, false);
             ReportCulprits(session, round);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
