@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private readonly RoundOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TrainingCoordinator> _logger;
+    private readonly ConcurrentDictionary<string, RoundLobby> _lobbies = new(StringComparer.Ordinal);
 
     public TrainingCoordinator(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
     {
@@ -43,7 +45,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
     public Task<RoundTicket> WaitForRoundAsync(string sessionId, string clientId, string schemaHash, CancellationToken cancellationToken)
     {
         SessionRuntime session = Session(sessionId);
-        TaskCompletionSource<RoundTicket> waiter;
+        RoundLobby lobby = Lobby(session);
+        Task<RoundTicket> wait;
+        TaskCompletionSource<RoundTicket>? waiter;
         lock (session.Gate)
         {
             if (!string.Equals(schemaHash, session.Definition.SchemaHash, StringComparison.Ordinal))
@@ -66,31 +70,15 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 return Task.FromResult(current.Tickets[index]);
             }
 
-            if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? previous) && !previous.Task.IsCompleted)
-            {
-                // Refused rather than replacing the first: two waits of one bank would otherwise cancel each other
-                // with an imprecise status. The first one's cancellation removes it, so a retry then succeeds.
-                return Task.FromException<RoundTicket>(new CoordinatorException(CoordinatorErrorKind.AlreadyWaiting, $"Client '{clientId}' already has a WaitForRound call waiting in session '{sessionId}'; a bank waits once at a time.") { Reason = ErrorReasons.WaitAlreadyPending });
-            }
-
-            waiter = new TaskCompletionSource<RoundTicket>(TaskCreationOptions.RunContinuationsAsynchronously);
-            session.Waiting[clientId] = waiter;
-            TryOpenRound(session);
+            wait = lobby.Enter(clientId, out waiter);
         }
 
-        cancellationToken.Register(() =>
+        if (waiter is not null)
         {
-            lock (session.Gate)
-            {
-                if (session.Waiting.TryGetValue(clientId, out TaskCompletionSource<RoundTicket>? mine) && mine == waiter)
-                {
-                    session.Waiting.Remove(clientId);
-                }
-            }
+            lobby.Watch(clientId, waiter, cancellationToken);
+        }
 
-            waiter.TrySetCanceled(cancellationToken);
-        });
-        return waiter.Task;
+        return wait;
     }
 
     public async Task<KeyDirectory> AdvertiseKeysAsync(string sessionId, long roundNumber, string clientId, AdvertisedKeys message, CancellationToken cancellationToken)
@@ -169,7 +157,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             lock (session.Gate)
             {
-                session.GatherTimer?.Dispose();
+                Lobby(session).Dispose();
                 session.Round?.DeadlineTimer?.Dispose();
             }
         }
@@ -207,47 +195,12 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
     }
 
-    private void TryOpenRound(SessionRuntime session)
-    {
-        if (session.Round is not null || session.State != StoredSession.Active)
-        {
-            return;
-        }
-
-        int minimum = Math.Max(_options.MinimumClients, session.Definition.MinimumClients);
-        if (session.Waiting.Count < minimum)
-        {
-            return;
-        }
-
-        if (session.Waiting.Count >= session.Definition.MaximumClients || _options.GatherWindow <= TimeSpan.Zero)
-        {
-            OpenRound(session);
-            return;
-        }
-
-        session.GatherTimer ??= _time.CreateTimer(
-            _ =>
-            {
-                lock (session.Gate)
-                {
-                    session.GatherTimer?.Dispose();
-                    session.GatherTimer = null;
-                    if (session.Round is null && session.Waiting.Count >= minimum)
-                    {
-                        OpenRound(session);
-                    }
-                }
-            },
-            null,
-            _options.GatherWindow,
-            Timeout.InfiniteTimeSpan);
-    }
+    private RoundLobby Lobby(SessionRuntime session) =>
+        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && session.State == StoredSession.Active, () => OpenRound(session)));
 
     private void OpenRound(SessionRuntime session)
     {
-        session.GatherTimer?.Dispose();
-        session.GatherTimer = null;
+        RoundLobby lobby = Lobby(session);
         SessionDefinition definition = session.Definition;
         double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
         if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
@@ -255,17 +208,12 @@ internal sealed partial class TrainingCoordinator : IDisposable
             // The server refuses a round whose release would overspend the session's budget.
             _registry.SetState(session, StoredSession.BudgetExhausted);
             var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
-            foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
-            {
-                waiter.TrySetException(exhausted);
-            }
-
-            session.Waiting.Clear();
+            lobby.RefuseAll(exhausted);
             LogBudgetExhausted(_logger, definition.SessionId, session.CompletedRounds, epsilonAfter, definition.Privacy.EpsilonBudget);
             return;
         }
 
-        string[] participants = [.. session.Waiting.Keys.Order(StringComparer.Ordinal).Take(definition.MaximumClients)];
+        string[] participants = lobby.Select(definition.MaximumClients);
         long number = session.NextRoundNumber++;
         byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
         SecAggParameters parameters;
@@ -286,8 +234,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}");
             foreach (string id in participants)
             {
-                session.Waiting[id].TrySetException(refusal);
-                session.Waiting.Remove(id);
+                lobby.Refuse(id, refusal);
             }
 
             return;
@@ -306,8 +253,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         session.Round = runtime;
         foreach (string id in participants)
         {
-            session.Waiting[id].TrySetResult(tickets[runtime.IndexOf[id]]);
-            session.Waiting.Remove(id);
+            lobby.Admit(id, tickets[runtime.IndexOf[id]]);
         }
 
         LogRoundOpened(_logger, definition.SessionId, number, participants.Length, parameters.Threshold, parameters.Degree);
@@ -455,16 +401,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
         if (last)
         {
             var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
-            foreach (TaskCompletionSource<RoundTicket> waiter in session.Waiting.Values)
-            {
-                waiter.TrySetException(done);
-            }
-
-            session.Waiting.Clear();
+            Lobby(session).RefuseAll(done);
         }
 
         LogRoundCompleted(_logger, definition.SessionId, round.Number, included.Length, round.ParticipantIds.Length, model.Version);
-        TryOpenRound(session);
+        Lobby(session).TryOpen();
         return new RoundOutcome(round.Number, model.Version, result.IncludedClients, session.EpsilonSpent);
     }
 
@@ -492,7 +433,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         round.DeadlineTimer?.Dispose();
         round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
-        TryOpenRound(session);
+        Lobby(session).TryOpen();
     }
 
     private static RoundRecordData Record(SessionRuntime session, RoundRuntime round, string outcome, string? reason, string[] included, long? modelVersion, long now) =>
