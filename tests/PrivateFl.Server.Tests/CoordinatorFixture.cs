@@ -23,7 +23,7 @@ internal sealed class CoordinatorFixture : IDisposable
         Store.Migrate();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Registry = new SessionRegistry(Store);
-        Coordinator = new TrainingCoordinator(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance);
+        Coordinator = new TrainingCoordinator(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";

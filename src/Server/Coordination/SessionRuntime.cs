@@ -19,5 +19,5 @@ internal sealed class SessionRuntime(SessionDefinition definition, string state,
 
     public double EpsilonSpent { get; set; } = epsilonSpent;
 
-    public RoundRuntime? Round { get; set; }
+    public RoundDriver? Round { get; set; }
 }

@@ -26,9 +26,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private readonly RoundOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TrainingCoordinator> _logger;
+    private readonly ILogger<RoundDriver> _driverLogger;
     private readonly ConcurrentDictionary<string, RoundLobby> _lobbies = new(StringComparer.Ordinal);
 
-    public TrainingCoordinator(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger)
+    public TrainingCoordinator(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -36,6 +37,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _driverLogger = driverLogger;
     }
 
     /// <summary>Loads a session's runtime state (from the store on first use).</summary>
@@ -97,35 +99,35 @@ internal sealed partial class TrainingCoordinator : IDisposable
             keyRefusal = ex;
         }
 
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys?.WithSender(i) ?? throw keyRefusal!));
-        var directories = (IReadOnlyDictionary<int, KeyDirectory>)await round.ResultOf(RoundStage.AdvertiseKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundDriver round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.AdvertiseKeys, (r, i) => r.AcceptAdvertiseKeys(checkedKeys?.WithSender(i) ?? throw keyRefusal!));
+        IReadOnlyDictionary<int, KeyDirectory> directories = await round.KeyDirectories.WaitAsync(cancellationToken).ConfigureAwait(false);
         return directories.TryGetValue(index, out KeyDirectory? directory) ? directory : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }
 
     public async Task<ShareDelivery> ShareKeysAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<EncryptedShare> shares, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.ShareKeys, (r, i) => r.AcceptShareKeys(new ShareKeys(i, shares)));
-        var deliveries = (IReadOnlyDictionary<int, ShareDelivery>)await round.ResultOf(RoundStage.ShareKeys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundDriver round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.ShareKeys, (r, i) => r.AcceptShareKeys(new ShareKeys(i, shares)));
+        IReadOnlyDictionary<int, ShareDelivery> deliveries = await round.ShareDeliveries.WaitAsync(cancellationToken).ConfigureAwait(false);
         return deliveries.TryGetValue(index, out ShareDelivery? delivery) ? delivery : throw Dropped(clientId, "it has fewer live neighbours than the threshold");
     }
 
     public async Task<SurvivorList> SubmitMaskedInputAsync(string sessionId, long roundNumber, string clientId, uint[] vector, IReadOnlyList<ShareComplaint> complaints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector, complaints)));
-        var survivors = (SurvivorList)await round.ResultOf(RoundStage.MaskedInput).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundDriver round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.MaskedInput, (r, i) => r.AcceptMaskedInput(new MaskedInput(i, vector, complaints)));
+        SurvivorList survivors = await round.Survivors.WaitAsync(cancellationToken).ConfigureAwait(false);
         return survivors.Survivors.Contains(index) ? survivors : throw Dropped(clientId, "its masked input missed the deadline");
     }
 
     public async Task<ConsistencyProof> SignSurvivorsAsync(string sessionId, long roundNumber, string clientId, ReadOnlyMemory<byte> signature, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.ConsistencyCheck, (r, i) => r.AcceptConsistencySignature(new ConsistencySignature(i, signature)));
-        return (ConsistencyProof)await round.ResultOf(RoundStage.ConsistencyCheck).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundDriver round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.ConsistencyCheck, (r, i) => r.AcceptConsistencySignature(new ConsistencySignature(i, signature)));
+        return await round.Proof.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UnmaskReply> UnmaskAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedShare> shares, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)));
-        var reply = (UnmaskReply)await round.ResultOf(RoundStage.Unmask).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundDriver round, int index) = Submit(sessionId, roundNumber, clientId, RoundStage.Unmask, (r, i) => r.AcceptUnmask(new UnmaskShares(i, shares, pairPoints)));
+        UnmaskReply reply = await round.UnmaskResult.WaitAsync(cancellationToken).ConfigureAwait(false);
         return reply.Expulsion is { } expulsion && expulsion.Culprits.Any(c => c.Culprit == index)
             ? throw Dropped(clientId, "it dealt shares of its self-mask seed that reconstruct no seed matching its commitment, and its masked input was taken out of the sum")
             : reply;
@@ -134,8 +136,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
     /// <summary>Stage 5 (specs/protocol.md §2.9): accepts the caller's pair points with the expelled culprits and returns the round's outcome.</summary>
     public async Task<RoundOutcome> ExpelAsync(string sessionId, long roundNumber, string clientId, IReadOnlyList<RevealedPairPoint> pairPoints, CancellationToken cancellationToken)
     {
-        (RoundRuntime round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Expel, (r, i) => r.AcceptExpel(new ExpulsionPairPoints(i, pairPoints)));
-        return (RoundOutcome)await round.ResultOf(RoundStage.Expel).WaitAsync(cancellationToken).ConfigureAwait(false);
+        (RoundDriver round, _) = Submit(sessionId, roundNumber, clientId, RoundStage.Expel, (r, i) => r.AcceptExpel(new ExpulsionPairPoints(i, pairPoints)));
+        return await round.ExpelResult.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the current stage of a session's round now, as its deadline would (for tests and operators).</summary>
@@ -144,10 +146,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         SessionRuntime session = Session(sessionId);
         lock (session.Gate)
         {
-            if (session.Round is { } round)
-            {
-                CloseStage(session, round);
-            }
+            session.Round?.CloseStage();
         }
     }
 
@@ -158,40 +157,20 @@ internal sealed partial class TrainingCoordinator : IDisposable
             lock (session.Gate)
             {
                 Lobby(session).Dispose();
-                session.Round?.DeadlineTimer?.Dispose();
+                session.Round?.Dispose();
             }
         }
     }
 
-    private (RoundRuntime Round, int Index) Submit(string sessionId, long roundNumber, string clientId, RoundStage stage, Action<AggregationRound, int> accept)
+    private (RoundDriver Round, int Index) Submit(string sessionId, long roundNumber, string clientId, RoundStage stage, Action<AggregationRound, int> accept)
     {
         SessionRuntime session = Session(sessionId);
         lock (session.Gate)
         {
-            RoundRuntime round = session.Round is { } current && current.Number == roundNumber
+            RoundDriver round = session.Round is { } current && current.Number == roundNumber
                 ? current
                 : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.");
-            if (!round.IndexOf.TryGetValue(clientId, out int index))
-            {
-                throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {roundNumber}.");
-            }
-
-            try
-            {
-                accept(round.Round, index);
-            }
-            catch (SecAggProtocolException ex)
-            {
-                LogMessageRejected(_logger, sessionId, roundNumber, clientId, stage, ex.Violation);
-                throw;
-            }
-
-            if (round.Round.IsStageComplete)
-            {
-                CloseStage(session, round);
-            }
-
-            return (round, index);
+            return (round, round.Accept(clientId, stage, accept));
         }
     }
 
@@ -249,7 +228,8 @@ internal sealed partial class TrainingCoordinator : IDisposable
             tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, stageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, participants.Length, parameters.Threshold));
         }
 
-        var runtime = new RoundRuntime(number, round, participants, tickets, _time.GetTimestamp(), _time.GetUtcNow().ToUnixTimeMilliseconds()) { StageDeadline = stageDeadline };
+        int minimumSurvivors = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, participants.Length, parameters.Threshold);
+        var runtime = new RoundDriver(new RoundSetup(definition.SessionId, number, round, participants, tickets, stageDeadline, minimumSurvivors), session.Gate, _time, _driverLogger, (r, sum) => Finish(session, r, sum), (r, reason) => Abort(session, r, reason));
         session.Round = runtime;
         foreach (string id in participants)
         {
@@ -257,7 +237,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
 
         LogRoundOpened(_logger, definition.SessionId, number, participants.Length, parameters.Threshold, parameters.Degree);
-        ArmDeadline(session, runtime);
+        runtime.Start();
     }
 
     /// <summary>The round parameters a session's settings give for n clients: the shared derivation every client re-runs (specs/protocol.md §2.3).</summary>
@@ -271,100 +251,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return new SecAggPolicy(settings.Mode, settings.Graph, settings.DropoutRate, settings.CorruptedFraction, settings.SecurityBits, settings.CorrectnessBits, MaximizeThreshold: definition.Privacy.Mode != DpModeKind.None);
     }
 
-    private void ArmDeadline(SessionRuntime session, RoundRuntime round)
+    private RoundOutcome Finish(SessionRuntime session, RoundDriver round, AggregationResult result)
     {
-        round.DeadlineTimer?.Dispose();
-        int generation = round.Generation;
-        round.DeadlineTimer = _time.CreateTimer(
-            _ =>
-            {
-                lock (session.Gate)
-                {
-                    if (session.Round == round && round.Generation == generation)
-                    {
-                        LogDeadlinePassed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, round.Round.ReceivedClients.Count, round.Round.AliveClients.Count);
-                        CloseStage(session, round);
-                    }
-                }
-            },
-            null,
-            round.StageDeadline,
-            Timeout.InfiniteTimeSpan);
-    }
-
-    private void CloseStage(SessionRuntime session, RoundRuntime round)
-    {
-        AggregationRound aggregation = round.Round;
-        RoundStage stage = aggregation.Stage;
-        round.Generation++;
-        round.DeadlineTimer?.Dispose();
-        try
-        {
-            object result = stage switch
-            {
-                RoundStage.AdvertiseKeys => aggregation.CloseAdvertiseKeys(),
-                RoundStage.ShareKeys => aggregation.CloseShareKeys(),
-                RoundStage.MaskedInput => RequireMinimumSurvivors(session, round, aggregation.CloseMaskedInput()),
-                RoundStage.ConsistencyCheck => aggregation.CloseConsistencyCheck(),
-                RoundStage.Unmask => aggregation.CloseUnmask() is { } sum
-                    ? new UnmaskReply(Finish(session, round, sum, stage), null)
-                    : new UnmaskReply(null, aggregation.Expulsion),
-                RoundStage.Expel => Finish(session, round, aggregation.CloseExpel(), stage),
-                _ => throw new InvalidOperationException($"Round {round.Number} has no open stage ({stage})."),
-            };
-            if (aggregation.Stage < RoundStage.Completed)
-            {
-                RecordTiming(round, stage, aggregation.AliveClients.Count);
-            }
-
-            round.Complete(stage, result);
-            if (aggregation.Stage < RoundStage.Completed)
-            {
-                round.StageOpenedTimestamp = _time.GetTimestamp();
-                ArmDeadline(session, round);
-            }
-        }
-        catch (RoundAbortedException ex)
-        {
-            RecordTiming(round, stage, 0);
-            Abort(session, round, ex.Message);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Whatever failed (inconsistent shares, a key that defeats agreement, the store), the round must end:
-            // erase its state, release the waiting clients and let the session open the next one.
-            RecordTiming(round, stage, 0);
-            aggregation.Abort("internal failure");
-            string reason = ex is Crypto.Primitives.SecretSharingException ? ex.Message : $"the {stage} stage could not be closed ({ex.GetType().Name}).";
-            LogStageFailed(_logger, session.Definition.SessionId, round.Number, stage, ex);
-            Abort(session, round, reason);
-        }
-    }
-
-    /// <summary>A DP round releases nothing from fewer than m survivors: their noise would fall short of (σΔ)².</summary>
-    private static SurvivorList RequireMinimumSurvivors(SessionRuntime session, RoundRuntime round, SurvivorList survivors)
-    {
-        int minimum = session.Definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(session.Definition, round.ParticipantIds.Length, round.Round.Parameters.Threshold);
-        if (survivors.Survivors.Count < minimum)
-        {
-            round.Round.Abort("too few survivors for the noise");
-            throw new RoundAbortedException(RoundStage.MaskedInput, $"After MaskedInput {survivors.Survivors.Count} clients survive; a differentially private round needs at least m = {minimum} (the noise is sized for m).");
-        }
-
-        return survivors;
-    }
-
-    private RoundOutcome Finish(SessionRuntime session, RoundRuntime round, AggregationResult result, RoundStage stage)
-    {
-        RecordTiming(round, stage, result.IncludedClients.Count);
         SessionDefinition definition = session.Definition;
-        int minimum = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, round.Round.Parameters.Threshold);
-        if (result.IncludedClients.Count < minimum)
-        {
-            // Expelled culprits left fewer inputs than the noise was sized for: the sum is not released.
-            throw new RoundAbortedException(stage, $"After {stage} {result.IncludedClients.Count} clients remain in the sum once the culprits are expelled; a differentially private round needs at least m = {minimum} (the noise is sized for m).");
-        }
-
         double[] decoded = new double[definition.ModelLength];
         UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);
         double[] weights = ModelUpdater.Apply(session.Model.Weights, decoded, result.IncludedClients.Count, definition.Training);
@@ -415,7 +304,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, EventName = "StageCloseFailed", Message = "Session {SessionId} round {RoundNumber}: closing {Stage} failed; the round is aborted.")]
     private static partial void LogStageFailed(ILogger logger, string sessionId, long roundNumber, RoundStage stage, Exception exception);
 
-    private void Abort(SessionRuntime session, RoundRuntime round, string reason)
+    private void Abort(SessionRuntime session, RoundDriver round, string reason)
     {
         long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         session.Round = null;
@@ -430,13 +319,12 @@ internal sealed partial class TrainingCoordinator : IDisposable
             LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
         }
 
-        round.DeadlineTimer?.Dispose();
         round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
         Lobby(session).TryOpen();
     }
 
-    private static RoundRecordData Record(SessionRuntime session, RoundRuntime round, string outcome, string? reason, string[] included, long? modelVersion, long now) =>
+    private static RoundRecordData Record(SessionRuntime session, RoundDriver round, string outcome, string? reason, string[] included, long? modelVersion, long now) =>
         new(
             session.Definition.SessionId,
             round.Number,
@@ -454,7 +342,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             [.. round.Round.Culprits.Select(c => new RoundCulpritData(round.ParticipantIds[c.Client - 1], c.Misbehaviour))]);
 
     /// <summary>Counts each culprit's proven violation and suspends a bank caught repeatedly (RoundOptions.SuspendAfterMisbehaviours).</summary>
-    private void ReportCulprits(SessionRuntime session, RoundRuntime round)
+    private void ReportCulprits(SessionRuntime session, RoundDriver round)
     {
         foreach (RoundCulprit culprit in round.Round.Culprits)
         {
@@ -469,9 +357,6 @@ internal sealed partial class TrainingCoordinator : IDisposable
             }
         }
     }
-
-    private void RecordTiming(RoundRuntime round, RoundStage stage, int aliveAfter) =>
-        round.Timings.Add(new StageTimingData(stage.ToString(), _time.GetElapsedTime(round.StageOpenedTimestamp).TotalMilliseconds, aliveAfter));
 
     private static CoordinatorException Dropped(string clientId, string why) =>
         new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.");
