@@ -23,7 +23,8 @@ internal sealed class CoordinatorFixture : IDisposable
         Store.Migrate();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Registry = new SessionRegistry(Store);
-        Coordinator = new TrainingCoordinator(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
+        Releaser = new RoundReleaser(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RoundReleaser>.Instance);
+        Coordinator = new TrainingCoordinator(Registry, Releaser, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";
@@ -55,6 +56,8 @@ internal sealed class CoordinatorFixture : IDisposable
     public RoundOptions Options { get; }
 
     public SessionRegistry Registry { get; }
+
+    public RoundReleaser Releaser { get; }
 
     public TrainingCoordinator Coordinator { get; }
 

@@ -1,5 +1,3 @@
-using PrivateFl.Crypto.SecAgg.Messages;
-
 namespace PrivateFl.Server.Coordination;
 
 internal sealed partial class TrainingCoordinator
@@ -7,15 +5,9 @@ internal sealed partial class TrainingCoordinator
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, EventName = "RoundOpened", Message = "Session {SessionId} round {RoundNumber} opened with {Participants} clients (t = {Threshold}, k = {Degree}).")]
     private static partial void LogRoundOpened(ILogger logger, string sessionId, long roundNumber, int participants, int threshold, int degree);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, EventName = "RoundCompleted", Message = "Session {SessionId} round {RoundNumber} completed: {Included} of {Participants} clients included, model version {ModelVersion}.")]
-    private static partial void LogRoundCompleted(ILogger logger, string sessionId, long roundNumber, int included, int participants, long modelVersion);
-
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, EventName = "RoundAborted", Message = "Session {SessionId} round {RoundNumber} aborted: {Reason}")]
     private static partial void LogRoundAborted(ILogger logger, string sessionId, long roundNumber, string reason);
 
-    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, EventName = "ProtocolViolationProven", Message = "Session {SessionId} round {RoundNumber}: client {ClientId} was proven to have broken the protocol ({Misbehaviour}); {Count} violations since its enrolment.")]
-    private static partial void LogCulprit(ILogger logger, string sessionId, long roundNumber, string clientId, Misbehaviour misbehaviour, int count);
-
-    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, EventName = "ClientSuspended", Message = "Client {ClientId} is suspended after {Count} proven protocol violations; it is refused until an operator re-enrols it.")]
-    private static partial void LogClientSuspended(ILogger logger, string clientId, int count);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
+    private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Crypto.SecAgg.Messages;
@@ -22,18 +21,18 @@ namespace PrivateFl.Server.Coordination;
 internal sealed partial class TrainingCoordinator : IDisposable
 {
     private readonly SessionRegistry _registry;
-    private readonly IFederationStore _store;
+    private readonly RoundReleaser _releaser;
     private readonly RoundOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TrainingCoordinator> _logger;
     private readonly ILogger<RoundDriver> _driverLogger;
     private readonly ConcurrentDictionary<string, RoundLobby> _lobbies = new(StringComparer.Ordinal);
 
-    public TrainingCoordinator(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
+    public TrainingCoordinator(SessionRegistry registry, RoundReleaser releaser, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
-        _store = store;
+        _releaser = releaser;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -229,7 +228,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
 
         int minimumSurvivors = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, participants.Length, parameters.Threshold);
-        var runtime = new RoundDriver(new RoundSetup(definition.SessionId, number, round, participants, tickets, stageDeadline, minimumSurvivors), session.Gate, _time, _driverLogger, (r, sum) => Finish(session, r, sum), (r, reason) => Abort(session, r, reason));
+        var runtime = new RoundDriver(new RoundSetup(definition.SessionId, number, round, participants, tickets, stageDeadline, minimumSurvivors), session.Gate, _time, _driverLogger, (r, sum) => Released(session, r, sum), (r, reason) => Aborted(session, r, reason));
         session.Round = runtime;
         foreach (string id in participants)
         {
@@ -251,111 +250,27 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return new SecAggPolicy(settings.Mode, settings.Graph, settings.DropoutRate, settings.CorruptedFraction, settings.SecurityBits, settings.CorrectnessBits, MaximizeThreshold: definition.Privacy.Mode != DpModeKind.None);
     }
 
-    private RoundOutcome Finish(SessionRuntime session, RoundDriver round, AggregationResult result)
+    private RoundOutcome Released(SessionRuntime session, RoundDriver round, AggregationResult result)
     {
-        SessionDefinition definition = session.Definition;
-        double[] decoded = new double[definition.ModelLength];
-        UpdateEncoding.Quantizer(definition.Training, round.ParticipantIds.Length).Decode(result.Sum.Span, decoded);
-        double[] weights = ModelUpdater.Apply(session.Model.Weights, decoded, result.IncludedClients.Count, definition.Training);
-        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        double epsilon = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
-        int threshold = round.Round.Parameters.Threshold;
-        string privacyJson = JsonSerializer.Serialize(new
-        {
-            mode = definition.Privacy.Mode.ToString(),
-            epsilon,
-            delta = definition.Privacy.Delta,
-            epsilonBudget = definition.Privacy.EpsilonBudget,
-            noiseMultiplier = definition.Privacy.NoiseMultiplier,
-            samplingRate = PrivacyPlan.SamplingRate(definition),
-            releasedRounds = session.CompletedRounds + 1,
-            clipNorm = definition.Training.ClipNorm,
-            quantizationScale = definition.Training.QuantizationScale,
-            sensitivity = PrivacyPlan.Sensitivity(definition),
-            threshold,
-            minimumSurvivors = PrivacyPlan.MinimumSurvivors(definition, round.ParticipantIds.Length, threshold),
-            clientNoiseSigma = PrivacyPlan.ClientSigma(definition, round.ParticipantIds.Length, threshold),
-            discretenessTau = PrivacyPlan.Discreteness(definition).Tau,
-            accountant = Crypto.Privacy.DdgAccountant.Name,
-        });
-        var model = new ModelVersionRecord(definition.SessionId, session.Model.Version + 1, round.Number, weights, result.IncludedClients.Count, epsilon, definition.Privacy.Delta, privacyJson, now);
-        string[] included = [.. result.IncludedClients.Select(i => round.ParticipantIds[i - 1])];
-        RoundRecordData record = Record(session, round, RoundRecordData.Completed, null, included, model.Version, now);
-        var ledger = new LedgerEntryData(definition.SessionId, round.Number, epsilon, definition.Privacy.Delta, privacyJson, now);
-        bool last = session.CompletedRounds + 1 >= definition.TotalRounds;
-        _registry.CommitRound(session, record, model, ledger, last);
-        ReportCulprits(session, round);
-
+        RoundOutcome outcome = _releaser.Release(session, round, result);
         session.Round = null;
-        if (last)
+        if (session.State == StoredSession.Completed)
         {
-            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
+            var done = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{session.Definition.SessionId}' has completed all {session.Definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted };
             Lobby(session).RefuseAll(done);
         }
 
-        LogRoundCompleted(_logger, definition.SessionId, round.Number, included.Length, round.ParticipantIds.Length, model.Version);
         Lobby(session).TryOpen();
-        return new RoundOutcome(round.Number, model.Version, result.IncludedClients, session.EpsilonSpent);
+        return outcome;
     }
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
-    private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
-
-    [LoggerMessage(EventId = 106, Level = LogLevel.Error, EventName = "StageCloseFailed", Message = "Session {SessionId} round {RoundNumber}: closing {Stage} failed; the round is aborted.")]
-    private static partial void LogStageFailed(ILogger logger, string sessionId, long roundNumber, RoundStage stage, Exception exception);
-
-    private void Abort(SessionRuntime session, RoundDriver round, string reason)
+    private void Aborted(SessionRuntime session, RoundDriver round, string reason)
     {
-        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         session.Round = null;
-        try
-        {
-            _registry.CommitRound(session, Record(session, round, RoundRecordData.Aborted, reason, [], null, now), null, null, false);
-            ReportCulprits(session, round);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The abort stands even if it cannot be recorded: nothing was released.
-            LogStageFailed(_logger, session.Definition.SessionId, round.Number, round.Round.Stage, ex);
-        }
-
+        _releaser.RecordAborted(session, round, reason);
         round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
         Lobby(session).TryOpen();
-    }
-
-    private static RoundRecordData Record(SessionRuntime session, RoundDriver round, string outcome, string? reason, string[] included, long? modelVersion, long now) =>
-        new(
-            session.Definition.SessionId,
-            round.Number,
-            outcome,
-            reason,
-            round.ParticipantIds,
-            included,
-            [.. round.ParticipantIds.Except(included, StringComparer.Ordinal)],
-            round.Timings,
-            modelVersion,
-            round.StartedUnixMs,
-            now,
-            round.Round.Parameters.Threshold,
-            round.Round.Parameters.Degree,
-            [.. round.Round.Culprits.Select(c => new RoundCulpritData(round.ParticipantIds[c.Client - 1], c.Misbehaviour))]);
-
-    /// <summary>Counts each culprit's proven violation and suspends a bank caught repeatedly (RoundOptions.SuspendAfterMisbehaviours).</summary>
-    private void ReportCulprits(SessionRuntime session, RoundDriver round)
-    {
-        foreach (RoundCulprit culprit in round.Round.Culprits)
-        {
-            string clientId = round.ParticipantIds[culprit.Client - 1];
-            // Dealing inconsistent but committed shares is never an accident (specs/protocol.md §2.9): suspended at once.
-            int suspendAt = culprit.Misbehaviour == Misbehaviour.InconsistentSharing ? Math.Min(1, _options.SuspendAfterMisbehaviours) : _options.SuspendAfterMisbehaviours;
-            (int count, bool suspended) = _store.RecordMisbehaviour(clientId, suspendAt);
-            LogCulprit(_logger, session.Definition.SessionId, round.Number, clientId, culprit.Misbehaviour, count);
-            if (suspended)
-            {
-                LogClientSuspended(_logger, clientId, count);
-            }
-        }
     }
 
     private static CoordinatorException Dropped(string clientId, string why) =>
