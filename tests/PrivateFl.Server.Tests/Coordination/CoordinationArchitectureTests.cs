@@ -19,6 +19,22 @@ public sealed partial class CoordinationArchitectureTests
         Assert.Matches(SessionWrite(), File.ReadAllText(ServerSources().Single(f => Path.GetFileName(f) == "SessionRegistry.cs")));
     }
 
+    [Fact]
+    public void Sources_Time_OnlyThroughTheInjectedTimeProvider()
+    {
+        // Deadlines, the gather window, timestamps and waits all run on the injected TimeProvider, so tests drive them
+        // with a fake clock and nothing in the server reads the machine's clock behind it.
+        // Storage is left to the store's own conversion in issue 12 (its migration stamp and damaged-file suffix).
+        var offenders = ServerSources()
+            .Where(f => !IsUnder(f, "Storage"))
+            .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => AmbientClock().IsMatch(l.Text) || (TimedWait().IsMatch(l.Text) && !MentionsTimeProvider().IsMatch(l.Text)))
+            .Select(l => $"{Path.GetFileName(l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+
     internal static IEnumerable<string> ServerSources()
     {
         string server = Path.Combine(RepositoryRoot(), "src", "Server");
@@ -41,6 +57,16 @@ public sealed partial class CoordinationArchitectureTests
 
         throw new InvalidOperationException("PrivateFl.sln not found above the test binaries.");
     }
+
+    [GeneratedRegex(@"\bDateTime(Offset)?\.(Utc)?Now\b|\bStopwatch\b|Environment\.TickCount|Thread\.Sleep|new\s+(System\.Threading\.)?Timer\s*\(")]
+    private static partial Regex AmbientClock();
+
+    // Waits that take a TimeSpan and fall back to the system clock unless given a TimeProvider.
+    [GeneratedRegex(@"Task\.Delay\s*\(|new\s+PeriodicTimer\s*\(|\.CancelAfter\s*\(|\.WaitAsync\s*\([^)]*TimeSpan|new\s+CancellationTokenSource\s*\(\s*TimeSpan")]
+    private static partial Regex TimedWait();
+
+    [GeneratedRegex(@"\b_?time\b|TimeProvider", RegexOptions.IgnoreCase)]
+    private static partial Regex MentionsTimeProvider();
 
     // Any store-typed receiver (store, _store, Store) calling a session-writing member, sync or async.
     [GeneratedRegex(@"\b\w*[Ss]tore\s*\.\s*(CreateSession|SetSessionState|CommitRound)\w*\s*\(")]
