@@ -37,6 +37,7 @@ public static class PrivateFlServerServiceCollectionExtensions
         services.TryAddSingleton<ICallSignatureVerifier, Ed25519CallSignatureVerifier>();
         services.AddHostedService<PrivateFl.Server.Hosting.BoundListenerCheck>();
         services.TryAddSingleton<SessionRegistry>();
+        services.TryAddSingleton<RoundOpener>();
         services.TryAddSingleton<RoundReleaser>();
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();

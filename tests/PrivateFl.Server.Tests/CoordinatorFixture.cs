@@ -24,7 +24,8 @@ internal sealed class CoordinatorFixture : IDisposable
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Registry = new SessionRegistry(Store);
         Releaser = new RoundReleaser(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RoundReleaser>.Instance);
-        Coordinator = new TrainingCoordinator(Registry, Releaser, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
+        Opener = new RoundOpener(Registry, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RoundOpener>.Instance);
+        Coordinator = new TrainingCoordinator(Registry, Opener, Releaser, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";
@@ -56,6 +57,8 @@ internal sealed class CoordinatorFixture : IDisposable
     public RoundOptions Options { get; }
 
     public SessionRegistry Registry { get; }
+
+    public RoundOpener Opener { get; }
 
     public RoundReleaser Releaser { get; }
 

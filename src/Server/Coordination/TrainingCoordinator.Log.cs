@@ -7,7 +7,4 @@ internal sealed partial class TrainingCoordinator
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, EventName = "RoundAborted", Message = "Session {SessionId} round {RoundNumber} aborted: {Reason}")]
     private static partial void LogRoundAborted(ILogger logger, string sessionId, long roundNumber, string reason);
-
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
-    private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
 }

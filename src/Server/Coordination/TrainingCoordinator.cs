@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Crypto.SecAgg.Messages;
@@ -9,9 +8,10 @@ using PrivateFl.Server.Storage;
 namespace PrivateFl.Server.Coordination;
 
 /// <summary>
-/// Runs training sessions: gathers waiting clients into rounds, drives every secure-aggregation stage with
-/// deadlines (a client that misses one has dropped out), turns each decoded sum into the next model version
-/// and records it. Free of ASP.NET types: the gRPC services only translate messages (DESIGN.md).
+/// Runs training sessions by handing each call to the piece that owns it: the <see cref="SessionRegistry"/> (sessions),
+/// a <see cref="RoundLobby"/> per session (waiting banks, gather window), the <see cref="RoundOpener"/> (budget,
+/// parameters, tickets), a <see cref="RoundDriver"/> per round (stages, deadlines) and the <see cref="RoundReleaser"/>
+/// (model update, privacy record, commit). Free of ASP.NET types: the gRPC services only translate messages (DESIGN.md).
 /// </summary>
 /// <remarks>
 /// One lock per session serialises its round; sessions run independently. Stage calls are long polls: a
@@ -21,6 +21,7 @@ namespace PrivateFl.Server.Coordination;
 internal sealed partial class TrainingCoordinator : IDisposable
 {
     private readonly SessionRegistry _registry;
+    private readonly RoundOpener _opener;
     private readonly RoundReleaser _releaser;
     private readonly RoundOptions _options;
     private readonly TimeProvider _time;
@@ -28,10 +29,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private readonly ILogger<RoundDriver> _driverLogger;
     private readonly ConcurrentDictionary<string, RoundLobby> _lobbies = new(StringComparer.Ordinal);
 
-    public TrainingCoordinator(SessionRegistry registry, RoundReleaser releaser, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
+    public TrainingCoordinator(SessionRegistry registry, RoundOpener opener, RoundReleaser releaser, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
+        _opener = opener;
         _releaser = releaser;
         _options = options.Value;
         _time = time;
@@ -155,7 +157,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             lock (session.Gate)
             {
-                Lobby(session).Dispose();
+                if (_lobbies.TryGetValue(session.Definition.SessionId, out RoundLobby? lobby))
+                {
+                    lobby.Dispose();
+                }
+
                 session.Round?.Dispose();
             }
         }
@@ -179,64 +185,20 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private void OpenRound(SessionRuntime session)
     {
         RoundLobby lobby = Lobby(session);
-        SessionDefinition definition = session.Definition;
-        double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
-        if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
+        if (_opener.Open(session, lobby) is not { } setup)
         {
-            // The server refuses a round whose release would overspend the session's budget.
-            _registry.SetState(session, StoredSession.BudgetExhausted);
-            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
-            lobby.RefuseAll(exhausted);
-            LogBudgetExhausted(_logger, definition.SessionId, session.CompletedRounds, epsilonAfter, definition.Privacy.EpsilonBudget);
             return;
         }
 
-        string[] participants = lobby.Select(definition.MaximumClients);
-        long number = session.NextRoundNumber++;
-        byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
-        SecAggParameters parameters;
-        var identityKeys = new Dictionary<int, ReadOnlyMemory<byte>>();
-        try
+        var round = new RoundDriver(setup, session.Gate, _time, _driverLogger, (r, sum) => Released(session, r, sum), (r, reason) => Aborted(session, r, reason));
+        session.Round = round;
+        foreach ((int index, RoundTicket ticket) in setup.Tickets)
         {
-            parameters = CreateParameters(definition, participants.Length, new RoundIdentity(definition.SessionId, number, graphSeed));
-            PrivacyPlan.RequireAccountableClientSigma(definition, participants.Length, parameters.Threshold);
-            for (int i = 0; i < participants.Length; i++)
-            {
-                identityKeys[i + 1] = _registry.IdentityKey(participants[i])
-                    ?? throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{participants[i]}' is no longer enrolled.");
-            }
-        }
-        catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
-        {
-            // The round cannot be formed; tell the waiting clients why rather than leave them hanging.
-            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}");
-            foreach (string id in participants)
-            {
-                lobby.Refuse(id, refusal);
-            }
-
-            return;
+            lobby.Admit(setup.ParticipantIds[index - 1], ticket);
         }
 
-        var round = new AggregationRound(parameters, parameters.Mode == SecAggMode.Active ? identityKeys : null);
-        var participantList = participants.Select((id, i) => (i + 1, id, identityKeys[i + 1].ToArray())).ToList();
-        var tickets = new Dictionary<int, RoundTicket>();
-        TimeSpan stageDeadline = _options.StageDeadlineFor(participants.Length);
-        for (int i = 0; i < participants.Length; i++)
-        {
-            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, session.Model, stageDeadline, epsilonAfter, PrivacyPlan.ClientSigma(definition, participants.Length, parameters.Threshold));
-        }
-
-        int minimumSurvivors = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, participants.Length, parameters.Threshold);
-        var runtime = new RoundDriver(new RoundSetup(definition.SessionId, number, round, participants, tickets, stageDeadline, minimumSurvivors), session.Gate, _time, _driverLogger, (r, sum) => Released(session, r, sum), (r, reason) => Aborted(session, r, reason));
-        session.Round = runtime;
-        foreach (string id in participants)
-        {
-            lobby.Admit(id, tickets[runtime.IndexOf[id]]);
-        }
-
-        LogRoundOpened(_logger, definition.SessionId, number, participants.Length, parameters.Threshold, parameters.Degree);
-        runtime.Start();
+        LogRoundOpened(_logger, setup.SessionId, setup.Number, setup.ParticipantIds.Length, setup.Round.Parameters.Threshold, setup.Round.Parameters.Degree);
+        round.Start();
     }
 
     /// <summary>The round parameters a session's settings give for n clients: the shared derivation every client re-runs (specs/protocol.md §2.3).</summary>
