@@ -100,7 +100,7 @@ internal sealed partial class RoundDriver : IDisposable
     {
         if (!IndexOf.TryGetValue(clientId, out int index))
         {
-            throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {Number}.");
+            throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {Number}.") { Reason = ErrorReasons.NotRoundParticipant };
         }
 
         try

@@ -49,7 +49,7 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
         catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
         {
             // The round cannot be formed; tell the waiting clients why rather than leave them hanging.
-            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}");
+            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}") { Reason = ErrorReasons.RoundNotFormed };
             foreach (string id in participants)
             {
                 lobby.Refuse(id, refusal);

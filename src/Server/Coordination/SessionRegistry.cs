@@ -34,7 +34,7 @@ internal sealed class SessionRegistry(IFederationStore store)
             return runtime;
         }
 
-        StoredSession stored = store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
+        StoredSession stored = store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.") { Reason = ErrorReasons.SessionNotFound };
         IReadOnlyList<RoundRecordData> rounds = store.ListRounds(sessionId);
         IReadOnlyList<LedgerEntryData> ledger = store.ListLedger(sessionId);
         var loaded = new SessionRuntime(

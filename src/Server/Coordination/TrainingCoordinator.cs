@@ -174,7 +174,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             RoundDriver round = session.Round is { } current && current.Number == roundNumber
                 ? current
-                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.");
+                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.") { Reason = ErrorReasons.RoundNotInProgress };
             return (round, round.Accept(clientId, stage, accept));
         }
     }
@@ -230,11 +230,11 @@ internal sealed partial class TrainingCoordinator : IDisposable
     {
         session.Round = null;
         _releaser.RecordAborted(session, round, reason);
-        round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
+        round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.") { Reason = ErrorReasons.RoundAborted });
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
         Lobby(session).TryOpen();
     }
 
     private static CoordinatorException Dropped(string clientId, string why) =>
-        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.");
+        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.") { Reason = ErrorReasons.DroppedFromRound };
 }

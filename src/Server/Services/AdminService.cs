@@ -15,7 +15,7 @@ internal sealed partial class AdminService(SessionRegistry sessions, IFederation
             SessionDefinition definition = SessionRequestValidator.Validate(request, time.GetUtcNow().ToUnixTimeMilliseconds());
             double[] weights = request.InitialWeights.Count == 0 ? new double[definition.ModelLength] : [.. request.InitialWeights];
             SessionRuntime session = sessions.Create(definition, weights)
-                ?? throw new RpcException(new Status(StatusCode.AlreadyExists, $"Session '{definition.SessionId}' already exists."));
+                ?? throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
             return Task.FromResult(ProtoMapper.ToProto(session));
         });
 
@@ -56,12 +56,12 @@ internal sealed partial class AdminService(SessionRegistry sessions, IFederation
             var client = new EnrolledClient(request.ClientId, request.IdentityPublicKey.ToByteArray(), false, time.GetUtcNow().ToUnixTimeMilliseconds());
             return store.EnrollClient(client)
                 ? Task.FromResult(ProtoMapper.ToProto(client))
-                : throw new RpcException(new Status(StatusCode.AlreadyExists, $"Client '{request.ClientId}' is already enrolled."));
+                : throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.ClientAlreadyEnrolled, $"Client '{request.ClientId}' is already enrolled.");
         });
 
     public override Task<ClientInfo> RevokeClient(RevokeClientRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(
-            store.RevokeClient(request.ClientId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled."))));
+            store.RevokeClient(request.ClientId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled.") { Reason = ErrorReasons.ClientNotFound })));
 
     public override Task<ListClientsReply> ListClients(ListClientsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>

@@ -114,7 +114,7 @@ public sealed class RoundDriverTests : IDisposable
         lock (_gate)
         {
             var ex = Assert.Throws<CoordinatorException>(() => driver.Accept("stranger", RoundStage.AdvertiseKeys, (_, _) => { }));
-            Assert.Equal(CoordinatorErrorKind.PermissionDenied, ex.Kind);
+            Assert.Equal((CoordinatorErrorKind.PermissionDenied, ErrorReasons.NotRoundParticipant), (ex.Kind, ex.Reason));
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class RoundOpenerTests
         foreach (Task<RoundTicket> wait in waits)
         {
             var refused = await Assert.ThrowsAsync<CoordinatorException>(() => wait);
-            Assert.Equal(CoordinatorErrorKind.FailedPrecondition, refused.Kind);
+            Assert.Equal((CoordinatorErrorKind.FailedPrecondition, ErrorReasons.RoundNotFormed), (refused.Kind, refused.Reason));
             Assert.Contains("Client 'bank-02' is no longer enrolled", refused.Message, StringComparison.Ordinal);
         }
 

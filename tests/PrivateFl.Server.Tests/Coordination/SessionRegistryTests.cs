@@ -44,7 +44,7 @@ public sealed class SessionRegistryTests
 
         var ex = Assert.Throws<CoordinatorException>(() => fixture.Registry.Get("nope"));
 
-        Assert.Equal(CoordinatorErrorKind.NotFound, ex.Kind);
+        Assert.Equal((CoordinatorErrorKind.NotFound, ErrorReasons.SessionNotFound), (ex.Kind, ex.Reason));
         Assert.DoesNotContain(fixture.Registry.Loaded, s => s.Definition.SessionId == "nope");
     }
 

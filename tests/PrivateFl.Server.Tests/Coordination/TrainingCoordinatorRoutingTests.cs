@@ -48,7 +48,7 @@ public sealed class TrainingCoordinatorRoutingTests
 
         var ex = await Assert.ThrowsAsync<CoordinatorException>(() => fixture.Coordinator.ShareKeysAsync(CoordinatorFixture.SessionId, 7, "bank-01", [], CancellationToken.None));
 
-        Assert.Equal(CoordinatorErrorKind.FailedPrecondition, ex.Kind);
+        Assert.Equal((CoordinatorErrorKind.FailedPrecondition, ErrorReasons.RoundNotInProgress), (ex.Kind, ex.Reason));
         Assert.Contains("Round 7", ex.Message, StringComparison.Ordinal);
     }
 }
