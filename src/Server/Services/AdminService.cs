@@ -7,32 +7,28 @@ using PrivateFl.Server.Storage;
 namespace PrivateFl.Server.Services;
 
 /// <summary>The operator's gRPC service: sessions, enrolment, rounds and the privacy ledger.</summary>
-internal sealed partial class AdminService(TrainingCoordinator coordinator, IFederationStore store, TimeProvider time) : Admin.AdminBase
+internal sealed partial class AdminService(SessionRegistry sessions, IFederationStore store, TimeProvider time) : Admin.AdminBase
 {
     public override Task<SessionInfo> CreateSession(CreateSessionRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>
         {
             SessionDefinition definition = SessionRequestValidator.Validate(request, time.GetUtcNow().ToUnixTimeMilliseconds());
             double[] weights = request.InitialWeights.Count == 0 ? new double[definition.ModelLength] : [.. request.InitialWeights];
-            var initial = new ModelVersionRecord(definition.SessionId, 0, 0, weights, 0, 0, definition.Privacy.Delta, "{}", definition.CreatedUnixMs);
-            if (!store.CreateSession(definition, initial))
-            {
-                throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
-            }
-
-            return Task.FromResult(ProtoMapper.ToProto(coordinator.Session(definition.SessionId)));
+            SessionRuntime session = sessions.Create(definition, weights)
+                ?? throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
+            return Task.FromResult(ProtoMapper.ToProto(session));
         });
 
     public override Task<ListSessionsReply> ListSessions(ListSessionsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>
         {
             var reply = new ListSessionsReply();
-            reply.Sessions.Add(store.ListSessions().Select(s => ProtoMapper.ToProto(coordinator.Session(s.Definition.SessionId))));
+            reply.Sessions.Add(sessions.List().Select(ProtoMapper.ToProto));
             return Task.FromResult(reply);
         });
 
     public override Task<SessionInfo> GetSession(GetSessionRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(coordinator.Session(request.SessionId))));
+        RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(sessions.Get(request.SessionId))));
 
     public override Task<ClientInfo> EnrollClient(EnrollClientRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>
@@ -78,7 +74,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
     public override Task<ListRoundsReply> ListRounds(ListRoundsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>
         {
-            SessionRuntime session = coordinator.Session(request.SessionId);
+            SessionRuntime session = sessions.Get(request.SessionId);
             var reply = new ListRoundsReply();
             reply.Rounds.Add(store.ListRounds(session.Definition.SessionId).Select(ProtoMapper.ToProto));
             return Task.FromResult(reply);
@@ -87,7 +83,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
     public override Task<PrivacyLedgerReply> GetPrivacyLedger(GetPrivacyLedgerRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>
         {
-            SessionRuntime session = coordinator.Session(request.SessionId);
+            SessionRuntime session = sessions.Get(request.SessionId);
             var reply = new PrivacyLedgerReply
             {
                 EpsilonBudget = session.Definition.Privacy.EpsilonBudget,
