@@ -343,7 +343,7 @@ public sealed class ModelCard
         }
     }
 
-    /// <summary>The fields of the server's privacy record (see TrainingCoordinator) the card shows; unknown or missing ones stay null.</summary>
+    /// <summary>The fields of the server's privacy record (server: Coordination/PrivacyRecord) the card shows; unknown or missing ones stay null.</summary>
     private sealed record PrivacyRecord(string Mode, string Mechanism, string? Accountant, double? NoiseMultiplier, double? ClipNorm, double? SamplingRate)
     {
         public static PrivacyRecord Read(string json)

@@ -11,6 +11,7 @@ public static class PrivateFlServerEndpointRouteBuilderExtensions
     public static IEndpointRouteBuilder MapPrivateFlServer(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        PrivateFl.Protocol.V1.ProtoDescriptors.EnsureBuilt();
         endpoints.MapGrpcService<FederationService>();
         endpoints.MapGrpcService<AdminService>();
         return endpoints;

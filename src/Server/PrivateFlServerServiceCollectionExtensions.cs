@@ -38,6 +38,9 @@ public static class PrivateFlServerServiceCollectionExtensions
         services.TryAddSingleton<CallLimiter>();
         services.TryAddSingleton<ICallSignatureVerifier, Ed25519CallSignatureVerifier>();
         services.AddHostedService<PrivateFl.Server.Hosting.BoundListenerCheck>();
+        services.TryAddSingleton<SessionRegistry>();
+        services.TryAddSingleton<RoundOpener>();
+        services.TryAddSingleton<RoundReleaser>();
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();
         services.AddGrpc(options => options.Interceptors.Add<AuthenticationInterceptor>());

@@ -5,7 +5,7 @@ namespace PrivateFl.ClientSdk.Tests;
 
 public sealed class ModelCardTests
 {
-    // The record the server writes beside each released model (TrainingCoordinator.Finish).
+    // The record the server writes beside each released model (the server's PrivacyRecord, written by RoundReleaser).
     private const string RecordLevelPrivacy = """{"mode":"RecordLevel","epsilon":0.93,"delta":1e-05,"epsilonBudget":1,"noiseMultiplier":1.7,"samplingRate":0.05,"releasedRounds":12,"clipNorm":1,"accountant":"RDP of the distributed discrete Gaussian"}""";
 
     private static readonly Lazy<(CreditDataset Train, CreditDataset Test, double[] Weights)> Trained = new(() =>

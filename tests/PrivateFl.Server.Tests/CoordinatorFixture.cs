@@ -23,7 +23,10 @@ internal sealed class CoordinatorFixture : IDisposable
         Store = wrapStore?.Invoke(sqlite) ?? sqlite;
         Store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
-        Coordinator = new TrainingCoordinator(Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance);
+        Registry = new SessionRegistry(Store);
+        Releaser = new RoundReleaser(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RoundReleaser>.Instance);
+        Opener = new RoundOpener(Registry, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RoundOpener>.Instance);
+        Coordinator = new TrainingCoordinator(Registry, Opener, Releaser, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";
@@ -53,6 +56,12 @@ internal sealed class CoordinatorFixture : IDisposable
     public IFederationStore Store { get; }
 
     public RoundOptions Options { get; }
+
+    public SessionRegistry Registry { get; }
+
+    public RoundOpener Opener { get; }
+
+    public RoundReleaser Releaser { get; }
 
     public TrainingCoordinator Coordinator { get; }
 

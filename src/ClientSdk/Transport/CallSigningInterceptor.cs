@@ -16,6 +16,8 @@ namespace PrivateFl.ClientSdk.Transport;
 /// </summary>
 internal sealed class CallSigningInterceptor(string clientId, SigningKey identityKey, TimeProvider time) : Interceptor
 {
+    // Before the first call of any bank in this process (several banks may start at once): see ProtoDescriptors.
+    static CallSigningInterceptor() => PrivateFl.Protocol.V1.ProtoDescriptors.EnsureBuilt();
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {

@@ -19,10 +19,5 @@ internal sealed class SessionRuntime(SessionDefinition definition, SessionState 
 
     public double EpsilonSpent { get; set; } = epsilonSpent;
 
-    /// <summary>Clients waiting for the next round, by client id.</summary>
-    public Dictionary<string, TaskCompletionSource<RoundTicket>> Waiting { get; } = new(StringComparer.Ordinal);
-
-    public RoundRuntime? Round { get; set; }
-
-    public ITimer? GatherTimer { get; set; }
+    public RoundDriver? Round { get; set; }
 }

@@ -1,6 +1,3 @@
-using PrivateFl.Crypto.SecAgg;
-using PrivateFl.Crypto.SecAgg.Messages;
-
 namespace PrivateFl.Server.Coordination;
 
 internal sealed partial class TrainingCoordinator
@@ -8,21 +5,6 @@ internal sealed partial class TrainingCoordinator
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, EventName = "RoundOpened", Message = "Session {SessionId} round {RoundNumber} opened with {Participants} clients (t = {Threshold}, k = {Degree}).")]
     private static partial void LogRoundOpened(ILogger logger, string sessionId, long roundNumber, int participants, int threshold, int degree);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, EventName = "RoundCompleted", Message = "Session {SessionId} round {RoundNumber} completed: {Included} of {Participants} clients included, model version {ModelVersion}.")]
-    private static partial void LogRoundCompleted(ILogger logger, string sessionId, long roundNumber, int included, int participants, long modelVersion);
-
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, EventName = "RoundAborted", Message = "Session {SessionId} round {RoundNumber} aborted: {Reason}")]
     private static partial void LogRoundAborted(ILogger logger, string sessionId, long roundNumber, string reason);
-
-    [LoggerMessage(EventId = 103, Level = LogLevel.Information, EventName = "StageDeadlinePassed", Message = "Session {SessionId} round {RoundNumber}: the {Stage} deadline passed with {Received} of {Alive} clients.")]
-    private static partial void LogDeadlinePassed(ILogger logger, string sessionId, long roundNumber, RoundStage stage, int received, int alive);
-
-    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, EventName = "MessageRejected", Message = "Session {SessionId} round {RoundNumber}: a {Stage} message from client {ClientId} was rejected ({Violation}).")]
-    private static partial void LogMessageRejected(ILogger logger, string sessionId, long roundNumber, string clientId, RoundStage stage, SecAggViolation violation);
-
-    [LoggerMessage(EventId = 107, Level = LogLevel.Warning, EventName = "ProtocolViolationProven", Message = "Session {SessionId} round {RoundNumber}: client {ClientId} was proven to have broken the protocol ({Misbehaviour}); {Count} violations since its enrolment.")]
-    private static partial void LogCulprit(ILogger logger, string sessionId, long roundNumber, string clientId, Misbehaviour misbehaviour, int count);
-
-    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, EventName = "ClientSuspended", Message = "Client {ClientId} is suspended after {Count} proven protocol violations; it is refused until an operator re-enrols it.")]
-    private static partial void LogClientSuspended(ILogger logger, string clientId, int count);
 }

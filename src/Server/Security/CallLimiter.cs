@@ -12,8 +12,9 @@ namespace PrivateFl.Server.Security;
 /// A call is counted against its client id only after its signature verified: counted by the claimed id, anyone who
 /// knows an enrolled id could hold that bank's calls with badly signed ones (issue 10).
 /// </remarks>
-internal sealed class CallLimiter(IOptions<ServerOptions> options)
+internal sealed class CallLimiter(IOptions<ServerOptions> options, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, int> _perClient = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private int _calls;
@@ -145,7 +146,7 @@ internal sealed class CallLimiter(IOptions<ServerOptions> options)
             return false;
         }
 
-        long deadline = Environment.TickCount64 + (long)wait.TotalMilliseconds;
+        long started = _time.GetTimestamp();
         while (true)
         {
             // Take the signal before trying, so that a release between the try and the wait is not missed.
@@ -155,15 +156,15 @@ internal sealed class CallLimiter(IOptions<ServerOptions> options)
                 return true;
             }
 
-            long left = deadline - Environment.TickCount64;
-            if (left <= 0)
+            TimeSpan left = wait - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
             {
                 return false;
             }
 
             try
             {
-                await released.WaitAsync(TimeSpan.FromMilliseconds(left), cancellationToken).ConfigureAwait(false);
+                await released.WaitAsync(left, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

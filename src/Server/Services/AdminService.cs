@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using PrivateFl.Protocol.V1;
@@ -8,36 +7,28 @@ using PrivateFl.Server.Storage;
 namespace PrivateFl.Server.Services;
 
 /// <summary>The operator's gRPC service: sessions, enrolment, rounds and the privacy ledger.</summary>
-internal sealed partial class AdminService(TrainingCoordinator coordinator, IFederationStore store, TimeProvider time) : Admin.AdminBase
+internal sealed partial class AdminService(SessionRegistry sessions, IFederationStore store, TimeProvider time) : Admin.AdminBase
 {
     public override Task<SessionInfo> CreateSession(CreateSessionRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
         {
             SessionDefinition definition = SessionRequestValidator.Validate(request, time.GetUtcNow().ToUnixTimeMilliseconds());
-            ImmutableArray<double> weights = request.InitialWeights.Count == 0 ? ImmutableArray.Create(new double[definition.ModelLength]) : [.. request.InitialWeights];
-            var initial = new ModelVersionRecord(definition.SessionId, 0, 0, weights, 0, 0, definition.Privacy.Delta, "{}", definition.CreatedUnixMs);
-            if (!await store.CreateSessionAsync(SessionDocument.Create(definition), initial, context.CancellationToken).ConfigureAwait(false))
-            {
-                throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
-            }
-
-            return ProtoMapper.ToProto(await coordinator.SessionAsync(definition.SessionId, context.CancellationToken).ConfigureAwait(false));
+            double[] weights = request.InitialWeights.Count == 0 ? new double[definition.ModelLength] : [.. request.InitialWeights];
+            SessionRuntime session = await sessions.CreateAsync(definition, weights, context.CancellationToken).ConfigureAwait(false)
+                ?? throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
+            return ProtoMapper.ToProto(session);
         });
 
     public override Task<ListSessionsReply> ListSessions(ListSessionsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
         {
             var reply = new ListSessionsReply();
-            foreach (StoredSession stored in await store.ListSessionsAsync(context.CancellationToken).ConfigureAwait(false))
-            {
-                reply.Sessions.Add(ProtoMapper.ToProto(await coordinator.SessionAsync(stored.SessionId, context.CancellationToken).ConfigureAwait(false)));
-            }
-
+            reply.Sessions.Add((await sessions.ListAsync(context.CancellationToken).ConfigureAwait(false)).Select(ProtoMapper.ToProto));
             return reply;
         });
 
     public override Task<SessionInfo> GetSession(GetSessionRequest request, ServerCallContext context) =>
-        RpcErrors.Guard(async () => ProtoMapper.ToProto(await coordinator.SessionAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false)));
+        RpcErrors.Guard(async () => ProtoMapper.ToProto(await sessions.GetAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false)));
 
     public override Task<ClientInfo> EnrollClient(EnrollClientRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
@@ -83,7 +74,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
     public override Task<ListRoundsReply> ListRounds(ListRoundsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
         {
-            SessionRuntime session = await coordinator.SessionAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false);
+            SessionRuntime session = await sessions.GetAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false);
             var reply = new ListRoundsReply();
             reply.Rounds.Add((await store.ListRoundsAsync(session.Definition.SessionId, context.CancellationToken).ConfigureAwait(false)).Select(ProtoMapper.ToProto));
             return reply;
@@ -92,7 +83,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
     public override Task<PrivacyLedgerReply> GetPrivacyLedger(GetPrivacyLedgerRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
         {
-            SessionRuntime session = await coordinator.SessionAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false);
+            SessionRuntime session = await sessions.GetAsync(request.SessionId, context.CancellationToken).ConfigureAwait(false);
             var reply = new PrivacyLedgerReply
             {
                 EpsilonBudget = session.Definition.Privacy.EpsilonBudget,

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using PrivateFl.Server.Storage;
+
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>
+/// Owns the server's sessions: creates them, loads each once from the store into a <see cref="SessionRuntime"/>, and
+/// is the only code that writes a session (its row, its state, the rounds committed to it), so that the in-memory
+/// state and the stored one change together.
+/// </summary>
+/// <remarks>
+/// On a cluster this becomes the session grain (DESIGN.md, "Growing past one machine"): one owner per session,
+/// loading from the store on activation. Writes run under the session's gate, as the caller's round does.
+/// </remarks>
+internal sealed class SessionRegistry(IFederationStore store)
+{
+    private readonly ConcurrentDictionary<string, SessionRuntime> _sessions = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a session with its initial model version 0; null if a session with that id exists.</summary>
+    public async Task<SessionRuntime?> CreateAsync(SessionDefinition definition, double[] initialWeights, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(initialWeights);
+        var initial = new ModelVersionRecord(definition.SessionId, 0, 0, [.. initialWeights], 0, 0, definition.Privacy.Delta, "{}", definition.CreatedUnixMs);
+        return await store.CreateSessionAsync(SessionDocument.Create(definition), initial, cancellationToken).ConfigureAwait(false)
+            ? await GetAsync(definition.SessionId, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    /// <summary>Gets a session's runtime state, loading it from the store on first use.</summary>
+    /// <exception cref="CoordinatorException">The session does not exist (<see cref="CoordinatorErrorKind.NotFound"/>).</exception>
+    public async Task<SessionRuntime> GetAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (_sessions.TryGetValue(sessionId, out SessionRuntime? runtime))
+        {
+            return runtime;
+        }
+
+        StoredSession stored = await store.FindSessionAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.") { Reason = ErrorReasons.SessionNotFound };
+        IReadOnlyList<RoundRecordData> rounds = await store.ListRoundsAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LedgerEntryData> ledger = await store.ListLedgerAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        ModelVersionRecord latest = await store.FindLatestModelAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Session '{sessionId}' has no model version.");
+        var loaded = new SessionRuntime(
+            stored.Definition,
+            stored.State,
+            latest,
+            rounds.Count(r => r.Outcome == RoundOutcomeKind.Completed),
+            rounds.Count == 0 ? 1 : rounds[^1].RoundNumber + 1,
+            ledger.Count == 0 ? 0 : ledger[^1].EpsilonSpentTotal);
+        return _sessions.GetOrAdd(sessionId, loaded);
+    }
+
+    /// <summary>The sessions loaded so far (for shutting their timers down).</summary>
+    public IEnumerable<SessionRuntime> Loaded => _sessions.Values;
+
+    /// <summary>Every stored session, each as its runtime state.</summary>
+    public async Task<IReadOnlyList<SessionRuntime>> ListAsync(CancellationToken cancellationToken)
+    {
+        var sessions = new List<SessionRuntime>();
+        foreach (StoredSession stored in await store.ListSessionsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            sessions.Add(await GetAsync(stored.SessionId, cancellationToken).ConfigureAwait(false));
+        }
+
+        return sessions;
+    }
+
+    /// <summary>Changes a session's state, stored and in memory (for example when its privacy budget is spent). Call under the session's gate.</summary>
+    public void SetState(SessionRuntime session, SessionState state)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        session.State = state;
+
+        // Stored before any bank is told; a rare, single-row write, so it stays under the gate.
+        store.SetSessionStateAsync(session.Definition.SessionId, state, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The enrolled, unrevoked identity key of a round's participant, or null; a round is formed only from banks that
+    /// are still enrolled when it opens.
+    /// </summary>
+    /// <remarks>Read under the gate so a bank revoked while it waited is left out: the one lookup that still blocks there (a lobby that read keys before forming the round would remove it).</remarks>
+    public ReadOnlyMemory<byte>? IdentityKey(string clientId) =>
+        store.FindClientAsync(clientId, CancellationToken.None).GetAwaiter().GetResult() is { Revoked: false } enrolled ? (ReadOnlyMemory<byte>?)enrolled.IdentityPublicKey : null;
+
+    /// <summary>
+    /// Commits a round to its session in one transaction: for a released round the new model version, the round
+    /// record, the ledger entry and, after the session's last round, its completion. An aborted round passes only its
+    /// record. Call off the session's gate (issue 12), then <see cref="Apply"/> under it.
+    /// </summary>
+    public Task CommitRoundAsync(RoundRecordData record, ModelVersionRecord? model, LedgerEntryData? ledger, bool completesSession)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Task.Run(() => store.CommitRoundAsync(record, model, ledger, completesSession ? SessionState.Completed : null, CancellationToken.None));
+    }
+
+    /// <summary>Makes a committed release the session's in-memory state. Call under the session's gate.</summary>
+    public static void Apply(SessionRuntime session, ModelVersionRecord model, bool completesSession)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(model);
+        session.Model = model;
+        session.EpsilonSpent = model.EpsilonSpent;
+        session.CompletedRounds++;
+        if (completesSession)
+        {
+            session.State = SessionState.Completed;
+        }
+    }
+}
