@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PrivateFl.ClientSdk.Transport;
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Primitives;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
@@ -178,9 +179,10 @@ public sealed partial class FederatedClient : IDisposable
 
             try
             {
-                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction);
+                (RoundPlan plan, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.ValidatePlan(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction);
+                SecAggParameters parameters = plan.Parameters;
                 ModelSpecMapper.CheckAnnouncement(announcement, model);
-                uint[] update = UpdateEncoder.Compute(announcement, data, model, unchecked(seed + (int)announcement.RoundNumber));
+                uint[] update = UpdateEncoder.Compute(announcement, plan, data, model, unchecked(seed + (int)announcement.RoundNumber));
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
                 {
                     // Recorded before the update leaves the bank: a round that later aborts is counted, never missed.

@@ -31,7 +31,7 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
         // so a process that runs many clients (the load benchmark) would otherwise hold n² of them for the whole round
         // (docs/benchmarks.md, "Load"). The semi-honest session does not use the identity keys.
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
-        return RunCoreAsync((int)announcement.YourIndex, announcement.SessionId, announcement.RoundNumber, announcement.StageDeadlineMs, UpdateEncoder.MinimumSurvivors(announcement), parameters, active ? identityKeys : null, encodedUpdate, cancellationToken);
+        return RunCoreAsync((int)announcement.YourIndex, announcement.SessionId, announcement.RoundNumber, announcement.StageDeadlineMs, AnnouncedPlan.Settings(announcement).RequiredSurvivors(parameters.ParticipantCount, parameters.Threshold), parameters, active ? identityKeys : null, encodedUpdate, cancellationToken);
     }
 
     private async Task<RoundResultReply> RunCoreAsync(int yourIndex, string sessionId, long roundNumber, long stageDeadlineMs, int minimumSurvivors, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
