@@ -77,6 +77,18 @@ public sealed class ClientSeamTests
     }
 
     [Fact]
+    public void Constructor_NullInterceptor_ArgumentExceptionNamingTheSetting()
+    {
+        var options = new FederatedClientOptions { ClientId = "bank-1" };
+        options.Interceptors.Add(null!);
+        using SigningKey key = SigningKey.Generate();
+
+        var ex = Assert.Throws<ArgumentException>("options", () => new FederatedClient(options, key));
+
+        Assert.Contains("FederatedClientOptions:Interceptors", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddPrivateFlClient_Default_RegistersTheSdksOwnSessions()
     {
         using ServiceProvider services = new ServiceCollection().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build()).AddPrivateFlClient().BuildServiceProvider();
