@@ -5,9 +5,14 @@ namespace PrivateFl.Crypto;
 
 /// <summary>
 /// The per-call authentication of enrolled clients (specs/api.md, "Authentication"): each gRPC call carries the client
-/// id, a timestamp, a fresh nonce and an Ed25519 signature over them, the method and the request body. The SDK signs
-/// and the server verifies this same byte string.
+/// id, a timestamp, a fresh nonce, the SHA-256 of its request body and an Ed25519 signature over them and the method.
+/// The SDK signs and the server verifies this same byte string.
 /// </summary>
+/// <remarks>
+/// The body's hash travels in a header (<see cref="BodyHashHeader"/>) so that the server can verify the signature
+/// before it reads a byte of the body, and then only checks the body it reads against the signed hash (issue 10,
+/// "Unauthenticated memory growth").
+/// </remarks>
 public static class CallSignature
 {
     /// <summary>The metadata entry holding the client id.</summary>
@@ -21,6 +26,9 @@ public static class CallSignature
 
     /// <summary>The metadata entry holding the base64 signature.</summary>
     public const string SignatureHeader = "x-privatefl-signature";
+
+    /// <summary>The metadata entry holding SHA-256 of the request message bytes, exactly 64 lowercase hex digits.</summary>
+    public const string BodyHashHeader = "x-privatefl-body-sha256";
 
     /// <summary>The size of a nonce, in bytes.</summary>
     public const int NonceSize = 16;
@@ -41,8 +49,18 @@ public static class CallSignature
         return PayloadForBodyHash(method, clientId, timestampMs, nonce, bodyHash);
     }
 
-    /// <summary>The same signed byte string as <see cref="Payload"/>, from the SHA-256 of the body computed elsewhere.</summary>
-    /// <remarks>A server hashes the body while it streams in, so that it can verify a call without keeping its body.</remarks>
+    /// <summary>The value of <see cref="BodyHashHeader"/> for a request: SHA-256 of its message bytes as 64 lowercase hex digits.</summary>
+    /// <param name="body">The request message bytes exactly as sent on the wire (after the 5-byte gRPC prefix).</param>
+    /// <returns>The header value.</returns>
+    public static string BodyHashHeaderValue(ReadOnlySpan<byte> body)
+    {
+        Span<byte> bodyHash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body, bodyHash);
+        return Convert.ToHexStringLower(bodyHash);
+    }
+
+    /// <summary>The same signed byte string as <see cref="Payload"/>, from the SHA-256 of the body given separately.</summary>
+    /// <remarks>The server verifies a call from its headers alone: the hash is the one <see cref="BodyHashHeader"/> decodes to, and the body is checked against it once the signature verified.</remarks>
     /// <param name="method">The full gRPC method path.</param>
     /// <param name="clientId">The client id the call claims.</param>
     /// <param name="timestampMs">Unix time in milliseconds.</param>

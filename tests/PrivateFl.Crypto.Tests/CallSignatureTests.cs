@@ -18,6 +18,18 @@ public sealed class CallSignatureTests
             .AsSpan().SequenceEqual(CallSignature.Payload(method, clientId, timestamp, nonce, body));
     }
 
+    /// <summary>The header value is the body's SHA-256 as exactly 64 lowercase hex digits (specs/api.md), the one form the server accepts.</summary>
+    [Property(MaxTest = 200)]
+    public bool BodyHashHeaderValue_AnyBody_SixtyFourLowercaseHexDigitsOfItsSha256(byte[] body)
+    {
+        body ??= [];
+
+        string value = CallSignature.BodyHashHeaderValue(body);
+
+        return value.Length == 64 && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))
+            && Convert.FromHexString(value).AsSpan().SequenceEqual(SHA256.HashData(body));
+    }
+
     [Fact]
     public void PayloadForBodyHash_HashNot32Bytes_ThrowsNamingIt()
     {

@@ -34,8 +34,14 @@ public sealed class CallHardeningTests
         Assert.Equal("s", ModelVersion.Parser.ParseFrom(reply).SessionId);
     }
 
+    /// <summary>
+    /// A body changed after signing no longer matches the signed x-privatefl-body-sha256: UNAUTHENTICATED with
+    /// BODY_HASH_MISMATCH (CALL_NOT_AUTHENTICATED before the body hash header; changed on purpose: the signature itself
+    /// verifies now, the body is what fails). Nothing changes: the signed headers are spent (the right body under them
+    /// is a replay), and the bank's next call goes through.
+    /// </summary>
     [Fact]
-    public async Task Call_OneWireByteChangedAfterSigning_Unauthenticated()
+    public async Task Call_OneWireByteChangedAfterSigning_BodyHashMismatchAndNothingChanged()
     {
         await using InProcessServer server = await InProcessServer.StartAsync();
         await server.CreateCreditSessionAsync("s", clients: 3, rounds: 1);
@@ -43,9 +49,37 @@ public sealed class CallHardeningTests
         using var channel = GrpcChannel.ForAddress(server.Address);
         byte[] message = Convert.FromHexString("0A01731000");
         Metadata headers = RawCalls.Sign(GetModel, "bank-1", key, message);
-        message[^1] = 0x01;
+        byte[] changed = [.. message];
+        changed[^1] = 0x01;
+        ListClientsReply clientsBefore = await server.Admin.ListClientsAsync(new ListClientsRequest(), InProcessServer.AdminCall());
 
-        var ex = await Assert.ThrowsAsync<RpcException>(() => RawCalls.UnaryAsync(channel, GetModel, message, headers));
+        var ex = await Assert.ThrowsAsync<RpcException>(() => RawCalls.UnaryAsync(channel, GetModel, changed, headers));
+        var replay = await Assert.ThrowsAsync<RpcException>(() => RawCalls.UnaryAsync(channel, GetModel, message, headers));
+        byte[] reply = await RawCalls.UnaryAsync(channel, GetModel, message, RawCalls.Sign(GetModel, "bank-1", key, message));
+
+        Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
+        Assert.Equal("BODY_HASH_MISMATCH", ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal("CALL_REPLAYED", replay.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal("s", ModelVersion.Parser.ParseFrom(reply).SessionId);
+        Assert.Equal(clientsBefore, await server.Admin.ListClientsAsync(new ListClientsRequest(), InProcessServer.AdminCall()));
+    }
+
+    /// <summary>A signature over the body hash header that names another body is a bad signature: refused like one, before the body.</summary>
+    [Fact]
+    public async Task Call_BodyHashHeaderChangedAfterSigning_NotAuthenticated()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        SigningKey key = await server.EnrollAsync("bank-1");
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        byte[] message = Convert.FromHexString("0A0173");
+        Metadata signed = RawCalls.Sign(GetSession, "bank-1", key, message);
+        var headers = new Metadata();
+        foreach (Metadata.Entry entry in signed)
+        {
+            headers.Add(entry.Key, entry.Key == Crypto.CallSignature.BodyHashHeader ? Crypto.CallSignature.BodyHashHeaderValue([.. message, 0]) : entry.Value);
+        }
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => RawCalls.UnaryAsync(channel, GetSession, [.. message, 0], headers));
 
         Assert.Equal(StatusCode.Unauthenticated, ex.StatusCode);
         Assert.Equal("CALL_NOT_AUTHENTICATED", ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);

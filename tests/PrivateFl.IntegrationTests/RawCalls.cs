@@ -16,7 +16,7 @@ internal static class RawCalls
 {
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 
-    /// <summary>The four signing headers for <paramref name="message"/> as it goes on the wire.</summary>
+    /// <summary>The five signing headers for <paramref name="message"/> as it goes on the wire.</summary>
     public static Metadata Sign(string method, string clientId, SigningKey key, ReadOnlySpan<byte> message, long? timestamp = null)
     {
         long ms = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -27,6 +27,7 @@ internal static class RawCalls
             { CallSignature.ClientHeader, clientId },
             { CallSignature.TimestampHeader, ms.ToString(CultureInfo.InvariantCulture) },
             { CallSignature.NonceHeader, Convert.ToHexStringLower(nonce) },
+            { CallSignature.BodyHashHeader, CallSignature.BodyHashHeaderValue(message) },
             { CallSignature.SignatureHeader, Convert.ToBase64String(signature) },
         };
     }

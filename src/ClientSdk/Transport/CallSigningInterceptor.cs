@@ -10,9 +10,9 @@ namespace PrivateFl.ClientSdk.Transport;
 
 /// <summary>
 /// Signs every call with the client's identity key (specs/api.md, "Authentication"): client id, timestamp,
-/// a fresh nonce and an Ed25519 signature over them, the method and the request body. The request is serialised
-/// once; the signature covers those bytes and the call sends exactly those bytes, because the server hashes the
-/// message as received on the wire.
+/// a fresh nonce, the SHA-256 of the request body and an Ed25519 signature over them and the method. The request is
+/// serialised once; the hash covers those bytes and the call sends exactly those bytes, because the server checks
+/// the hash against the message as received on the wire (after it verified the signature from the headers alone).
 /// </summary>
 internal sealed class CallSigningInterceptor(string clientId, SigningKey identityKey, TimeProvider time) : Interceptor
 {
@@ -29,6 +29,7 @@ internal sealed class CallSigningInterceptor(string clientId, SigningKey identit
         headers.Add(CallSignature.ClientHeader, clientId);
         headers.Add(CallSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         headers.Add(CallSignature.NonceHeader, Convert.ToHexStringLower(nonce));
+        headers.Add(CallSignature.BodyHashHeader, CallSignature.BodyHashHeaderValue(body));
         headers.Add(CallSignature.SignatureHeader, Convert.ToBase64String(signature));
         var sendSigned = new Method<TRequest, TResponse>(
             context.Method.Type,

@@ -16,20 +16,21 @@ using PrivateFl.Server.Storage;
 namespace PrivateFl.Server.Security;
 
 /// <summary>
-/// Authenticates every PrivateFl gRPC call before its body is buffered or gRPC sees it (specs/api.md,
-/// "Authentication" and "Limits"). For the federation service it checks everything the headers allow (all four
-/// signing headers well-formed, timestamp within the clock skew), admits the call under the limit of unauthenticated
-/// calls, reads the one length-prefixed gRPC message with a hard size cap (compressed messages are refused), verifies
-/// the Ed25519 signature over SHA-256 of exactly those message bytes, only then counts the call against its client's
-/// and the total limit, records the nonce durably, checks that the bytes parse as the method's request type, and
-/// hands the same bytes on. Admin calls are checked for the API key before their body is read.
+/// Authenticates every PrivateFl gRPC call before its body is read or gRPC sees it (specs/api.md, "Authentication" and
+/// "Limits"). For the federation service it checks everything the headers carry (all five signing headers
+/// well-formed, timestamp within the clock skew), verifies the Ed25519 signature from the headers alone (it covers
+/// the body's SHA-256 header, not the body), only then counts the call against its client's and the total limit and
+/// records the nonce durably, and only then reads the one length-prefixed gRPC message with a hard size cap
+/// (compressed messages are refused), hashing it as it streams and comparing with the signed hash, checks that the
+/// bytes parse as the method's request type, and hands the same bytes on. Admin calls are checked for the API key
+/// before their body is read.
 /// </summary>
 /// <remarks>
-/// A call of an unknown, revoked or suspended id takes the same path as a badly signed one: its body is read and
-/// hashed, counted against the same byte budget, and its signature is verified once, against a fixed key nobody
-/// holds; only the body is not kept. Refusing such an id from its headers would answer measurably sooner and so tell
-/// which ids are enrolled, and counting a call against its claimed id before the signature verified would let anyone
-/// who knows an id hold that bank's calls.
+/// A call of an unknown, revoked or suspended id takes the same path as a badly signed one: its signature is verified
+/// once, against a fixed key nobody holds, and it is refused with the same message, before its body is read. Refusing
+/// such an id without a verification would answer measurably sooner and so tell which ids are enrolled; reading the
+/// body of a call whose signature has not verified would let anyone who knows an enrolled id make the server hold
+/// bodies (issue 10: +164 to +256 MB for 120 calls of 16 MiB).
 /// </remarks>
 internal sealed partial class CallAuthenticationMiddleware(
     RequestDelegate next,
@@ -48,14 +49,17 @@ internal sealed partial class CallAuthenticationMiddleware(
     private const string AdminPrefix = "/privatefl.v1.Admin/";
     private const int FramePrefixSize = 5;
 
-    /// <summary>The one message every unknown, revoked or badly signed call gets, so that ids cannot be enumerated.</summary>
     /// <summary>The key verified against for ids that cannot authenticate; its private half was discarded at start-up.</summary>
     private static readonly byte[] NobodysKey = NewNobodysKey();
 
-    [ThreadStatic]
-    private static byte[]? t_scratch;
+    /// <summary>The one message every unknown, revoked or badly signed call gets, so that ids cannot be enumerated.</summary>
+    internal const string NotAuthenticatedMessage = "The call could not be authenticated: the client is not enrolled or is revoked, or the signature does not verify over the call's headers.";
 
-    internal const string NotAuthenticatedMessage = "The call could not be authenticated: the client is not enrolled or is revoked, or the signature does not verify over the request bytes.";
+    /// <summary>The message of a call whose body is not the one its signed hash names.</summary>
+    internal const string BodyHashMismatchMessage = "The request message does not match its signed SHA-256 in x-privatefl-body-sha256.";
+
+    /// <summary>The longest client id (specs/api.md: <c>[A-Za-z0-9._-]{1,64}</c>).</summary>
+    private const int MaxClientIdLength = 64;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -97,7 +101,7 @@ internal sealed partial class CallAuthenticationMiddleware(
         }
 
         MethodDescriptor? method = PrivateFl.Protocol.V1.Admin.Descriptor.FindMethodByName(path[AdminPrefix.Length..]);
-        await ForwardWithBodyAsync(context, method, keepBody: true, verify: null).ConfigureAwait(false);
+        await ForwardWithBodyAsync(context, method, signedBodyHash: null).ConfigureAwait(false);
     }
 
     private async Task InvokeFederationAsync(HttpContext context, string path)
@@ -106,20 +110,24 @@ internal sealed partial class CallAuthenticationMiddleware(
         string clientId = headers[CallSignature.ClientHeader].ToString();
         string timestampText = headers[CallSignature.TimestampHeader].ToString();
         string nonceText = headers[CallSignature.NonceHeader].ToString();
+        string bodyHashText = headers[CallSignature.BodyHashHeader].ToString();
         string signatureText = headers[CallSignature.SignatureHeader].ToString();
-        if (clientId.Length == 0 || timestampText.Length == 0 || nonceText.Length == 0 || signatureText.Length == 0)
+        if (clientId.Length == 0 || timestampText.Length == 0 || nonceText.Length == 0 || bodyHashText.Length == 0 || signatureText.Length == 0)
         {
-            await RejectAsync(context, path, clientId, CallRefusals.MissingOrMalformedHeaders, $"The call must carry the headers {CallSignature.ClientHeader}, {CallSignature.TimestampHeader}, {CallSignature.NonceHeader} and {CallSignature.SignatureHeader}.").ConfigureAwait(false);
+            await RejectAsync(context, path, clientId, CallRefusals.MissingOrMalformedHeaders, $"The call must carry the headers {CallSignature.ClientHeader}, {CallSignature.TimestampHeader}, {CallSignature.NonceHeader}, {CallSignature.BodyHashHeader} and {CallSignature.SignatureHeader}.").ConfigureAwait(false);
             return;
         }
 
         byte[] nonce = new byte[CallSignature.NonceSize];
+        byte[] bodyHash = new byte[SHA256.HashSizeInBytes];
         byte[] signature = new byte[Signatures.SignatureSize];
-        if (!long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp)
+        if (!IsClientId(clientId)
+            || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp)
             || nonceText.Length != 2 * CallSignature.NonceSize || Convert.FromHexString(nonceText, nonce, out _, out _) != OperationStatus.Done
+            || !TryParseBodyHash(bodyHashText, bodyHash)
             || !Convert.TryFromBase64String(signatureText, signature, out int signatureLength) || signatureLength != Signatures.SignatureSize)
         {
-            await RejectAsync(context, path, clientId, CallRefusals.MissingOrMalformedHeaders, $"{CallSignature.TimestampHeader} must be decimal Unix milliseconds, {CallSignature.NonceHeader} {CallSignature.NonceSize} bytes in hex and {CallSignature.SignatureHeader} a base64 {Signatures.SignatureSize}-byte signature.").ConfigureAwait(false);
+            await RejectAsync(context, path, IsClientId(clientId) ? clientId : "(malformed)", CallRefusals.MissingOrMalformedHeaders, $"{CallSignature.ClientHeader} must match [A-Za-z0-9._-]{{1,{MaxClientIdLength}}}, {CallSignature.TimestampHeader} be decimal Unix milliseconds, {CallSignature.NonceHeader} {CallSignature.NonceSize} bytes in hex, {CallSignature.BodyHashHeader} {2 * SHA256.HashSizeInBytes} lowercase hex digits and {CallSignature.SignatureHeader} a base64 {Signatures.SignatureSize}-byte signature.").ConfigureAwait(false);
             return;
         }
 
@@ -137,68 +145,69 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        EnrolledClient? client = store.FindClient(clientId);
-        bool usable = client is { Revoked: false, Suspended: false };
-        bool unauthenticated = true;
-        bool admitted = false;
+        bool verified;
+        EnrolledClient? client;
         try
         {
-            MethodDescriptor? method = PrivateFl.Protocol.V1.Federation.Descriptor.FindMethodByName(path[FederationPrefix.Length..]);
-            await ForwardWithBodyAsync(context, method, keepBody: usable, bodyHash =>
-            {
-                // One verification on every path, so that an unknown id costs the same time as a bad signature.
-                bool verified = verifier.Verify(usable ? client!.IdentityPublicKey : NobodysKey, CallSignature.PayloadForBodyHash(path, clientId, timestamp, nonce, bodyHash), signature);
-                if (!verified || !usable)
-                {
-                    LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : client.Suspended ? "suspended for repeated protocol violations" : "signature does not verify");
-                    return RpcErrors.StatusWithReason(Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage);
-                }
+            client = store.FindClient(clientId);
+            bool usable = client is { Revoked: false, Suspended: false };
 
-                limiter.ExitUnauthenticated();
-                unauthenticated = false;
-                string? busy = limiter.TryEnter(clientId);
-                if (busy is not null)
-                {
-                    LogCallLimited(logger, path, clientId, busy);
-                    return RpcErrors.StatusWithReason(Code.ResourceExhausted, busy, busy == CallRefusals.ClientBusy
-                        ? $"Client '{clientId}' already has {limits.MaxConcurrentCallsPerClient} calls in flight (ServerOptions:MaxConcurrentCallsPerClient); retry when one ends."
-                        : "The server is at its limit of calls in flight (ServerOptions:MaxConcurrentCalls); retry later.");
-                }
-
-                admitted = true;
-                if (!replays.TryUse(clientId, nonce, timestamp, limits.ClockSkew))
-                {
-                    LogClientRejected(logger, path, clientId, "replayed nonce");
-                    return RpcErrors.StatusWithReason(Code.Unauthenticated, CallRefusals.Replayed, "The call was already received (replayed nonce).");
-                }
-
-                context.Features.Set(new AuthenticatedClientFeature(clientId));
-                return null;
-            }).ConfigureAwait(false);
+            // One verification on every path, so that an unknown id costs the same time as a bad signature; the signed
+            // string covers the body's hash from the header, so neither path reads the body.
+            verified = verifier.Verify(usable ? client!.IdentityPublicKey : NobodysKey, CallSignature.PayloadForBodyHash(path, clientId, timestamp, nonce, bodyHash), signature) && usable;
         }
         finally
         {
-            if (unauthenticated)
+            limiter.ExitUnauthenticated();
+        }
+
+        if (!verified)
+        {
+            LogClientRejected(logger, path, clientId, client is null ? "not enrolled" : client.Revoked ? "revoked" : client.Suspended ? "suspended for repeated protocol violations" : "signature does not verify");
+            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
+            return;
+        }
+
+        string? busy = limiter.TryEnter(clientId);
+        if (busy is not null)
+        {
+            LogCallLimited(logger, path, clientId, busy);
+            await RefuseAsync(context, Code.ResourceExhausted, busy, busy == CallRefusals.ClientBusy
+                ? $"Client '{clientId}' already has {limits.MaxConcurrentCallsPerClient} calls in flight (ServerOptions:MaxConcurrentCallsPerClient); retry when one ends."
+                : "The server is at its limit of calls in flight (ServerOptions:MaxConcurrentCalls); retry later.").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            // Recorded before the body is read: the signed headers are spent once they verified, so a replay is
+            // refused whatever body it carries, and a captured call cannot be used to make the server read bodies.
+            if (!replays.TryUse(clientId, nonce, timestamp, limits.ClockSkew))
             {
-                limiter.ExitUnauthenticated();
+                LogClientRejected(logger, path, clientId, "replayed nonce");
+                await RefuseAsync(context, Code.Unauthenticated, CallRefusals.Replayed, "The call was already received (replayed nonce).").ConfigureAwait(false);
+                return;
             }
 
-            if (admitted)
-            {
-                limiter.Exit(clientId);
-            }
+            context.Features.Set(new AuthenticatedClientFeature(clientId));
+            MethodDescriptor? method = PrivateFl.Protocol.V1.Federation.Descriptor.FindMethodByName(path[FederationPrefix.Length..]);
+            await ForwardWithBodyAsync(context, method, bodyHash).ConfigureAwait(false);
+        }
+        finally
+        {
+            limiter.Exit(clientId);
         }
     }
 
     /// <summary>
-    /// Reads the single gRPC frame under the byte budget, runs <paramref name="verify"/> over the SHA-256 of the message
-    /// bytes, checks they parse as the method's request type, and calls the next middleware with the same frame as the body.
+    /// Reads the single gRPC frame under the byte budget, checks that the SHA-256 of its message bytes is
+    /// <paramref name="signedBodyHash"/> (when given) and that they parse as the method's request type, and calls the
+    /// next middleware with the same frame as the body.
     /// </summary>
     /// <param name="context">The call.</param>
     /// <param name="method">The method called, if it exists.</param>
-    /// <param name="keepBody">False to read and hash the body without keeping it (a call that cannot authenticate); it still counts against the byte budget while it is read.</param>
-    /// <param name="verify">Checks the call given the message's SHA-256; returns a refusal or null.</param>
-    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, bool keepBody, Func<byte[], Google.Rpc.Status?>? verify)
+    /// <param name="signedBodyHash">The verified hash of the message bytes from the call's headers; null for admin calls.</param>
+    private async Task ForwardWithBodyAsync(HttpContext context, MethodDescriptor? method, byte[]? signedBodyHash)
     {
         ServerOptions limits = options.Value;
         PipeReader body = context.Request.BodyReader;
@@ -207,9 +216,9 @@ internal sealed partial class CallAuthenticationMiddleware(
         ReadOnlySequence<byte> buffer;
         uint length;
         long reserved;
-        byte[]? bytes;
+        byte[] bytes;
         ReleasingBodyStream? frame = null;
-        using IncrementalHash? hash = verify is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using IncrementalHash? hash = signedBodyHash is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long received = 0;
         bool extra = false;
         try
@@ -248,23 +257,15 @@ internal sealed partial class CallAuthenticationMiddleware(
             }
 
             long held = reserved;
-            bytes = keepBody ? GC.AllocateUninitializedArray<byte>((int)reserved) : null;
-            frame = new ReleasingBodyStream(bytes ?? [], bytes?.Length ?? 0, () => limiter.ReleaseBytes(held));
+            bytes = GC.AllocateUninitializedArray<byte>((int)reserved);
+            frame = new ReleasingBodyStream(bytes, bytes.Length, () => limiter.ReleaseBytes(held));
             while (true)
             {
                 read = await body.ReadAsync(aborted).ConfigureAwait(false);
                 buffer = read.Buffer;
                 long take = Math.Min(buffer.Length, reserved - received);
                 ReadOnlySequence<byte> taken = buffer.Slice(0, take);
-                if (bytes is not null)
-                {
-                    taken.CopyTo(bytes.AsSpan((int)received));
-                }
-                else
-                {
-                    CopyToScratch(taken);
-                }
-
+                taken.CopyTo(bytes.AsSpan((int)received));
                 if (hash is not null)
                 {
                     AppendMessageBytes(hash, taken, received);
@@ -303,16 +304,10 @@ internal sealed partial class CallAuthenticationMiddleware(
             return;
         }
 
-        if (hash is not null && verify?.Invoke(hash.GetHashAndReset()) is { } refusal)
+        if (hash is not null && !HashMatches(hash, signedBodyHash!))
         {
-            await GrpcRefusalWriter.WriteAsync(context, refusal).ConfigureAwait(false);
-            return;
-        }
-
-        if (bytes is null)
-        {
-            // Not reached: a body is dropped only for a call that cannot authenticate, which verify refuses.
-            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.NotAuthenticated, NotAuthenticatedMessage).ConfigureAwait(false);
+            LogClientRejected(logger, context.Request.Path.Value ?? string.Empty, context.Features.Get<AuthenticatedClientFeature>()?.ClientId ?? "(none)", "the body does not match its signed hash");
+            await RefuseAsync(context, Code.Unauthenticated, CallRefusals.BodyHashMismatch, BodyHashMismatchMessage).ConfigureAwait(false);
             return;
         }
 
@@ -328,6 +323,50 @@ internal sealed partial class CallAuthenticationMiddleware(
         await next(context).ConfigureAwait(false);
     }
 
+    private static bool HashMatches(IncrementalHash hash, byte[] expected)
+    {
+        Span<byte> actual = stackalloc byte[SHA256.HashSizeInBytes];
+        hash.GetHashAndReset(actual);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    /// <summary>The body hash header: exactly 64 lowercase hex digits, so that one header value maps to one signed hash.</summary>
+    private static bool TryParseBodyHash(string text, Span<byte> hash)
+    {
+        if (text.Length != 2 * SHA256.HashSizeInBytes)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+
+        return Convert.FromHexString(text, hash, out _, out _) == OperationStatus.Done;
+    }
+
+    private static bool IsClientId(string clientId)
+    {
+        if (clientId.Length is 0 or > MaxClientIdLength)
+        {
+            return false;
+        }
+
+        foreach (char c in clientId)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Hashes the part of <paramref name="chunk"/> (at <paramref name="frameOffset"/> in the frame) that follows the 5-byte prefix.</summary>
     private static void AppendMessageBytes(IncrementalHash hash, ReadOnlySequence<byte> chunk, long frameOffset)
     {
@@ -336,23 +375,6 @@ internal sealed partial class CallAuthenticationMiddleware(
             int skip = (int)Math.Clamp(FramePrefixSize - frameOffset, 0, segment.Length);
             hash.AppendData(segment.Span[skip..]);
             frameOffset += segment.Length;
-        }
-    }
-
-    /// <summary>
-    /// Copies a dropped body through a small per-thread buffer, so that dropping it costs about what keeping it
-    /// costs (measured in docs/benchmarks.md) without holding its bytes.
-    /// </summary>
-    private static void CopyToScratch(ReadOnlySequence<byte> chunk)
-    {
-        byte[] scratch = t_scratch ??= new byte[64 * 1024];
-        foreach (ReadOnlyMemory<byte> segment in chunk)
-        {
-            for (int offset = 0; offset < segment.Length; offset += scratch.Length)
-            {
-                ReadOnlySpan<byte> part = segment.Span[offset..];
-                part[..Math.Min(part.Length, scratch.Length)].CopyTo(scratch);
-            }
         }
     }
 

@@ -12,6 +12,9 @@ internal static class CallRefusals
     /// <summary>The signed timestamp is outside the clock-skew window.</summary>
     public const string ClockSkew = "CALL_TIMESTAMP_OUT_OF_WINDOW";
 
+    /// <summary>The request message's SHA-256 differs from the signed <c>x-privatefl-body-sha256</c> header.</summary>
+    public const string BodyHashMismatch = "BODY_HASH_MISMATCH";
+
     /// <summary>The nonce was already used by this client within the window (also before a restart).</summary>
     public const string Replayed = "CALL_REPLAYED";
 

@@ -40,14 +40,23 @@ public sealed class ApiVectorTests
             byte[] body = Convert.FromHexString(vector["request_bytes"]!.GetValue<string>());
             byte[] timestampBytes = new byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(timestampBytes, timestamp);
-            byte[] expected = [.. "privatefl/v1/call"u8, 0, .. System.Text.Encoding.UTF8.GetBytes(method), 0, .. System.Text.Encoding.UTF8.GetBytes(clientId), 0, .. timestampBytes, .. nonce, .. SHA256.HashData(body)];
+            JsonNode headers = vector["headers"]!;
+
+            // The signed string takes the 32 bytes the x-privatefl-body-sha256 header decodes to, never the body.
+            string bodyHashHeader = headers["x-privatefl-body-sha256"]!.GetValue<string>();
+            byte[] expected = [.. "privatefl/v1/call"u8, 0, .. System.Text.Encoding.UTF8.GetBytes(method), 0, .. System.Text.Encoding.UTF8.GetBytes(clientId), 0, .. timestampBytes, .. nonce, .. Convert.FromHexString(bodyHashHeader)];
             byte[] signature = Convert.FromHexString(vector["signature"]!.GetValue<string>());
             byte[] publicKey = Convert.FromHexString(vector["identity_public_key"]!.GetValue<string>());
-            JsonNode headers = vector["headers"]!;
+
+            Assert.Matches("^[0-9a-f]{64}$", bodyHashHeader);
+            Assert.Equal(SHA256.HashData(body), Convert.FromHexString(bodyHashHeader));
+            Assert.Equal(5, headers.AsObject().Count);
+            Assert.Equal(clientId, headers["x-privatefl-client"]!.GetValue<string>());
 
             Assert.Equal(vector["request_sha256"]!.GetValue<string>(), Convert.ToHexStringLower(SHA256.HashData(body)));
             Assert.Equal(vector["signed_string"]!.GetValue<string>(), Convert.ToHexStringLower(expected));
             Assert.Equal(expected, CallSignature.Payload(method, clientId, timestamp, nonce, body));
+            Assert.Equal(bodyHashHeader, CallSignature.BodyHashHeaderValue(body));
             Assert.True(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(signature, 0, publicKey, 0, expected, 0, expected.Length));
             Assert.Equal(Convert.ToBase64String(signature), headers[CallSignature.SignatureHeader]!.GetValue<string>());
             Assert.Equal(Convert.ToHexStringLower(nonce), headers[CallSignature.NonceHeader]!.GetValue<string>());
@@ -95,6 +104,7 @@ public sealed class ApiVectorTests
         Assert.Equal("bank-a", sent.GetValue(CallSignature.ClientHeader));
         Assert.Equal("1798761600000", sent.GetValue(CallSignature.TimestampHeader));
         Assert.Matches("^[0-9a-f]{32}$", nonceText);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(request.ToByteArray())), sent.GetValue(CallSignature.BodyHashHeader));
         Assert.True(Signatures.Verify(identity.PublicKey, payload, Convert.FromBase64String(sent.GetValue(CallSignature.SignatureHeader)!)));
     }
 

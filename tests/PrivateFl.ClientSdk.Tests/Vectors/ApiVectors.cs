@@ -77,6 +77,7 @@ internal static class ApiVectors
                     [CallSignature.ClientHeader] = clientId,
                     [CallSignature.TimestampHeader] = TimestampMs.ToString(CultureInfo.InvariantCulture),
                     [CallSignature.NonceHeader] = Convert.ToHexStringLower(nonce),
+                    [CallSignature.BodyHashHeader] = CallSignature.BodyHashHeaderValue(body),
                     [CallSignature.SignatureHeader] = Convert.ToBase64String(signature),
                 },
             });

@@ -317,6 +317,7 @@ internal sealed class ServiceFuzzer : IDisposable
                 { CallSignature.ClientHeader, id },
                 { CallSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture) },
                 { CallSignature.NonceHeader, Convert.ToHexStringLower(nonce) },
+                { CallSignature.BodyHashHeader, CallSignature.BodyHashHeaderValue(signedBody) },
                 { CallSignature.SignatureHeader, Convert.ToBase64String(signature) },
             };
         }
@@ -327,10 +328,10 @@ internal sealed class ServiceFuzzer : IDisposable
             case FuzzAuth.Valid:
                 return valid;
             case FuzzAuth.Missing:
-                int keep = random.Next(0b1111);
+                int keep = random.Next(0b11111);
                 return [.. valid.Where((_, i) => (keep & (1 << i)) != 0)];
             case FuzzAuth.RandomHeader:
-                int replace = random.Next(4);
+                int replace = random.Next(5);
                 return [.. valid.Select((e, i) => i == replace ? new Metadata.Entry(e.Key, Printable(random, 100)) : e)];
             case FuzzAuth.WrongKey:
                 return random.Next(2) == 0 ? Sign(clientId, _stranger, now, body) : Sign($"{clientId}-stranger", _stranger, now, body);
