@@ -113,6 +113,10 @@ internal sealed class PredictFields
             {
                 // Two values for one column: picking either silently could score the wrong applicant.
                 errors[Names[c]] = [$"Give either {given[c]} or {Excerpt.Of(name)}, not both."];
+
+                // The column's value is dropped below; keyed by the first spelling, its "missing" problem would name a
+                // field the caller did give (docs/claims.md, D3).
+                fieldOf[c] = Names[c];
                 continue;
             }
 
