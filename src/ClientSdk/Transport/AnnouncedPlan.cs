@@ -12,13 +12,15 @@ namespace PrivateFl.ClientSdk.Transport;
 internal static class AnnouncedPlan
 {
     /// <summary>The settings the announcement states, as the shared round plan takes them.</summary>
-    /// <exception cref="ArgumentException">The announcement has no training plan.</exception>
+    /// <remarks>
+    /// A missing training plan or secure-aggregation block reads as zero values (as protobuf reads an absent field):
+    /// <see cref="AnnouncementValidator"/> refuses such an announcement by name, and the reads that may come before it
+    /// (the bank's privacy accounting) or that need neither block (m needs only the privacy mode and δ_dropout) must not
+    /// crash on it.
+    /// </remarks>
     public static RoundPlanSettings Settings(RoundAnnouncement announcement)
     {
-        TrainingPlan training = announcement.Training ?? throw new ArgumentException("The announcement has no training plan.", nameof(announcement));
-
-        // A missing secure-aggregation block is refused by the validator; the privacy accounting, which runs first, does
-        // not read it, so it gets the neutral values here rather than a crash.
+        TrainingPlan training = announcement.Training ?? new TrainingPlan();
         SecAggSettings secAgg = announcement.SecAgg ?? new SecAggSettings();
         return new RoundPlanSettings
         {

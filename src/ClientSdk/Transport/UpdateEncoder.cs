@@ -12,7 +12,7 @@ internal static class UpdateEncoder
     /// The round as this bank's ledger accounts it (specs/privacy.md §3): q, σ and the discreteness bound for at most the
     /// announced participants, each adding σ_client ≥ 4 (refused otherwise, <see cref="AnnouncementValidator"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">The round has no privacy settings or no training plan.</exception>
+    /// <exception cref="ArgumentException">The round has no privacy settings, or parameters the accountant cannot take.</exception>
     public static DdgRound AccountingRound(RoundAnnouncement announcement)
     {
         _ = announcement.Privacy ?? throw new ArgumentException("The round has no privacy settings.", nameof(announcement));
