@@ -106,7 +106,7 @@ internal static class EndToEndBenchmark
             double[] roundTimes = [.. records.Rounds.Select(r => (double)(r.EndedUnixMs - r.StartedUnixMs))];
             string peak = File.ReadAllLines($"/proc/{server.Id}/status").First(l => l.StartsWith("VmHWM", StringComparison.Ordinal)).Split(':')[1].Trim();
             Console.WriteLine();
-            Console.WriteLine($"## {clientCount} clients, d = {length:N0}, {graph}: k = {records.Rounds[0].Degree}, t = {records.Rounds[0].Threshold}, outcomes {string.Join(",", records.Rounds.Select(r => r.Outcome))}");
+            Console.WriteLine($"## {clientCount} clients, d = {length:N0}, {graph}: k = {records.Rounds[0].Degree}, t = {records.Rounds[0].Threshold}, outcomes {string.Join(",", records.Rounds.Select(r => r.RoundOutcome))}");
             Console.WriteLine($"round time (server, open → close, ms): {string.Join(", ", roundTimes.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))}; median {roundTimes.Order().ElementAt(roundTimes.Length / 2):F0}");
             Console.WriteLine($"stages of the last round (ms): {string.Join(" | ", records.Rounds[^1].Stages.Select(s => $"{s.Stage} {s.Milliseconds:F0}"))}");
             Console.WriteLine($"protobuf bytes one client sends per round: {bytesSent.Average() / rounds:N0}; server peak RSS: {peak}; wall {clock.Elapsed.TotalSeconds:F1} s for {rounds} rounds");

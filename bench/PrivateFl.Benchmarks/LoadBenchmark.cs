@@ -100,7 +100,7 @@ internal static class LoadBenchmark
             Console.WriteLine($"## {clientCount} clients, d = {length}, Harary, default server settings");
             foreach (RoundRecord record in records.Rounds)
             {
-                Console.WriteLine($"round {record.RoundNumber}: {record.Outcome} {record.AbortReason} k = {record.Degree}, t = {record.Threshold}; included {record.Included.Count} of {record.Participants.Count}; open → close {record.EndedUnixMs - record.StartedUnixMs} ms");
+                Console.WriteLine($"round {record.RoundNumber}: {record.RoundOutcome} {record.AbortReason} k = {record.Degree}, t = {record.Threshold}; included {record.Included.Count} of {record.Participants.Count}; open → close {record.EndedUnixMs - record.StartedUnixMs} ms");
                 Console.WriteLine($"stages (ms): {string.Join(" | ", record.Stages.Select(s => $"{s.Stage} {s.Milliseconds:F0}"))}");
             }
 
@@ -116,7 +116,7 @@ internal static class LoadBenchmark
                 key.Dispose();
             }
 
-            return records.Rounds.Count == 1 && records.Rounds[0].Outcome == "COMPLETED";
+            return records.Rounds.Count == 1 && records.Rounds[0].RoundOutcome == RoundOutcome.Completed;
         }
         finally
         {

@@ -86,7 +86,7 @@ internal static class UtilityBenchmark
 
                     if (reports.Any(r => r.RoundsParticipated != rounds))
                     {
-                        throw new InvalidOperationException($"{session}: a bank took part in fewer than {rounds} rounds: {string.Join(", ", reports.Select(r => r.StopReason))}");
+                        throw new InvalidOperationException($"{session}: a bank took part in fewer than {rounds} rounds: {string.Join(", ", reports.Select(r => $"{r.StopReason}: {r.StopMessage}"))}");
                     }
                 }
 

@@ -103,7 +103,10 @@ public sealed partial class FederatedClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         SessionInfo info = await RetryAsync(() => _federation.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken).ConfigureAwait(false);
-        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.State == "ACTIVE", info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info));
+        return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.SessionState == SessionState.Active, info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info))
+        {
+            State = Enum.IsDefined((TrainingSessionState)(int)info.SessionState) ? (TrainingSessionState)(int)info.SessionState : TrainingSessionState.Unknown,
+        };
     }
 
     /// <summary>
@@ -157,7 +160,9 @@ public sealed partial class FederatedClient : IDisposable
         }
 
         LocalPrivacyLedger ledger = OpenLedger(sessionId);
-        string stopReason = "The session has run all its rounds.";
+        (TrainingStopReason stopReason, string stopMessage) = session.State == TrainingSessionState.BudgetExhausted
+            ? (TrainingStopReason.SessionBudgetExhausted, "The session has spent its privacy budget.")
+            : (TrainingStopReason.SessionCompleted, "The session has run all its rounds.");
         int participated = 0;
         int lost = 0;
         long modelVersion = session.CurrentModelVersion;
@@ -165,18 +170,17 @@ public sealed partial class FederatedClient : IDisposable
         int seed = _options.TrainingSeed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
         while (session.IsActive && (maxRounds is null || participated < maxRounds))
         {
-            (RoundAnnouncement? announcement, string? endReason) = await WaitForRoundAsync(sessionId, data.Schema.Hash, cancellationToken).ConfigureAwait(false);
+            (RoundAnnouncement? announcement, (TrainingStopReason Reason, string Message)? end) = await WaitForRoundAsync(sessionId, data.Schema.Hash, cancellationToken).ConfigureAwait(false);
             if (announcement is null)
             {
-                stopReason = endReason ?? stopReason;
+                (stopReason, stopMessage) = end ?? (stopReason, stopMessage);
                 break;
             }
 
-            string? refusal = CheckPrivacy(announcement, ledger);
-            if (refusal is not null)
+            if (CheckPrivacy(announcement, ledger) is { } refusal)
             {
-                stopReason = refusal;
-                LogRoundRefused(_logger, sessionId, announcement.RoundNumber, refusal);
+                (stopReason, stopMessage) = refusal;
+                LogRoundRefused(_logger, sessionId, announcement.RoundNumber, refusal.Message);
                 break;
             }
 
@@ -203,7 +207,7 @@ public sealed partial class FederatedClient : IDisposable
             catch (FederationException ex) when (ex is not ServerUnavailableException and not SchemaMismatchException and not PrivacyLedgerException && !cancellationToken.IsCancellationRequested)
             {
                 // The announced round is unsafe for this bank: it declines and stops, since the session's settings will not change.
-                stopReason = $"This client refused round {announcement.RoundNumber}: {ex.Message}";
+                (stopReason, stopMessage) = (TrainingStopReason.RoundRefused, $"This client refused round {announcement.RoundNumber}: {ex.Message}");
                 LogRoundRefused(_logger, sessionId, announcement.RoundNumber, ex.Message);
                 break;
             }
@@ -217,13 +221,13 @@ public sealed partial class FederatedClient : IDisposable
 
         if (maxRounds is not null && participated >= maxRounds)
         {
-            stopReason = $"This client took part in the {maxRounds} rounds asked for.";
+            (stopReason, stopMessage) = (TrainingStopReason.RoundLimitReached, $"This client took part in the {maxRounds} rounds asked for.");
         }
 
         GlobalModel global = await GetGlobalModelAsync(sessionId, 0, cancellationToken).ConfigureAwait(false);
         double[] probabilities = model.PredictProbabilities([.. global.Weights], data);
         double localEpsilon = ledger.Entries.Count == 0 ? 0 : ledger.EpsilonWith(null, ledger.Entries.Max(e => e.Delta));
-        return new TrainingReport(sessionId, participated, lost, global.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), global.EpsilonSpent, global.Delta, localEpsilon, stopReason);
+        return new TrainingReport(sessionId, participated, lost, global.Version, ModelMetrics.RocAuc(probabilities, data.Labels), ModelMetrics.LogLoss(probabilities, data.Labels), global.EpsilonSpent, global.Delta, localEpsilon, stopReason, stopMessage);
     }
 
     /// <summary>Fetches a version of the global model (0 = the current one).</summary>
@@ -254,19 +258,19 @@ public sealed partial class FederatedClient : IDisposable
     }
 
     /// <summary>The bank's own privacy checks of a round, made without trusting the server; null when it may take part.</summary>
-    private string? CheckPrivacy(RoundAnnouncement announcement, LocalPrivacyLedger ledger)
+    private (TrainingStopReason Reason, string Message)? CheckPrivacy(RoundAnnouncement announcement, LocalPrivacyLedger ledger)
     {
         PrivacySettings? privacy = announcement.Privacy;
         if (privacy is null || privacy.Mode is DpMode.None or DpMode.Unspecified)
         {
             return _options.RequireDifferentialPrivacy
-                ? $"Round {announcement.RoundNumber} has no differential privacy, and this client requires it."
+                ? (TrainingStopReason.PrivacyTermsRefused, $"Round {announcement.RoundNumber} has no differential privacy, and this client requires it.")
                 : null;
         }
 
         if (!(privacy.Delta > 0 && privacy.Delta <= _options.MaxDelta) || !double.IsFinite(privacy.NoiseMultiplier) || privacy.NoiseMultiplier <= 0)
         {
-            return $"Round {announcement.RoundNumber} announces δ = {privacy.Delta:G3} and σ = {privacy.NoiseMultiplier:G3}; this client accepts δ ≤ {_options.MaxDelta:G3} and σ > 0.";
+            return (TrainingStopReason.PrivacyTermsRefused, $"Round {announcement.RoundNumber} announces δ = {privacy.Delta:G3} and σ = {privacy.NoiseMultiplier:G3}; this client accepts δ ≤ {_options.MaxDelta:G3} and σ > 0.");
         }
 
         double epsilonAfter;
@@ -277,15 +281,16 @@ public sealed partial class FederatedClient : IDisposable
         catch (ArgumentException ex)
         {
             // A sampling rate, dimension or noise the accountant cannot take is refused, never a crash of the bank.
-            return $"Round {announcement.RoundNumber} announces privacy parameters this client cannot account for: {ex.Message}";
+            return (TrainingStopReason.PrivacyTermsRefused, $"Round {announcement.RoundNumber} announces privacy parameters this client cannot account for: {ex.Message}");
         }
 
         return epsilonAfter > _options.MaxEpsilon
-            ? $"This client's own privacy budget is spent: round {announcement.RoundNumber} would bring its ε to {epsilonAfter:G4} > {_options.MaxEpsilon:G4} (δ = {privacy.Delta:G3}), whatever the server's budget."
+            ? (TrainingStopReason.LocalBudgetExhausted, $"This client's own privacy budget is spent: round {announcement.RoundNumber} would bring its ε to {epsilonAfter:G4} > {_options.MaxEpsilon:G4} (δ = {privacy.Delta:G3}), whatever the server's budget.")
             : null;
     }
 
-    private async Task<(RoundAnnouncement? Announcement, string? EndReason)> WaitForRoundAsync(string sessionId, string schemaHash, CancellationToken cancellationToken)
+    /// <summary>The next round for this client, or why the session ended, read from the refusal's ErrorInfo reason (never its text).</summary>
+    private async Task<(RoundAnnouncement? Announcement, (TrainingStopReason Reason, string Message)? End)> WaitForRoundAsync(string sessionId, string schemaHash, CancellationToken cancellationToken)
     {
         try
         {
@@ -296,33 +301,10 @@ public sealed partial class FederatedClient : IDisposable
                     cancellationToken: cancellationToken).ResponseAsync,
                 cancellationToken).ConfigureAwait(false), null);
         }
-        catch (FederationException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.FailedPrecondition } rpc)
+        catch (SessionEndedException ex) when (ex.InnerException is RpcException rpc && RpcErrorTranslator.SessionEnd(rpc) is { } end)
         {
-            string? reason = RpcErrorTranslator.Reason(rpc);
-            if (RpcErrorTranslator.IsSessionOver(reason))
-            {
-                return (null, rpc.Status.Detail);
-            }
-
-            if (reason is not null)
-            {
-                throw;
-            }
-
-            // No machine-readable reason: the session's state, not the status text, says whether it ended
-            // (completed, or spent its privacy budget) while this client waited, or the schema changed.
-            TrainingSessionInfo session = await GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
-            if (!session.IsActive)
-            {
-                return (null, rpc.Status.Detail);
-            }
-
-            if (!string.Equals(session.SchemaHash, schemaHash, StringComparison.Ordinal))
-            {
-                throw new SchemaMismatchException(rpc.Status.Detail, rpc);
-            }
-
-            throw;
+            // The session ended (all rounds run, or its budget spent) while this client waited: training ends normally.
+            return (null, (end, rpc.Status.Detail));
         }
     }
 
@@ -335,7 +317,7 @@ public sealed partial class FederatedClient : IDisposable
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.ResourceExhausted && attempt < _options.MaxRetries)
+            catch (RpcException ex) when (attempt < _options.MaxRetries && RpcErrorTranslator.IsRetryable(ex))
             {
                 LogRetrying(_logger, attempt + 1, delay.TotalMilliseconds, ex.Status.Detail);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

@@ -10,5 +10,6 @@ namespace PrivateFl.ClientSdk;
 /// <param name="EpsilonSpent">The session's ε after the last round.</param>
 /// <param name="Delta">The session's δ.</param>
 /// <param name="LocalEpsilonSpent">ε this bank has spent in the session by its own ledger (0 without DP).</param>
-/// <param name="StopReason">Why training stopped: the session ended, the round limit, or this bank's own privacy budget.</param>
-public sealed record TrainingReport(string SessionId, int RoundsParticipated, int RoundsLost, long ModelVersion, double LocalRocAuc, double LocalLogLoss, double EpsilonSpent, double Delta, double LocalEpsilonSpent, string StopReason);
+/// <param name="StopReason">Why training stopped, to decide on: the session ended, the round limit, this bank's own privacy budget or terms, or a refused round.</param>
+/// <param name="StopMessage">Why training stopped, in words for people (a log, a job status); never parse it, read <paramref name="StopReason"/>.</param>
+public sealed record TrainingReport(string SessionId, int RoundsParticipated, int RoundsLost, long ModelVersion, double LocalRocAuc, double LocalLogLoss, double EpsilonSpent, double Delta, double LocalEpsilonSpent, TrainingStopReason StopReason, string StopMessage);

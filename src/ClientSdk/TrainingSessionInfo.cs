@@ -17,4 +17,8 @@ namespace PrivateFl.ClientSdk;
 /// The feature schema the session carries, already checked to hash to <paramref name="SchemaHash"/>; <see langword="null"/>
 /// for a session created from a hash alone. Load the bank's data with it (<see cref="DatasetLoader"/>).
 /// </param>
-public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta, ModelSpecification? Model = null, FeatureSchema? Schema = null);
+public sealed record TrainingSessionInfo(string SessionId, string SchemaName, string SchemaHash, int ModelLength, int TotalRounds, int CompletedRounds, long CurrentModelVersion, bool IsActive, double EpsilonSpent, double EpsilonBudget, double Delta, ModelSpecification? Model = null, FeatureSchema? Schema = null)
+{
+    /// <summary>Gets where the session stands; <see cref="IsActive"/> is <see langword="true"/> exactly when it is <see cref="TrainingSessionState.Active"/>. Default: <see cref="TrainingSessionState.Unknown"/>.</summary>
+    public TrainingSessionState State { get; init; }
+}

@@ -143,7 +143,7 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     if (wait == true)
     {
         await job.Completion.WaitAsync(cancellationToken);
-        return job.Status == "succeeded" ? Results.Ok(job.Report) : Results.Problem(statusCode: 502, title: "Training failed.", detail: job.Message);
+        return job.Status == TrainingJobStatus.Succeeded ? Results.Ok(job.Report) : Results.Problem(statusCode: 502, title: "Training failed.", detail: job.Message);
     }
 
     return Results.Accepted($"/fl_train/{job.Id}", job);

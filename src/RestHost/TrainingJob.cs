@@ -24,9 +24,8 @@ internal sealed class TrainingJob
     [JsonPropertyName("rows")]
     public int Rows { get; }
 
-    /// <summary>queued, running, succeeded or failed.</summary>
     [JsonPropertyName("status")]
-    public string Status { get; private set; } = "queued";
+    public TrainingJobStatus Status { get; private set; } = TrainingJobStatus.Queued;
 
     [JsonPropertyName("round")]
     public long Round { get; private set; }
@@ -53,7 +52,7 @@ internal sealed class TrainingJob
     {
         lock (_gate)
         {
-            Status = "running";
+            Status = TrainingJobStatus.Running;
         }
     }
 
@@ -73,10 +72,10 @@ internal sealed class TrainingJob
     {
         lock (_gate)
         {
-            Status = "succeeded";
+            Status = TrainingJobStatus.Succeeded;
             EpsilonSpent = report.EpsilonSpent;
             Report = TrainingReportView.From(report);
-            Message = report.StopReason;
+            Message = report.StopMessage;
         }
     }
 
@@ -84,7 +83,7 @@ internal sealed class TrainingJob
     {
         lock (_gate)
         {
-            Status = "failed";
+            Status = TrainingJobStatus.Failed;
             Message = message;
         }
     }

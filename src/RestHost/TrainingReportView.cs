@@ -3,7 +3,7 @@ using PrivateFl.ClientSdk;
 
 namespace PrivateFl.RestHost;
 
-/// <summary>The report of a finished training job, in the REST API's field names.</summary>
+/// <summary>The report of a finished training job, in the REST API's field names; <c>stop_reason</c> stays the sentence it has always been (the SDK's <see cref="TrainingReport.StopMessage"/>), for the prototype's clients.</summary>
 internal sealed record TrainingReportView(
     [property: JsonPropertyName("session_id")] string SessionId,
     [property: JsonPropertyName("rounds_participated")] int RoundsParticipated,
@@ -17,5 +17,5 @@ internal sealed record TrainingReportView(
     [property: JsonPropertyName("stop_reason")] string StopReason)
 {
     public static TrainingReportView From(TrainingReport report) =>
-        new(report.SessionId, report.RoundsParticipated, report.RoundsLost, report.ModelVersion, report.LocalRocAuc, report.LocalLogLoss, report.EpsilonSpent, report.Delta, report.LocalEpsilonSpent, report.StopReason);
+        new(report.SessionId, report.RoundsParticipated, report.RoundsLost, report.ModelVersion, report.LocalRocAuc, report.LocalLogLoss, report.EpsilonSpent, report.Delta, report.LocalEpsilonSpent, report.StopMessage);
 }

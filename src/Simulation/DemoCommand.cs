@@ -124,7 +124,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
                         bool done = training.IsCompleted;
                         if (await PollAsync().ConfigureAwait(false))
                         {
-                            live.UpdateTarget(new Rows(table, new Markup(Bar(rows.Count(r => r.Outcome == "COMPLETED"), settings.Rounds))));
+                            live.UpdateTarget(new Rows(table, new Markup(Bar(rows.Count(r => r.Outcome == RoundOutcome.Completed), settings.Rounds))));
                         }
 
                         if (done)
@@ -176,8 +176,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             session = new { SessionId, final.Version, final.EpsilonSpent, final.Delta, privacy = JsonDocument.Parse(string.IsNullOrEmpty(final.PrivacyParametersJson) ? "{}" : final.PrivacyParametersJson).RootElement },
             baselines = new { centralised, bankAloneMean = alone.Average(), bankAlone = alone },
             federatedTestAuc = federated,
-            rounds = rows.Select(r => new { r.Round, r.Outcome, r.Participants, r.Dropped, r.Included, r.Auc, r.LogLoss, epsilon = double.IsInfinity(r.Epsilon) ? (double?)null : r.Epsilon, r.Milliseconds }),
-            banks = reports.Select(r => new { r.RoundsParticipated, r.RoundsLost, r.LocalRocAuc, r.LocalEpsilonSpent, r.StopReason }),
+            rounds = rows.Select(r => new { r.Round, Outcome = OutcomeName(r.Outcome), r.Participants, r.Dropped, r.Included, r.Auc, r.LogLoss, epsilon = double.IsInfinity(r.Epsilon) ? (double?)null : r.Epsilon, r.Milliseconds }),
+            banks = reports.Select(r => new { r.RoundsParticipated, r.RoundsLost, r.LocalRocAuc, r.LocalEpsilonSpent, StopReason = r.StopReason.ToString(), r.StopMessage }),
             wallSeconds = clock.Elapsed.TotalSeconds,
         }, Indented), cancellationToken).ConfigureAwait(false);
         ResultsChart.Save(chartPath, rows, centralised);
@@ -251,7 +251,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         double auc = double.NaN;
         double logLoss = double.NaN;
         double epsilon = double.NaN;
-        if (record.Outcome == "COMPLETED")
+        if (record.RoundOutcome == RoundOutcome.Completed)
         {
             SessionInfo info = await admin.GetSessionAsync(new GetSessionRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
             PrivacyLedgerReply ledger = await admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = SessionId }, headers, cancellationToken: cancellationToken);
@@ -263,15 +263,23 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         }
 
         double milliseconds = record.EndedUnixMs - record.StartedUnixMs;
-        return new RoundRow(record.RoundNumber, record.Outcome, record.Participants.Count, record.Dropped.Count, record.Included.Count, auc, logLoss, epsilon, milliseconds);
+        return new RoundRow(record.RoundNumber, record.RoundOutcome, record.Participants.Count, record.Dropped.Count, record.Included.Count, auc, logLoss, epsilon, milliseconds);
     }
+
+    /// <summary>The outcome as the results file has always spelled it (COMPLETED, ABORTED), so that readers of earlier files keep working.</summary>
+    private static string OutcomeName(RoundOutcome outcome) => outcome switch
+    {
+        RoundOutcome.Completed => "COMPLETED",
+        RoundOutcome.Aborted => "ABORTED",
+        _ => "UNSPECIFIED",
+    };
 
     private static string[] Cells(RoundRow row) =>
     [
         row.Round.ToString(CultureInfo.InvariantCulture),
         row.Participants.ToString(CultureInfo.InvariantCulture),
         row.Dropped == 0 ? "0" : $"[yellow]{row.Dropped}[/]",
-        row.Outcome == "COMPLETED" ? row.Included.ToString(CultureInfo.InvariantCulture) : "[red]aborted[/]",
+        row.Outcome == RoundOutcome.Completed ? row.Included.ToString(CultureInfo.InvariantCulture) : "[red]aborted[/]",
         row.LogLoss.ToString("F4", CultureInfo.InvariantCulture),
         row.Auc.ToString("F3", CultureInfo.InvariantCulture),
         double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture),

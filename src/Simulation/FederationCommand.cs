@@ -66,7 +66,7 @@ internal sealed class FederationCommand : AsyncCommand<FederationSettings>
             new FederatedClientOptions { ServerAddress = address, ClientId = $"bank-0{b + 1}", LedgerDirectory = Path.Combine(settings.KeysDirectory, "ledgers", $"bank-0{b + 1}") },
             keys[b])).ToList();
         TrainingReport[] reports = await Task.WhenAll(peers.Select((c, i) => c.TrainAsync("german-credit", shards[i + 1], new Progress<TrainingProgress>(p => AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"{c.ClientId}: {p.Message}")), cancellationToken: cancellationToken)));
-        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Session finished: model version {reports[0].ModelVersion}, ε = {reports[0].EpsilonSpent:F3}.");
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Session finished ({reports[0].StopReason}): model version {reports[0].ModelVersion}, ε = {reports[0].EpsilonSpent:F3}.");
         foreach (FederatedClient peer in peers)
         {
             peer.Dispose();

@@ -7,7 +7,7 @@ internal static class ResultsChart
 {
     public static void Save(string path, IReadOnlyList<RoundRow> rows, double centralised)
     {
-        RoundRow[] completed = [.. rows.Where(r => r.Outcome == "COMPLETED")];
+        RoundRow[] completed = [.. rows.Where(r => r.Outcome == Protocol.V1.RoundOutcome.Completed)];
         double[] rounds = [.. completed.Select(r => (double)r.Round)];
         var plot = new Plot();
         plot.Title("PrivateFl demo: federated test ROC AUC and privacy spent per round");

@@ -85,6 +85,8 @@ public sealed class ClientErrorTests
         Assert.Equal(0, late.RoundsParticipated);
         Assert.Equal(1, late.ModelVersion);
         Assert.False((await clients[0].GetSessionAsync("done")).IsActive);
+        Assert.Equal(TrainingSessionState.Completed, (await clients[0].GetSessionAsync("done")).State);
+        Assert.Equal(TrainingStopReason.SessionCompleted, late.StopReason);
         foreach (FederatedClient client in clients)
         {
             client.Dispose();

@@ -27,9 +27,12 @@ public sealed class DifferentialPrivacyTests
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("budget", banks[i]))).WaitAsync(Limit);
 
         Assert.All(reports, r => Assert.Equal(2, r.RoundsParticipated));
-        Assert.All(reports, r => Assert.Contains("spent its privacy budget", r.StopReason, StringComparison.Ordinal));
+        Assert.All(reports, r => Assert.Equal(TrainingStopReason.SessionBudgetExhausted, r.StopReason));
+        Assert.All(reports, r => Assert.Contains("spent its privacy budget", r.StopMessage, StringComparison.Ordinal));
         SessionInfo session = await server.Admin.GetSessionAsync(new GetSessionRequest { SessionId = "budget" }, InProcessServer.AdminCall());
-        Assert.Equal("BUDGET_EXHAUSTED", session.State);
+        Assert.Equal(SessionState.BudgetExhausted, session.SessionState);
+        Assert.Equal(TrainingSessionState.BudgetExhausted, (await clients[0].GetSessionAsync("budget")).State);
+        Assert.Equal(TrainingStopReason.SessionBudgetExhausted, (await clients[0].TrainAsync("budget", banks[0])).StopReason);
         Assert.Equal(2u, session.CompletedRounds);
         PrivacyLedgerReply ledger = await server.Admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = "budget" }, InProcessServer.AdminCall());
         Assert.Equal(2, ledger.Entries.Count);
@@ -66,7 +69,8 @@ public sealed class DifferentialPrivacyTests
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("lax", banks[i]))).WaitAsync(Limit);
 
         Assert.All(reports, r => Assert.Equal(1, r.RoundsParticipated));
-        Assert.All(reports, r => Assert.Contains("own privacy budget", r.StopReason, StringComparison.Ordinal));
+        Assert.All(reports, r => Assert.Equal(TrainingStopReason.LocalBudgetExhausted, r.StopReason));
+        Assert.All(reports, r => Assert.Contains("own privacy budget", r.StopMessage, StringComparison.Ordinal));
         Assert.All(reports, r => Assert.Equal(oneRound, r.LocalEpsilonSpent, 9));
         foreach (FederatedClient client in clients)
         {
@@ -77,7 +81,8 @@ public sealed class DifferentialPrivacyTests
         var restarted = ids.Select(id => server.Client(id, maxEpsilon: ownBudget)).ToList();
         TrainingReport[] again = await Task.WhenAll(restarted.Select((c, i) => c.TrainAsync("lax", banks[i]))).WaitAsync(Limit);
         Assert.All(again, r => Assert.Equal(0, r.RoundsParticipated));
-        Assert.All(again, r => Assert.Contains("own privacy budget", r.StopReason, StringComparison.Ordinal));
+        Assert.All(again, r => Assert.Equal(TrainingStopReason.LocalBudgetExhausted, r.StopReason));
+        Assert.All(again, r => Assert.Contains("own privacy budget", r.StopMessage, StringComparison.Ordinal));
         foreach (FederatedClient client in restarted)
         {
             client.Dispose();

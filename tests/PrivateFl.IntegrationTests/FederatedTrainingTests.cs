@@ -59,7 +59,7 @@ public sealed class FederatedTrainingTests
         Assert.Equal(0, reports[4].RoundsParticipated);
         Assert.Equal(1, reports[4].RoundsLost);
         RoundRecord round = Assert.Single((await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "dropout" }, InProcessServer.AdminCall())).Rounds);
-        Assert.Equal("COMPLETED", round.Outcome);
+        Assert.Equal(RoundOutcome.Completed, round.RoundOutcome);
         Assert.Equal(ids, round.Participants);
         Assert.Equal(ids[..4], round.Included);
         Assert.Equal([ids[4]], round.Dropped);
@@ -97,7 +97,7 @@ public sealed class FederatedTrainingTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => survivor);
 
         RoundRecord round = Assert.Single((await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "abort" }, InProcessServer.AdminCall())).Rounds);
-        Assert.Equal("ABORTED", round.Outcome);
+        Assert.Equal(RoundOutcome.Aborted, round.RoundOutcome);
         Assert.Contains("threshold", round.AbortReason, StringComparison.Ordinal);
         Assert.Equal(0, (await clients[0].GetGlobalModelAsync("abort")).Version);
         Assert.Empty((await server.Admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = "abort" }, InProcessServer.AdminCall())).Entries);

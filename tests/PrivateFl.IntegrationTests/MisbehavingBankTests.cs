@@ -32,7 +32,7 @@ public sealed class MisbehavingBankTests
         Assert.Equal(3, rounds.Count);
         Assert.All(rounds, round =>
         {
-            Assert.Equal("COMPLETED", round.Outcome);
+            Assert.Equal(RoundOutcome.Completed, round.RoundOutcome);
             Assert.Equal(ids[..4], round.Included);
             RoundCulprit culprit = Assert.Single(round.Culprits);
             Assert.Equal(("bank-5", Misbehaviour.InvalidShare), (culprit.ClientId, culprit.Misbehaviour));
@@ -83,7 +83,7 @@ public sealed class MisbehavingBankTests
 
         Assert.All(honest, r => Assert.Equal(1, r.RoundsParticipated));
         RoundRecord round = Assert.Single((await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "split" }, InProcessServer.AdminCall())).Rounds);
-        Assert.Equal("COMPLETED", round.Outcome);
+        Assert.Equal(RoundOutcome.Completed, round.RoundOutcome);
         Assert.Equal(ids[..4], round.Included);
         RoundCulprit culprit = Assert.Single(round.Culprits);
         Assert.Equal(("bank-5", Misbehaviour.InconsistentSharing), (culprit.ClientId, culprit.Misbehaviour));
@@ -142,7 +142,7 @@ public sealed class MisbehavingBankTests
         }
 
         RoundRecord round = Assert.Single(rounds);
-        Assert.Equal("ABORTED", round.Outcome);
+        Assert.Equal(RoundOutcome.Aborted, round.RoundOutcome);
         Assert.Contains("gave no valid pair point", round.AbortReason, StringComparison.Ordinal);
         RoundCulprit culprit = Assert.Single(round.Culprits);
         Assert.Equal(("bank-5", Misbehaviour.InconsistentSharing), (culprit.ClientId, culprit.Misbehaviour));

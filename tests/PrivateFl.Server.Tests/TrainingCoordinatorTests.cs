@@ -59,7 +59,7 @@ public sealed class TrainingCoordinatorTests
         await fixture.AdvanceUntilAsync(Task.WhenAll(clients.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default))), TimeSpan.FromSeconds(1));
 
         var aborted = await Assert.ThrowsAsync<CoordinatorException>(() => clients[0]);
-        Assert.Equal(CoordinatorErrorKind.Aborted, aborted.Kind);
+        Assert.Equal((CoordinatorErrorKind.Aborted, ErrorReasons.RoundAborted), (aborted.Kind, aborted.Reason));
         Assert.Contains("model stays at version 0", aborted.Message, StringComparison.Ordinal);
         RoundRecordData record = Assert.Single(fixture.Store.ListRounds(CoordinatorFixture.SessionId));
         Assert.Equal(RoundRecordData.Aborted, record.Outcome);
@@ -93,7 +93,7 @@ public sealed class TrainingCoordinatorTests
         }
 
         var ended = await Assert.ThrowsAsync<CoordinatorException>(() => fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, "bank-01", fixture.Definition.SchemaHash, CancellationToken.None));
-        Assert.Equal(CoordinatorErrorKind.FailedPrecondition, ended.Kind);
+        Assert.Equal((CoordinatorErrorKind.FailedPrecondition, ErrorReasons.SessionCompleted), (ended.Kind, ended.Reason));
         Assert.Equal(StoredSession.Completed, fixture.Store.FindSession(CoordinatorFixture.SessionId)!.State);
         Assert.Equal(2, fixture.Store.ListLedger(CoordinatorFixture.SessionId).Count);
     }

@@ -44,7 +44,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             return runtime;
         }
 
-        StoredSession stored = _store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.");
+        StoredSession stored = _store.FindSession(sessionId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{sessionId}' does not exist.") { Reason = ErrorReasons.SessionNotFound };
         IReadOnlyList<RoundRecordData> rounds = _store.ListRounds(sessionId);
         IReadOnlyList<LedgerEntryData> ledger = _store.ListLedger(sessionId);
         var loaded = new SessionRuntime(
@@ -200,10 +200,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
         {
             RoundRuntime round = session.Round is { } current && current.Number == roundNumber
                 ? current
-                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.");
+                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.") { Reason = ErrorReasons.RoundNotInProgress };
             if (!round.IndexOf.TryGetValue(clientId, out int index))
             {
-                throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {roundNumber}.");
+                throw new CoordinatorException(CoordinatorErrorKind.PermissionDenied, $"Client '{clientId}' is not a participant of round {roundNumber}.") { Reason = ErrorReasons.NotRoundParticipant };
             }
 
             try
@@ -304,7 +304,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
         {
             // The round cannot be formed; tell the waiting clients why rather than leave them hanging.
-            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}");
+            var refusal = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}") { Reason = ErrorReasons.RoundNotFormed };
             foreach (string id in participants)
             {
                 session.Waiting[id].TrySetException(refusal);
@@ -508,7 +508,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         }
 
         round.DeadlineTimer?.Dispose();
-        round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}."));
+        round.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.") { Reason = ErrorReasons.RoundAborted });
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
         TryOpenRound(session);
     }
@@ -551,5 +551,5 @@ internal sealed partial class TrainingCoordinator : IDisposable
         round.Timings.Add(new StageTimingData(stage.ToString(), _time.GetElapsedTime(round.StageOpenedTimestamp).TotalMilliseconds, aliveAfter));
 
     private static CoordinatorException Dropped(string clientId, string why) =>
-        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.");
+        new(CoordinatorErrorKind.FailedPrecondition, $"Client '{clientId}' was dropped from the round: {why}.") { Reason = ErrorReasons.DroppedFromRound };
 }

@@ -17,7 +17,7 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
             var initial = new ModelVersionRecord(definition.SessionId, 0, 0, weights, 0, 0, definition.Privacy.Delta, "{}", definition.CreatedUnixMs);
             if (!store.CreateSession(definition, initial))
             {
-                throw new RpcException(new Status(StatusCode.AlreadyExists, $"Session '{definition.SessionId}' already exists."));
+                throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.SessionAlreadyExists, $"Session '{definition.SessionId}' already exists.");
             }
 
             return Task.FromResult(ProtoMapper.ToProto(coordinator.Session(definition.SessionId)));
@@ -60,12 +60,12 @@ internal sealed partial class AdminService(TrainingCoordinator coordinator, IFed
             var client = new EnrolledClient(request.ClientId, request.IdentityPublicKey.ToByteArray(), false, time.GetUtcNow().ToUnixTimeMilliseconds());
             return store.EnrollClient(client)
                 ? Task.FromResult(ProtoMapper.ToProto(client))
-                : throw new RpcException(new Status(StatusCode.AlreadyExists, $"Client '{request.ClientId}' is already enrolled."));
+                : throw RpcErrors.Refusal(Google.Rpc.Code.AlreadyExists, ErrorReasons.ClientAlreadyEnrolled, $"Client '{request.ClientId}' is already enrolled.");
         });
 
     public override Task<ClientInfo> RevokeClient(RevokeClientRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() => Task.FromResult(ProtoMapper.ToProto(
-            store.RevokeClient(request.ClientId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled."))));
+            store.RevokeClient(request.ClientId) ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Client '{request.ClientId}' is not enrolled.") { Reason = ErrorReasons.ClientNotFound })));
 
     public override Task<ListClientsReply> ListClients(ListClientsRequest request, ServerCallContext context) =>
         RpcErrors.Guard(() =>

@@ -87,7 +87,7 @@ internal sealed class FederationService(TrainingCoordinator coordinator, IFedera
             ModelVersionRecord model = request.Version == 0
                 ? store.LatestModel(session.Definition.SessionId)
                 : store.FindModel(session.Definition.SessionId, request.Version)
-                    ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{session.Definition.SessionId}' has no model version {request.Version}.");
+                    ?? throw new CoordinatorException(CoordinatorErrorKind.NotFound, $"Session '{session.Definition.SessionId}' has no model version {request.Version}.") { Reason = ErrorReasons.ModelVersionNotFound };
             return Task.FromResult(ProtoMapper.ToProto(model, session.Definition.SchemaHash));
         });
 
@@ -108,7 +108,7 @@ internal sealed class FederationService(TrainingCoordinator coordinator, IFedera
     {
         if (version != ProtocolVersion._1)
         {
-            throw RpcErrors.InvalidArgument(field, $"protocol version {(int)version} is not supported; this server speaks version 1.");
+            throw RpcErrors.InvalidArgument(field, $"protocol version {(int)version} is not supported; this server speaks version 1.", ErrorReasons.ProtocolVersionUnsupported);
         }
     }
 

@@ -7,7 +7,10 @@ using PrivateFl.Server.Storage;
 using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
 using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
 using CryptoSecretKind = PrivateFl.Crypto.SecAgg.Messages.SecretKind;
+using ProtoRoundOutcome = PrivateFl.Protocol.V1.RoundOutcome;
 using ProtoSecretKind = PrivateFl.Protocol.V1.SecretKind;
+using ProtoSessionState = PrivateFl.Protocol.V1.SessionState;
+using SessionState = PrivateFl.Server.Storage.SessionState;
 
 namespace PrivateFl.Server.Services;
 
@@ -31,7 +34,7 @@ internal static class ProtoMapper
             TotalRounds = (uint)d.TotalRounds,
             CompletedRounds = (uint)session.CompletedRounds,
             CurrentModelVersion = session.Model.Version,
-            State = session.State,
+            SessionState = (ProtoSessionState)(int)StoredEnums.State(session.State),
             SecAgg = ToProto(d.SecAgg),
             Training = ToProto(d.Training),
             Privacy = ToProto(d.Privacy),
@@ -229,7 +232,7 @@ internal static class ProtoMapper
     private static int Index(uint value, string field) =>
         value <= int.MaxValue ? (int)value : throw new ArgumentException($"{field} {value} is not a participant index.", field);
 
-    public static RoundResultReply ToProto(RoundOutcome outcome)
+    public static RoundResultReply ToProto(Coordination.RoundOutcome outcome)
     {
         var reply = new RoundResultReply { RoundNumber = outcome.RoundNumber, ModelVersion = outcome.ModelVersion, EpsilonSpent = outcome.EpsilonSpent };
         reply.Included.Add(outcome.Included.Select(i => (uint)i));
@@ -280,7 +283,7 @@ internal static class ProtoMapper
         {
             SessionId = round.SessionId,
             RoundNumber = round.RoundNumber,
-            Outcome = round.Outcome,
+            RoundOutcome = (ProtoRoundOutcome)(int)StoredEnums.Outcome(round.Outcome),
             AbortReason = round.AbortReason ?? string.Empty,
             ModelVersion = round.ModelVersion ?? 0,
             StartedUnixMs = round.StartedUnixMs,
@@ -294,5 +297,28 @@ internal static class ProtoMapper
         record.Stages.Add(round.Stages.Select(s => new StageTiming { Stage = s.Stage, Milliseconds = s.Milliseconds, AliveAfter = (uint)s.AliveAfter }));
         record.Culprits.Add((round.Culprits ?? []).Select(c => new PrivateFl.Protocol.V1.RoundCulprit { ClientId = c.ClientId, Misbehaviour = (PrivateFl.Protocol.V1.Misbehaviour)(int)c.Misbehaviour }));
         return record;
+    }
+
+    /// <summary>
+    /// The stored text of a state or outcome as the enum whose numbers the wire carries. The store keeps text until its
+    /// records hold <see cref="SessionState"/> and <see cref="RoundOutcomeKind"/> (issue 12); then this class goes and
+    /// the mapping above is a cast.
+    /// </summary>
+    private static class StoredEnums
+    {
+        public static SessionState State(string state) => state switch
+        {
+            StoredSession.Active => SessionState.Active,
+            StoredSession.Completed => SessionState.Completed,
+            StoredSession.BudgetExhausted => SessionState.BudgetExhausted,
+            _ => throw new InvalidOperationException($"The store holds an unknown session state '{state}'."),
+        };
+
+        public static RoundOutcomeKind Outcome(string outcome) => outcome switch
+        {
+            RoundRecordData.Completed => RoundOutcomeKind.Completed,
+            RoundRecordData.Aborted => RoundOutcomeKind.Aborted,
+            _ => throw new InvalidOperationException($"The store holds an unknown round outcome '{outcome}'."),
+        };
     }
 }

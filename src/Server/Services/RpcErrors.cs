@@ -25,7 +25,7 @@ internal static class RpcErrors
         }
         catch (SecAggProtocolException ex)
         {
-            throw new RpcException(new Grpc.Core.Status(Map(ex.Violation), $"{ex.Violation}: {ex.Message}"));
+            throw ProtocolViolation(ex).ToRpcException();
         }
         catch (ArgumentException ex)
         {
@@ -41,7 +41,18 @@ internal static class RpcErrors
     public static Google.Rpc.Status StorageFailed(Microsoft.Data.Sqlite.SqliteException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return StatusWithReason(Code.Internal, "STORAGE_FAILED", $"The server's database failed (SQLite error {exception.SqliteErrorCode}); the operator must check it (PRAGMA quick_check).");
+        return StatusWithReason(Code.Internal, ErrorReasons.StorageFailed, $"The server's database failed (SQLite error {exception.SqliteErrorCode}); the operator must check it (PRAGMA quick_check).");
+    }
+
+    /// <summary>
+    /// A stage message that breaks the protocol: reason <c>PROTOCOL_VIOLATION</c> with the <see cref="SecAggViolation"/>
+    /// in the metadata; the message starts with the violation's name for people.
+    /// </summary>
+    public static Google.Rpc.Status ProtocolViolation(SecAggProtocolException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var info = new ErrorInfo { Domain = ErrorReasons.Domain, Reason = ErrorReasons.ProtocolViolation, Metadata = { [ErrorReasons.ViolationKey] = exception.Violation.ToString() } };
+        return new Google.Rpc.Status { Code = (int)Map(exception.Violation), Message = $"{exception.Violation}: {exception.Message}", Details = { Any.Pack(info) } };
     }
 
     /// <summary>A status with a <c>google.rpc.ErrorInfo</c> whose reason a client reads by type, never by text.</summary>
@@ -65,21 +76,16 @@ internal static class RpcErrors
     public static RpcException Refusal(Code code, string reason, string message) =>
         StatusWithReason(code, reason, message).ToRpcException();
 
-    /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming the field.</summary>
-    public static RpcException InvalidArgument(string field, string description) =>
-        InvalidArgument([(field, description)]);
+    /// <summary>INVALID_ARGUMENT, reason <c>INVALID_REQUEST</c> (or <paramref name="reason"/>), with a google.rpc.BadRequest naming the field.</summary>
+    public static RpcException InvalidArgument(string field, string description, string reason = ErrorReasons.InvalidRequest) =>
+        InvalidArgument([(field, description)], reason);
 
-    public static RpcException InvalidArgument(IReadOnlyList<(string Field, string Description)> violations)
+    /// <summary>INVALID_ARGUMENT, reason <c>INVALID_REQUEST</c> (or <paramref name="reason"/>), with a google.rpc.BadRequest naming every bad field.</summary>
+    public static RpcException InvalidArgument(IReadOnlyList<(string Field, string Description)> violations, string reason = ErrorReasons.InvalidRequest)
     {
         var badRequest = new BadRequest();
         badRequest.FieldViolations.Add(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = string.Join(" ", violations.Select(v => $"{v.Field}: {v.Description}")),
-            Details = { Any.Pack(badRequest) },
-        };
-        return status.ToRpcException();
+        return StatusWithReason(Code.InvalidArgument, reason, string.Join(" ", violations.Select(v => $"{v.Field}: {v.Description}")), badRequest).ToRpcException();
     }
 
     private static StatusCode Map(CoordinatorErrorKind kind) => kind switch

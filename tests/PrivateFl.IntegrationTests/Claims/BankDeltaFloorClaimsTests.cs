@@ -42,7 +42,8 @@ public sealed class BankDeltaFloorClaimsTests
         Assert.All(refused, r =>
         {
             Assert.Equal(0, r.RoundsParticipated);
-            Assert.Contains("accepts δ ≤ 1E-05", r.StopReason, StringComparison.Ordinal);
+            Assert.Equal(TrainingStopReason.PrivacyTermsRefused, r.StopReason);
+            Assert.Contains("accepts δ ≤ 1E-05", r.StopMessage, StringComparison.Ordinal);
         });
         Assert.All(trained, r => Assert.Equal(1, r.RoundsParticipated));
     }

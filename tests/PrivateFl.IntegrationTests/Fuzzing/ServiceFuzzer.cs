@@ -182,11 +182,11 @@ internal sealed class ServiceFuzzer : IDisposable
         ListSessionsReply sessions = await _admin.ListSessionsAsync(new ListSessionsRequest(), AdminCall());
         foreach (SessionInfo s in sessions.Sessions.Where(s => !s.SessionId.StartsWith(FuzzGenerators.PoolPrefix, StringComparison.Ordinal)).OrderBy(s => s.SessionId, StringComparer.Ordinal))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"session {s.SessionId} {s.State} completed={s.CompletedRounds} version={s.CurrentModelVersion} eps={s.EpsilonSpent:R}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"session {s.SessionId} {s.SessionState} completed={s.CompletedRounds} version={s.CurrentModelVersion} eps={s.EpsilonSpent:R}");
             ListRoundsReply rounds = await _admin.ListRoundsAsync(new ListRoundsRequest { SessionId = s.SessionId }, AdminCall());
             foreach (RoundRecord r in rounds.Rounds)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  round {r.RoundNumber} {r.Outcome} version={r.ModelVersion}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  round {r.RoundNumber} {r.RoundOutcome} version={r.ModelVersion}");
             }
 
             PrivacyLedgerReply ledger = await _admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = s.SessionId }, AdminCall());
@@ -284,6 +284,7 @@ internal sealed class ServiceFuzzer : IDisposable
         string? problem = !allowed.Contains(status) ? $"status {status} is not one of {string.Join("/", allowed)}"
             : status is not StatusCode.OK and not StatusCode.DeadlineExceeded && string.IsNullOrWhiteSpace(detail) ? "a refusal without a message"
             : status == StatusCode.InvalidArgument && target.IsAdmin && refusal!.GetRpcStatus()?.GetDetail<BadRequest>() is null ? "an admin INVALID_ARGUMENT without google.rpc.BadRequest"
+            : refusal is not null && status is not StatusCode.DeadlineExceeded and not StatusCode.Cancelled && !HasDocumentedReason(refusal) ? "a refusal without a documented google.rpc.ErrorInfo reason of domain privatefl.v1 (specs/api.md, \"Statuses\")"
             : null;
         if (problem is not null)
         {
@@ -291,6 +292,13 @@ internal sealed class ServiceFuzzer : IDisposable
             Log?.Invoke(failure);
             report.Fail(failure);
         }
+    }
+
+    /// <summary>Issue 12: every refusal carries an ErrorInfo whose reason the SDK knows, so no client ever has to read the text.</summary>
+    private static bool HasDocumentedReason(RpcException refusal)
+    {
+        ErrorInfo? info = refusal.GetRpcStatus()?.GetDetail<ErrorInfo>();
+        return info is not null && info.Domain == RpcErrorTranslator.Domain && RpcErrorTranslator.KnownReasons.ContainsKey(info.Reason);
     }
 
     private Metadata AdminHeaders(FuzzAuth auth, System.Random random)
@@ -408,7 +416,7 @@ internal sealed class ServiceFuzzer : IDisposable
         }));
         ListRoundsReply rounds = await _admin.ListRoundsAsync(new ListRoundsRequest { SessionId = OpenSession }, AdminCall());
         PrivacyLedgerReply ledger = await _admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = OpenSession }, AdminCall());
-        if (results.Any(r => r.ModelVersion != 1 || r.Included.Count != 3) || rounds.Rounds.Count != 1 || rounds.Rounds[0].Outcome != "COMPLETED" || ledger.Entries.Count != 1)
+        if (results.Any(r => r.ModelVersion != 1 || r.Included.Count != 3) || rounds.Rounds.Count != 1 || rounds.Rounds[0].RoundOutcome != RoundOutcome.Completed || ledger.Entries.Count != 1)
         {
             report.Fail($"The honest round after fuzzing did not complete and get recorded: {string.Join("; ", results.Select(r => r.ToString()))}; rounds {rounds}; ledger entries {ledger.Entries.Count}");
         }
