@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using PrivateFl.ClientSdk.Transport;
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Primitives;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
@@ -28,6 +29,7 @@ public sealed partial class FederatedClient : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Federation.FederationClient _federation;
     private readonly ILogger _logger;
+    private readonly IClientSessionFactory _sessions;
 
     /// <summary>Creates a client.</summary>
     /// <param name="options">Where the server is and who this client is.</param>
@@ -36,8 +38,15 @@ public sealed partial class FederatedClient : IDisposable
     /// <param name="timeProvider">The clock that timestamps calls.</param>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
     public FederatedClient(FederatedClientOptions options, SigningKey? identityKey = null, ILogger<FederatedClient>? logger = null, TimeProvider? timeProvider = null)
+        : this(options, identityKey, logger, timeProvider, ClientSessionFactory.Default)
+    {
+    }
+
+    /// <summary>Creates a client whose round sessions come from <paramref name="sessions"/> (registered in DI; the default makes the SDK's own).</summary>
+    internal FederatedClient(FederatedClientOptions options, SigningKey? identityKey, ILogger<FederatedClient>? logger, TimeProvider? timeProvider, IClientSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(sessions);
         string? problem = FederatedClientOptionsValidator.Check(options, identityKey is not null);
         if (problem is not null)
         {
@@ -55,7 +64,14 @@ public sealed partial class FederatedClient : IDisposable
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
         });
         CallInvoker invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(_channel.CreateCallInvoker(), new CallSigningInterceptor(options.ClientId, _identityKey, timeProvider ?? TimeProvider.System));
+        if (options.Interceptors.Count > 0)
+        {
+            // Outside the signing interceptor: the signature covers the call as the bank's own interceptors leave it.
+            invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(invoker, [.. options.Interceptors]);
+        }
+
         _federation = new Federation.FederationClient(invoker);
+        _sessions = sessions;
     }
 
     /// <summary>Creates a client from dependency injection.</summary>
@@ -71,18 +87,6 @@ public sealed partial class FederatedClient : IDisposable
 
     /// <summary>Gets the client's identity public key, for enrolment.</summary>
     public ReadOnlySpan<byte> IdentityPublicKey => _identityKey.PublicKey;
-
-    /// <summary>Test seam: the client stops answering before this stage of every round, as a crashed bank would.</summary>
-    internal RoundStage? StopBeforeStage { get; set; }
-
-    /// <summary>Demo seam: per round number, the stage before which this client goes silent for that round only (then rejoins).</summary>
-    internal Func<long, RoundStage?>? DropoutSchedule { get; set; }
-
-    /// <summary>Test seam: rewrites this client's outgoing shares in every round, as a corrupted bank would.</summary>
-    internal Func<Crypto.SecAgg.Messages.ShareKeys, SigningKey, RoundIdentity, Crypto.SecAgg.Messages.ShareKeys>? TamperShares { get; set; }
-
-    /// <summary>Test seam: a corrupted bank's own session and share rewriting in every round (see <see cref="RoundRunner.CorruptSession"/>).</summary>
-    internal Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<Crypto.SecAgg.Messages.KeyDirectory, Crypto.SecAgg.Messages.ShareKeys, Crypto.SecAgg.Messages.ShareKeys> Redeal)>? CorruptSession { get; set; }
 
     /// <summary>Reads a session's public configuration and state, with the feature schema it carries.</summary>
     /// <param name="sessionId">The session.</param>
@@ -182,16 +186,17 @@ public sealed partial class FederatedClient : IDisposable
 
             try
             {
-                (SecAggParameters parameters, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.Validate(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction);
+                (RoundPlan plan, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.ValidatePlan(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction);
+                SecAggParameters parameters = plan.Parameters;
                 ModelSpecMapper.CheckAnnouncement(announcement, model);
-                uint[] update = UpdateEncoder.Compute(announcement, data, model, unchecked(seed + (int)announcement.RoundNumber));
+                uint[] update = UpdateEncoder.Compute(announcement, plan, data, model, unchecked(seed + (int)announcement.RoundNumber));
                 if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } privacy)
                 {
                     // Recorded before the update leaves the bank: a round that later aborts is counted, never missed.
                     RecordInLedger(ledger, LocalPrivacyLedger.Entry.For(announcement.RoundNumber, UpdateEncoder.AccountingRound(announcement), privacy.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
                 }
 
-                var runner = new RoundRunner(_federation, _identityKey) { StopBefore = StopBeforeStage ?? DropoutSchedule?.Invoke(announcement.RoundNumber), TamperShares = TamperShares, CorruptSession = CorruptSession };
+                var runner = new RoundRunner(_federation, _identityKey, _sessions);
                 RoundResultReply result = await runner.RunAsync(announcement, parameters, identityKeys, update, cancellationToken).ConfigureAwait(false);
                 participated++;
                 modelVersion = result.ModelVersion;
@@ -211,10 +216,6 @@ public sealed partial class FederatedClient : IDisposable
                 lost++;
                 LogRoundLost(_logger, sessionId, announcement.RoundNumber, ex.Message);
                 progress?.Report(new TrainingProgress(sessionId, announcement.RoundNumber, participated + lost, (int)announcement.TotalRounds, modelVersion, false, epsilon, $"Round {announcement.RoundNumber} lost: {ex.Message}"));
-                if (StopBeforeStage is not null)
-                {
-                    break;
-                }
             }
         }
 

@@ -1,3 +1,5 @@
+using Grpc.Core.Interceptors;
+
 namespace PrivateFl.ClientSdk;
 
 /// <summary>How a bank's client reaches the aggregation server. Bound from the <c>FederatedClientOptions</c> configuration section.</summary>
@@ -61,4 +63,15 @@ public sealed class FederatedClientOptions
 
     /// <summary>Gets or sets the seed of local training's shuffling, for reproducible runs; null draws one. Default: null.</summary>
     public int? TrainingSeed { get; set; }
+
+    /// <summary>
+    /// Gets the gRPC interceptors every call of the client passes through, the first listed outermost: a bank adds its
+    /// telemetry, auditing or proxy handling here. Read when the <see cref="FederatedClient"/> is created. Default: empty.
+    /// </summary>
+    /// <remarks>
+    /// They see each call before the client signs it (specs/api.md, "Authentication"), so the signature covers the request
+    /// and headers as they leave the last interceptor; a call one of them fails is lost like any failed call (a failed round
+    /// stage loses the round, and the client joins the next one). Not bound from configuration.
+    /// </remarks>
+    public IList<Interceptor> Interceptors { get; } = [];
 }

@@ -59,6 +59,11 @@ internal sealed class FederatedClientOptionsValidator : IValidateOptions<Federat
             return "FederatedClientOptions:MinimumCorruptedFraction must be at least 0 and below 1.";
         }
 
+        if (options.Interceptors.Contains(null!))
+        {
+            return "FederatedClientOptions:Interceptors must not contain null.";
+        }
+
         if (string.IsNullOrWhiteSpace(options.LedgerDirectory))
         {
             return "FederatedClientOptions:LedgerDirectory must be set.";

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using PrivateFl.ClientSdk;
+using PrivateFl.ClientSdk.Transport;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +30,13 @@ public static class PrivateFlClientServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FederatedClientOptions>, FederatedClientOptionsValidator>());
         services.AddOptions<CsvLoadOptions>().BindConfiguration(nameof(CsvLoadOptions));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CsvLoadOptions>, CsvLoadOptionsValidator>());
-        services.TryAddSingleton<FederatedClient>();
+        services.TryAddSingleton<IClientSessionFactory>(ClientSessionFactory.Default);
+        services.TryAddSingleton(provider => new FederatedClient(
+            provider.GetRequiredService<IOptions<FederatedClientOptions>>().Value,
+            null,
+            provider.GetRequiredService<ILogger<FederatedClient>>(),
+            null,
+            provider.GetRequiredService<IClientSessionFactory>()));
         return services;
     }
 }

@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrivateFl.ClientSdk;
 using PrivateFl.Crypto.Primitives;
-using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
 using PrivateFl.Server;
 using Spectre.Console;
@@ -79,11 +78,13 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         var schedule = Enumerable.Range(1, settings.Rounds).Where(r => r % 3 == 2 && droppers > 0)
             .ToDictionary(r => (long)r, _ => Enumerable.Range(0, settings.Clients).OrderBy(_ => random.Next()).Take(droppers).ToHashSet());
         string ledgers = Path.Combine(output, "bank-ledgers");
-        var clients = Enumerable.Range(0, settings.Clients).Select(b => new FederatedClient(
-            new FederatedClientOptions { ServerAddress = address, ClientId = BankId(b), LedgerDirectory = Path.Combine(ledgers, BankId(b)), MaxEpsilon = Math.Max(4, double.IsInfinity(settings.EpsilonValue) ? 4 : settings.EpsilonValue * 1.01), TrainingSeed = settings.Seed + b },
-            keys[b])
+        var clients = Enumerable.Range(0, settings.Clients).Select(b =>
         {
-            DropoutSchedule = round => schedule.TryGetValue(round, out HashSet<int>? banks) && banks.Contains(b) ? RoundStage.MaskedInput : null,
+            var options = new FederatedClientOptions { ServerAddress = address, ClientId = BankId(b), LedgerDirectory = Path.Combine(ledgers, BankId(b)), MaxEpsilon = Math.Max(4, double.IsInfinity(settings.EpsilonValue) ? 4 : settings.EpsilonValue * 1.01), TrainingSeed = settings.Seed + b };
+
+            // A scheduled bank's masked input never leaves it: the round goes on without it, and it rejoins the next one.
+            options.Interceptors.Add(new ScheduledDropouts(round => schedule.TryGetValue(round, out HashSet<int>? banks) && banks.Contains(b)));
+            return new FederatedClient(options, keys[b]);
         }).ToList();
 
         var rows = new List<RoundRow>();

@@ -32,7 +32,7 @@ internal sealed class FederationCommand : AsyncCommand<FederationSettings>
             byte[] secret = new byte[SigningKey.KeySize];
             key.ExportPrivateKey(secret);
             string path = Path.Combine(settings.KeysDirectory, $"{bank}.key");
-            await PrivateFl.ClientSdk.Transport.OwnerOnlyFile.WriteAllTextAsync(path, Convert.ToBase64String(secret), cancellationToken);
+            await OwnerOnlyFile.WriteAllTextAsync(path, Convert.ToBase64String(secret), cancellationToken);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
             await admin.EnrollClientAsync(new EnrollClientRequest { ClientId = bank, IdentityPublicKey = ByteString.CopyFrom(key.PublicKey) }, headers, cancellationToken: cancellationToken);
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Enrolled [bold]{bank}[/]; identity key in {Path.GetFullPath(path)}.");

@@ -1,5 +1,6 @@
 using PrivateFl.ClientSdk;
 using PrivateFl.Crypto.SecAgg;
+using PrivateFl.IntegrationTests.Faults;
 using PrivateFl.Protocol.V1;
 
 namespace PrivateFl.IntegrationTests;
@@ -49,8 +50,8 @@ public sealed class FederatedTrainingTests
         await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("dropout", clients: 5, rounds: 1);
-        var clients = ids.Select(id => server.Client(id)).ToList();
-        clients[4].StopBeforeStage = RoundStage.MaskedInput;
+        // The fifth bank drops out after ShareKeys: its SubmitMaskedInput call fails before it is sent.
+        var clients = ids.Take(4).Select(id => server.Client(id)).Append(server.FaultyClient(ids[4], new BankFaults { DropBefore = RoundStage.MaskedInput })).ToList();
 
         TrainingReport[] reports = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("dropout", banks[i]))).WaitAsync(Limit);
 
@@ -78,15 +79,19 @@ public sealed class FederatedTrainingTests
         await server.EnrollAllAsync(ids);
 
         await server.CreateCreditSessionAsync("abort", clients: 4, rounds: 1);
-        var clients = ids.Select(id => server.Client(id)).ToList();
-        foreach (FederatedClient quitter in clients.Skip(1))
-        {
-            quitter.StopBeforeStage = RoundStage.MaskedInput;
-        }
+        // Three banks quit after ShareKeys: each fails its SubmitMaskedInput call unsent, and stops training once it has
+        // reported the round lost.
+        CancellationTokenSource[] quits = [.. ids.Skip(1).Select(_ => new CancellationTokenSource())];
+        var clients = ids.Take(1).Select(id => server.Client(id)).Concat(ids.Skip(1).Select(id => server.FaultyClient(id, new BankFaults { DropBefore = RoundStage.MaskedInput }))).ToList();
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         Task<TrainingReport> survivor = clients[0].TrainAsync("abort", banks[0], maxRounds: 1, cancellationToken: cancel.Token);
-        await Task.WhenAll(clients.Skip(1).Select((c, i) => c.TrainAsync("abort", banks[i + 1]))).WaitAsync(Limit);
+        Task<TrainingReport>[] quitters = [.. clients.Skip(1).Select((c, i) => c.TrainAsync("abort", banks[i + 1], new QuitAfterLoss(quits[i]), cancellationToken: quits[i].Token))];
+        foreach (Task<TrainingReport> quitter in quitters)
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => quitter.WaitAsync(Limit));
+        }
+
         await WaitForAsync(async () => (await server.Admin.ListRoundsAsync(new ListRoundsRequest { SessionId = "abort" }, InProcessServer.AdminCall())).Rounds.Count == 1);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => survivor);
@@ -99,6 +104,11 @@ public sealed class FederatedTrainingTests
         foreach (FederatedClient client in clients)
         {
             client.Dispose();
+        }
+
+        foreach (CancellationTokenSource quit in quits)
+        {
+            quit.Dispose();
         }
     }
 
@@ -190,6 +200,18 @@ public sealed class FederatedTrainingTests
         for (int i = 0; i < 300 && !await condition(); i++)
         {
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Stops a bank's training as soon as it reports a round it lost (synchronously, before it waits for another).</summary>
+    private sealed class QuitAfterLoss(CancellationTokenSource quit) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (!value.Included)
+            {
+                quit.Cancel();
+            }
         }
     }
 }

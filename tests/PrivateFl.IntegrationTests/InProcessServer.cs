@@ -69,6 +69,21 @@ internal sealed class InProcessServer : IAsyncDisposable
     public FederatedClient Client(string clientId, double maxEpsilon = 4) =>
         new(new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(LedgerDirectory, clientId), MaxEpsilon = maxEpsilon }, _identities[clientId]);
 
+    /// <summary>
+    /// A bank that injects faults into its own calls (<see cref="Faults.BankFaults"/>, through the public interceptor
+    /// option) and, for a corrupted cryptographic state, makes its round sessions with <paramref name="sessions"/> (the
+    /// SDK's internal DI seam); the shipped client code runs unchanged.
+    /// </summary>
+    public FederatedClient FaultyClient(string clientId, Grpc.Core.Interceptors.Interceptor faults, PrivateFl.ClientSdk.Transport.IClientSessionFactory? sessions = null, double maxEpsilon = 4)
+    {
+        var options = new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(LedgerDirectory, clientId), MaxEpsilon = maxEpsilon };
+        options.Interceptors.Add(faults);
+        return new(options, _identities[clientId], null, null, sessions ?? PrivateFl.ClientSdk.Transport.ClientSessionFactory.Default);
+    }
+
+    /// <summary>The identity key a bank was enrolled with.</summary>
+    public SigningKey Identity(string clientId) => _identities[clientId];
+
     /// <summary>Enrols each client, in order.</summary>
     public async Task EnrollAllAsync(IEnumerable<string> clientIds)
     {

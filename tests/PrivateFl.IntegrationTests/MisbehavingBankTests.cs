@@ -1,12 +1,8 @@
-using System.Security.Cryptography;
 using Google.Protobuf.Collections;
 using Grpc.Core;
 using PrivateFl.ClientSdk;
-using PrivateFl.Crypto.Internal;
-using PrivateFl.Crypto.Primitives;
 using PrivateFl.Crypto.SecAgg;
-using KeyDirectory = PrivateFl.Crypto.SecAgg.Messages.KeyDirectory;
-using ShareKeys = PrivateFl.Crypto.SecAgg.Messages.ShareKeys;
+using PrivateFl.IntegrationTests.Faults;
 using PrivateFl.Protocol.V1;
 using SecAggMode = PrivateFl.Protocol.V1.SecAggMode;
 
@@ -25,8 +21,7 @@ public sealed class MisbehavingBankTests
         string[] ids = [.. Enumerable.Range(1, 5).Select(i => $"bank-{i}")];
         await server.EnrollAllAsync(ids);
         await server.CreateCreditSessionAsync("garbage", clients: 5, rounds: 3, mode: SecAggMode.Active);
-        var clients = ids.Select(id => server.Client(id)).ToList();
-        clients[4].TamperShares = Garble;
+        var clients = ids.Take(4).Select(id => server.Client(id)).Append(server.FaultyClient(ids[4], GarbageShares.Dealt(server.Identity(ids[4])))).ToList();
 
         Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("garbage", banks[i]))];
         TrainingReport[] honest = await Task.WhenAll(training[..4]).WaitAsync(Limit);
@@ -78,9 +73,9 @@ public sealed class MisbehavingBankTests
         string[] ids = [.. Enumerable.Range(1, 5).Select(i => $"bank-{i}")];
         await server.EnrollAllAsync(ids);
         await server.CreateCreditSessionAsync("split", clients: 5, rounds: 1, mode: active ? SecAggMode.Active : SecAggMode.SemiHonest);
-        var clients = ids.Select(id => server.Client(id)).ToList();
         // Two sessions with the same round keys and different b_u; only holder 1 gets a share of the committed one.
-        clients[4].CorruptSession = SplitDealer([1]);
+        using var dealer = new SplitDealer([1]);
+        var clients = ids.Take(4).Select(id => server.Client(id)).Append(server.FaultyClient(ids[4], dealer.Faults, dealer)).ToList();
 
         Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("split", banks[i]))];
         TrainingReport[] honest = await Task.WhenAll(training[..4]).WaitAsync(Limit);
@@ -128,8 +123,8 @@ public sealed class MisbehavingBankTests
             SecAggMode.Active);
         request.SecAgg.DropoutRate = 0;
         await server.Admin.CreateSessionAsync(request, InProcessServer.AdminCall());
-        var clients = ids.Select(id => server.Client(id, maxEpsilon: 10)).ToList();
-        clients[4].CorruptSession = SplitDealer([]);
+        using var dealer = new SplitDealer([]);
+        var clients = ids.Take(4).Select(id => server.Client(id, maxEpsilon: 10)).Append(server.FaultyClient(ids[4], dealer.Faults, dealer, maxEpsilon: 10)).ToList();
         using var stop = new CancellationTokenSource(Limit);
 
         Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("split-dp", banks[i], cancellationToken: stop.Token))];
@@ -156,54 +151,6 @@ public sealed class MisbehavingBankTests
         foreach (FederatedClient client in clients)
         {
             client.Dispose();
-        }
-    }
-
-    /// <summary>A corrupted bank's session with a second one of the same round keys; only the listed holders get shares of the committed b_u.</summary>
-    private static Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<KeyDirectory, ShareKeys, ShareKeys> Redeal)> SplitDealer(int[] committedHolders) =>
-        (parameters, index, identity, keys) =>
-        {
-            byte[] prefix = RandomNumberGenerator.GetBytes(64);
-            var committed = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
-            var other = new ClientSession(parameters, index, identity, keys, new PrefixRandom(prefix));
-            _ = other.AdvertiseKeys();
-            return (committed, (directory, shares) =>
-            {
-                ShareKeys split = other.ShareKeys(directory);
-                other.Dispose();
-                return shares with { Shares = [.. shares.Shares.Where(s => committedHolders.Contains(s.Recipient)).Concat(split.Shares.Where(s => !committedHolders.Contains(s.Recipient))).OrderBy(s => s.Recipient)] };
-            });
-        };
-
-    /// <summary>Every share a random ciphertext of the right size, signed by the bank itself so that the server routes it.</summary>
-    private static ShareKeys Garble(ShareKeys shares, SigningKey identity, RoundIdentity round) =>
-        shares with
-        {
-            Shares = [.. shares.Shares.Select(s =>
-            {
-                byte[] ciphertext = RandomNumberGenerator.GetBytes(s.Ciphertext.Length);
-                return s with { Ciphertext = ciphertext, Signature = identity.Sign(CommitmentEncoding.ShareSignaturePayload(round, s.Sender, s.Recipient, s.Commitments.Span, ciphertext)) };
-            })],
-        };
-
-    /// <summary>Replays a fixed prefix (the round keys c_u and s_u), then draws from the operating system's CSPRNG.</summary>
-    private sealed class PrefixRandom(byte[] prefix) : IRandomSource
-    {
-        private int _used;
-
-        public void Fill(Span<byte> destination)
-        {
-            int fromPrefix = Math.Min(destination.Length, prefix.Length - _used);
-            prefix.AsSpan(_used, fromPrefix).CopyTo(destination);
-            _used += fromPrefix;
-            RandomNumberGenerator.Fill(destination[fromPrefix..]);
-        }
-
-        public ulong NextUInt64()
-        {
-            Span<byte> bytes = stackalloc byte[sizeof(ulong)];
-            Fill(bytes);
-            return BitConverter.ToUInt64(bytes);
         }
     }
 }

@@ -1,8 +1,7 @@
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Privacy;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Protocol.V1;
-using CryptoGraph = PrivateFl.Crypto.SecAgg.NeighbourGraphKind;
-using CryptoMode = PrivateFl.Crypto.SecAgg.SecAggMode;
 
 namespace PrivateFl.ClientSdk.Transport;
 
@@ -12,7 +11,29 @@ namespace PrivateFl.ClientSdk.Transport;
 /// </summary>
 internal static class AnnouncementValidator
 {
+    /// <summary>Validates the announcement (<see cref="ValidatePlan"/>) and returns the re-derived secure-aggregation parameters.</summary>
     public static (SecAggParameters Parameters, Dictionary<int, ReadOnlyMemory<byte>> IdentityKeys) Validate(
+        RoundAnnouncement announcement,
+        string sessionId,
+        string clientId,
+        ReadOnlySpan<byte> identityPublicKey,
+        int expectedLength,
+        Crypto.SecAgg.SecAggMode minimumMode = Crypto.SecAgg.SecAggMode.SemiHonest,
+        double minimumCorruptedFraction = 0)
+    {
+        (RoundPlan plan, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = ValidatePlan(announcement, sessionId, clientId, identityPublicKey, expectedLength, minimumMode, minimumCorruptedFraction);
+        return (plan.Parameters, identityKeys);
+    }
+
+    /// <summary>
+    /// Re-derives the round's plan from the announced settings with the one definition the server uses
+    /// (<see cref="RoundPlan.Create"/>) and refuses the round unless every announced derived value (t, k, d,
+    /// client_noise_sigma) equals this client's own, and the settings are ones this client accepts.
+    /// </summary>
+    /// <returns>The client's own plan of the round and the participants' identity keys by index.</returns>
+    /// <exception cref="FederationException">The announcement is malformed, unsafe, or differs from the re-derivation.</exception>
+    /// <exception cref="SchemaMismatchException">The round's vector length is not this client's model's.</exception>
+    public static (RoundPlan Plan, Dictionary<int, ReadOnlyMemory<byte>> IdentityKeys) ValidatePlan(
         RoundAnnouncement announcement,
         string sessionId,
         string clientId,
@@ -76,31 +97,24 @@ internal static class AnnouncementValidator
         }
 
         var identity = new RoundIdentity(sessionId, announcement.RoundNumber, announcement.GraphSeed.Span);
-        var policy = new SecAggPolicy(
-            settings.Mode == Protocol.V1.SecAggMode.Active ? CryptoMode.Active : CryptoMode.SemiHonest,
-            settings.Graph == Protocol.V1.NeighbourGraphKind.Harary ? CryptoGraph.Harary : CryptoGraph.Complete,
-            settings.DropoutRate,
-            settings.CorruptedFraction,
-            (int)Math.Min(settings.SecurityBits, int.MaxValue),
-            (int)Math.Min(settings.CorrectnessBits, int.MaxValue),
-            MaximizeThreshold: announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel });
-        SecAggParameters parameters;
+        RoundPlan plan;
         try
         {
-            parameters = SecAggParameters.ForRound(policy, n, expectedLength, identity);
+            plan = RoundPlan.Create(AnnouncedPlan.Settings(announcement), n, identity);
         }
         catch (ArgumentException ex)
         {
             throw new FederationException($"Round {announcement.RoundNumber}: the announced secure-aggregation settings are unsafe: {ex.Message}", ex);
         }
 
+        SecAggParameters parameters = plan.Parameters;
         if (parameters.Threshold != announcement.Threshold || parameters.Degree != announcement.Degree)
         {
             throw new FederationException($"Round {announcement.RoundNumber}: the server announced t = {announcement.Threshold}, k = {announcement.Degree}; the settings give t = {parameters.Threshold}, k = {parameters.Degree}.");
         }
 
-        CheckClientNoise(announcement);
-        return (parameters, identityKeys);
+        CheckClientNoise(announcement, plan);
+        return (plan, identityKeys);
     }
 
     /// <summary>
@@ -108,10 +122,10 @@ internal static class AnnouncementValidator
     /// accountant covers (<see cref="DistributedNoise.IsClientSigmaAllowed"/>, the rule the server applies at session
     /// creation): below σ_client = 4 the sum of discrete Gaussians is not the mechanism both ledgers account for.
     /// </summary>
-    private static void CheckClientNoise(RoundAnnouncement announcement)
+    private static void CheckClientNoise(RoundAnnouncement announcement, RoundPlan plan)
     {
-        double clientSigma = UpdateEncoder.ClientSigma(announcement);
-        if (announcement.Privacy is { Mode: DpMode.RecordLevel or DpMode.ClientLevel } && !DistributedNoise.IsClientSigmaAllowed(clientSigma))
+        double clientSigma = plan.ClientSigma;
+        if (!plan.IsClientSigmaAccountable)
         {
             throw new FederationException($"Round {announcement.RoundNumber}: each client would add discrete Gaussian noise of σ_client = {clientSigma:G4} quantized units (noise multiplier {announcement.Privacy.NoiseMultiplier:G4}, scale {announcement.Training.QuantizationScale:G4}, {announcement.Participants.Count} participants); this client requires {DistributedNoise.MinimumClientSigma} to {DiscreteGaussian.MaxSigma}, where the privacy accounting holds.");
         }

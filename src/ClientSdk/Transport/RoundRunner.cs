@@ -11,43 +11,27 @@ using ProtoSecretKind = PrivateFl.Protocol.V1.SecretKind;
 namespace PrivateFl.ClientSdk.Transport;
 
 /// <summary>Takes part in one announced round: drives a <see cref="ClientSession"/> through the stage calls.</summary>
-internal sealed class RoundRunner(Federation.FederationClient client, SigningKey identityKey)
+internal sealed class RoundRunner(Federation.FederationClient client, SigningKey identityKey, IClientSessionFactory? sessions = null)
 {
-    /// <summary>Test seam: the client stops answering before this stage, as a crashed bank would.</summary>
-    public RoundStage? StopBefore { get; init; }
-
-    /// <summary>Test seam: rewrites this client's shares before they are sent, as a corrupted bank would (given its identity key to re-sign).</summary>
-    public Func<ShareKeys, SigningKey, RoundIdentity, ShareKeys>? TamperShares { get; init; }
-
-    /// <summary>
-    /// Test seam: a corrupted bank's own session in place of the SDK's, with a function that rewrites its shares given
-    /// its key directory (for example shares of a second polynomial, sealed and signed by the bank itself).
-    /// </summary>
-    public Func<SecAggParameters, int, SigningKey?, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>?, (ClientSession Session, Func<KeyDirectory, ShareKeys, ShareKeys> Redeal)>? CorruptSession { get; init; }
-
     public Task<RoundResultReply> RunAsync(RoundAnnouncement announcement, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>> identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
     {
         // Only what the stages need is kept while the round runs: the announcement and the identity keys are n-sized,
         // so a process that runs many clients (the load benchmark) would otherwise hold n² of them for the whole round
         // (docs/benchmarks.md, "Load"). The semi-honest session does not use the identity keys.
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
-        return RunCoreAsync((int)announcement.YourIndex, announcement.SessionId, announcement.RoundNumber, announcement.StageDeadlineMs, UpdateEncoder.MinimumSurvivors(announcement), parameters, active ? identityKeys : null, encodedUpdate, cancellationToken);
+        return RunCoreAsync((int)announcement.YourIndex, announcement.SessionId, announcement.RoundNumber, announcement.StageDeadlineMs, AnnouncedPlan.Settings(announcement).RequiredSurvivors(parameters.ParticipantCount, parameters.Threshold), parameters, active ? identityKeys : null, encodedUpdate, cancellationToken);
     }
 
     private async Task<RoundResultReply> RunCoreAsync(int yourIndex, string sessionId, long roundNumber, long stageDeadlineMs, int minimumSurvivors, SecAggParameters parameters, IReadOnlyDictionary<int, ReadOnlyMemory<byte>>? identityKeys, uint[] encodedUpdate, CancellationToken cancellationToken)
     {
         bool active = parameters.Mode == Crypto.SecAgg.SecAggMode.Active;
-        (ClientSession created, Func<KeyDirectory, ShareKeys, ShareKeys>? redeal) = CorruptSession is null
-            ? (new ClientSession(parameters, yourIndex, active ? identityKey : null, identityKeys), null)
-            : CorruptSession(parameters, yourIndex, active ? identityKey : null, identityKeys);
-        using ClientSession session = created;
+        using ClientSession session = (sessions ?? ClientSessionFactory.Default).Create(parameters, yourIndex, active ? identityKey : null, identityKeys);
         var round = new RoundRef { ProtocolVersion = ProtocolVersion._1, SessionId = sessionId, RoundNumber = roundNumber };
         TimeSpan stageBudget = TimeSpan.FromMilliseconds(stageDeadlineMs * 3.0) + TimeSpan.FromSeconds(30);
         CallOptions Call() => new(deadline: DateTime.UtcNow + stageBudget, cancellationToken: cancellationToken);
 
         try
         {
-            Stop(RoundStage.AdvertiseKeys);
             AdvertisedKeys keys = session.AdvertiseKeys();
             KeyDirectoryReply directory = await client.AdvertiseKeysAsync(
                 new AdvertiseKeysRequest
@@ -60,18 +44,8 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 },
                 Call());
 
-            Stop(RoundStage.ShareKeys);
             var keyDirectory = new KeyDirectory([.. directory.Entries.Select(e => new AdvertisedKeys((int)e.Index, e.CipherPublicKey.Memory, e.MaskPublicKey.Memory, e.Signature.Memory, e.SelfMaskCommitment.Memory))]);
             ShareKeys shares = session.ShareKeys(keyDirectory);
-            if (redeal is not null)
-            {
-                shares = redeal(keyDirectory, shares);
-            }
-
-            if (TamperShares is not null)
-            {
-                shares = TamperShares(shares, identityKey, parameters.Round);
-            }
 
             var shareRequest = new ShareKeysRequest { Round = round };
             shareRequest.Shares.Add(shares.Shares.Select(s => new EncryptedShareMessage
@@ -84,7 +58,6 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             }));
             ShareDeliveryReply delivery = await client.ShareKeysAsync(shareRequest, Call());
 
-            Stop(RoundStage.MaskedInput);
             MaskedInput masked = session.MaskInput(new ShareDelivery([.. delivery.Shares.Select(s => new EncryptedShare((int)s.Sender, (int)s.Recipient, s.Ciphertext.Memory, s.Commitments.Memory, s.Signature.Memory))]), encodedUpdate);
             uint[] words = masked.Vector.ToArray();
             if (!BitConverter.IsLittleEndian)
@@ -105,15 +78,12 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             UnmaskShares revealed;
             if (active)
             {
-                Stop(RoundStage.ConsistencyCheck);
                 ConsistencySignature signature = session.ConsistencyCheck(survivorList);
                 ConsistencyProofReply proof = await client.SignSurvivorsAsync(new ConsistencySignatureRequest { Round = round, Signature = ByteString.CopyFrom(signature.Signature.Span) }, Call());
-                Stop(RoundStage.Unmask);
                 revealed = session.Unmask(new ConsistencyProof([.. proof.Survivors.Select(s => (int)s)], [.. proof.Signatures.Select(s => new ConsistencySignature((int)s.Index, s.Signature.Memory))]));
             }
             else
             {
-                Stop(RoundStage.Unmask);
                 revealed = session.Unmask(survivorList);
             }
 
@@ -140,7 +110,6 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
                 throw new SecAggProtocolException(SecAggViolation.TooFewSurvivors, $"Round {roundNumber}: after the expulsion {remaining} survivors remain in the sum; this client helps release it only with at least {minimumSurvivors}.");
             }
 
-            Stop(RoundStage.Expel);
             ExpulsionPairPoints points = session.Expel(request);
             var expel = new ExpelRequest { Round = round };
             expel.PairPoints.Add(points.PairPoints.Select(p => new RevealedPairPointMessage { Peer = (uint)p.Peer, SharedPoint = ByteString.CopyFrom(p.SharedPoint.Span), Proof = ByteString.CopyFrom(p.Proof.Span) }));
@@ -158,12 +127,4 @@ internal sealed class RoundRunner(Federation.FederationClient client, SigningKey
             checked((int)c.Culprit),
             [.. c.Shares.Select(s => new DealtShareEvidence(checked((int)s.Holder), s.Share.Memory, s.Salt.Memory, s.Commitments.Memory, s.Ciphertext.Memory, s.Signature.Memory))]))],
             [.. message.Dropped.Select(d => checked((int)d))]);
-
-    private void Stop(RoundStage stage)
-    {
-        if (StopBefore == stage)
-        {
-            throw new OperationCanceledException($"Test seam: the client stops before {stage}.");
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Encoding;
 using PrivateFl.Crypto.Privacy;
 using PrivateFl.Protocol.V1;
@@ -8,51 +9,21 @@ namespace PrivateFl.ClientSdk.Transport;
 internal static class UpdateEncoder
 {
     /// <summary>
-    /// The L2 bound of one client's vector (specs/api.md, "Updates"): C for a federated-averaging delta; batch
-    /// size × C for a sum of per-example gradients each clipped to C. The server derives the same.
-    /// </summary>
-    public static double UpdateNorm(TrainingPlan plan) =>
-        plan.Rule == AggregationRule.GradientSum ? plan.ClipNorm * plan.BatchSize : plan.ClipNorm;
-
-    /// <summary>q: the rate at which one of this bank's records (record level) or its update (client level) enters a round.</summary>
-    public static double SamplingRate(RoundAnnouncement announcement) =>
-        announcement.Privacy?.Mode is DpMode.RecordLevel or DpMode.ClientLevel ? announcement.Training.SamplingRate : 1;
-
-    /// <summary>The noise each client adds, derived by the client itself from the announced public parameters.</summary>
-    public static double ClientSigma(RoundAnnouncement announcement)
-    {
-        PrivacySettings? privacy = announcement.Privacy;
-        if (privacy is null || privacy.Mode is DpMode.None or DpMode.Unspecified)
-        {
-            return 0;
-        }
-
-        return DistributedNoise.ClientSigma(privacy.NoiseMultiplier, Sensitivity(announcement), MinimumSurvivors(announcement));
-    }
-
-    /// <summary>
     /// The round as this bank's ledger accounts it (specs/privacy.md §3): q, σ and the discreteness bound for at most the
     /// announced participants, each adding σ_client ≥ 4 (refused otherwise, <see cref="AnnouncementValidator"/>).
     /// </summary>
+    /// <exception cref="ArgumentException">The round has no privacy settings, or parameters the accountant cannot take.</exception>
     public static DdgRound AccountingRound(RoundAnnouncement announcement)
     {
-        PrivacySettings privacy = announcement.Privacy ?? throw new ArgumentException("The round has no privacy settings.", nameof(announcement));
-        return new DdgRound(SamplingRate(announcement), privacy.NoiseMultiplier, DistributedNoise.Discreteness(Sensitivity(announcement), (int)announcement.VectorLength, announcement.Participants.Count));
+        _ = announcement.Privacy ?? throw new ArgumentException("The round has no privacy settings.", nameof(announcement));
+        return AnnouncedPlan.Settings(announcement).AccountingRound(announcement.Participants.Count);
     }
 
-    private static double Sensitivity(RoundAnnouncement announcement) =>
-        DistributedNoise.Sensitivity(announcement.Training.ClipNorm, announcement.Training.QuantizationScale, (int)announcement.VectorLength, announcement.Privacy.Mode == DpMode.RecordLevel);
-
-    /// <summary>m: the fewest survivors this client lets a DP round release a sum from (0 without DP).</summary>
-    public static int MinimumSurvivors(RoundAnnouncement announcement)
-    {
-        PrivacySettings? privacy = announcement.Privacy;
-        return privacy is null || privacy.Mode is DpMode.None or DpMode.Unspecified
-            ? 0
-            : DistributedNoise.MinimumSurvivors(announcement.Participants.Count, (int)announcement.Threshold, announcement.SecAgg.DropoutRate);
-    }
-
-    public static uint[] Compute(RoundAnnouncement announcement, CreditDataset data, CreditModel model, int seed)
+    /// <summary>
+    /// Trains on the bank's data and encodes the update with the round's plan: <paramref name="roundPlan"/> is the bank's own
+    /// derivation (<see cref="AnnouncementValidator.ValidatePlan"/>), never the announced values.
+    /// </summary>
+    public static uint[] Compute(RoundAnnouncement announcement, RoundPlan roundPlan, CreditDataset data, CreditModel model, int seed)
     {
         TrainingPlan plan = announcement.Training;
         double[] global = [.. announcement.Model.Weights];
@@ -86,11 +57,11 @@ internal static class UpdateEncoder
         }
 
         uint[] encoded = new uint[update.Length];
-        double clientSigma = ClientSigma(announcement);
+        double clientSigma = roundPlan.ClientSigma;
         FixedPointQuantizer quantizer;
         try
         {
-            quantizer = new FixedPointQuantizer(UpdateNorm(plan), plan.QuantizationScale, announcement.Participants.Count, clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma));
+            quantizer = roundPlan.CreateQuantizer();
         }
         catch (ArgumentOutOfRangeException ex)
         {

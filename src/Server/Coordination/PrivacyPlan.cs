@@ -1,47 +1,74 @@
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Privacy;
 
 namespace PrivateFl.Server.Coordination;
 
-/// <summary>The public privacy arithmetic of a session (specs/privacy.md); the SDK derives the same.</summary>
+/// <summary>
+/// The public privacy arithmetic of a session (specs/privacy.md), read from the one definition server and SDK share:
+/// <see cref="RoundPlanSettings"/> built from the session, which the bank builds from the announcement.
+/// </summary>
 internal static class PrivacyPlan
 {
-    /// <summary>
-    /// q: the rate at which a record (record level) or a client's update (client level: each client samples itself in
-    /// secret and otherwise contributes only its noise) enters a round.
-    /// </summary>
-    public static double SamplingRate(SessionDefinition definition) =>
-        definition.Privacy.Mode == DpModeKind.None ? 1 : definition.Training.SamplingRate;
+    /// <summary>The session's settings as the shared round plan takes them.</summary>
+    public static RoundPlanSettings Settings(SessionDefinition definition) => new()
+    {
+        ModelLength = definition.ModelLength,
+        Mode = definition.SecAgg.Mode,
+        Graph = definition.SecAgg.Graph,
+        DropoutRate = definition.SecAgg.DropoutRate,
+        CorruptedFraction = definition.SecAgg.CorruptedFraction,
+        SecurityBits = definition.SecAgg.SecurityBits,
+        CorrectnessBits = definition.SecAgg.CorrectnessBits,
+        Rule = RuleOf(definition.Training.Rule),
+        ClipNorm = definition.Training.ClipNorm,
+        BatchSize = definition.Training.BatchSize,
+        QuantizationScale = definition.Training.QuantizationScale,
+        SamplingRate = definition.Training.SamplingRate,
+        Privacy = definition.Privacy.Mode switch
+        {
+            DpModeKind.RecordLevel => PrivacyMode.RecordLevel,
+            DpModeKind.ClientLevel => PrivacyMode.ClientLevel,
+            _ => PrivacyMode.None,
+        },
+        NoiseMultiplier = definition.Privacy.NoiseMultiplier,
+    };
 
-    /// <summary>Δ in quantized units.</summary>
-    public static double Sensitivity(SessionDefinition definition) =>
-        DistributedNoise.Sensitivity(definition.Training.ClipNorm, definition.Training.QuantizationScale, definition.ModelLength, definition.Privacy.Mode == DpModeKind.RecordLevel);
+    /// <summary>The round plan of a round of <paramref name="participants"/> (<see cref="RoundPlan.Create"/>).</summary>
+    /// <exception cref="ArgumentException">The settings give no safe secure-aggregation parameters for n.</exception>
+    public static RoundPlan ForRound(SessionDefinition definition, int participants, Crypto.SecAgg.RoundIdentity identity) =>
+        RoundPlan.Create(Settings(definition), participants, identity);
 
-    /// <summary>
-    /// m: the fewest survivors a DP round may release a sum from, max(t, ⌊(1 − δ_dropout)·n⌋). The server aborts a
-    /// round with fewer, and each client refuses to unmask one, so the noise can be sized for m rather than t.
-    /// </summary>
+    /// <summary>q (<see cref="RoundPlanSettings.EffectiveSamplingRate"/>).</summary>
+    public static double SamplingRate(SessionDefinition definition) => Settings(definition).EffectiveSamplingRate;
+
+    /// <summary>Δ in quantized units (<see cref="RoundPlanSettings.Sensitivity"/>).</summary>
+    public static double Sensitivity(SessionDefinition definition) => Settings(definition).Sensitivity;
+
+    /// <summary>m = max(t, ⌊(1 − δ_dropout)·n⌋) (<see cref="RoundPlanSettings.MinimumSurvivors"/>).</summary>
     public static int MinimumSurvivors(SessionDefinition definition, int participants, int threshold) =>
-        DistributedNoise.MinimumSurvivors(participants, threshold, definition.SecAgg.DropoutRate);
+        Settings(definition).MinimumSurvivors(participants, threshold);
 
-    /// <summary>Each client's noise σ for a round of n participants and threshold t; 0 without DP.</summary>
+    /// <summary>Each client's noise σ for a round of n participants and threshold t; 0 without DP (<see cref="RoundPlanSettings.ClientSigma"/>).</summary>
     public static double ClientSigma(SessionDefinition definition, int participants, int threshold) =>
-        definition.Privacy.Mode == DpModeKind.None ? 0 : DistributedNoise.ClientSigma(definition.Privacy.NoiseMultiplier, Sensitivity(definition), MinimumSurvivors(definition, participants, threshold));
+        Settings(definition).ClientSigma(participants, threshold);
 
     /// <summary>
-    /// Refuses a round whose σ_client lies outside the range the accountant covers (<see cref="DistributedNoise.IsClientSigmaAllowed"/>).
+    /// Refuses a round whose σ_client lies outside the range the accountant covers (<see cref="RoundPlanSettings.IsClientSigmaAccountable"/>).
     /// Session creation checks the smallest and the largest round; m = max(t, ⌊(1 − δ)n⌋) need not be monotone in n
     /// (t follows the graph parameters), so each round is checked again when it opens rather than trusting the ends.
     /// </summary>
     /// <exception cref="ArgumentException">The round's σ_client is outside [4, <see cref="DiscreteGaussian.MaxSigma"/>].</exception>
     public static void RequireAccountableClientSigma(SessionDefinition definition, int participants, int threshold)
     {
-        double clientSigma = ClientSigma(definition, participants, threshold);
-        if (definition.Privacy.Mode != DpModeKind.None && !DistributedNoise.IsClientSigmaAllowed(clientSigma))
+        RoundPlanSettings settings = Settings(definition);
+        double clientSigma = settings.ClientSigma(participants, threshold);
+        if (!settings.IsClientSigmaAccountable(participants, threshold))
         {
             throw new ArgumentException($"each client would add noise of σ_client = {clientSigma:G4} quantized units, outside {DistributedNoise.MinimumClientSigma} to {DiscreteGaussian.MaxSigma} where the privacy accounting holds.");
         }
     }
 
+    /// <summary>⌈12·σ_client⌉, or 0 without noise (<see cref="RoundPlan.NoiseBound"/>).</summary>
     public static long NoiseBound(double clientSigma) => clientSigma == 0 ? 0 : DistributedNoise.NoiseBound(clientSigma);
 
     /// <summary>
@@ -49,11 +76,17 @@ internal static class PrivacyPlan
     /// session's most clients, which bounds every round's τ (specs/privacy.md §3); the SDK bounds it per round the same way.
     /// </summary>
     public static DdgDiscreteness Discreteness(SessionDefinition definition) =>
-        DistributedNoise.Discreteness(Sensitivity(definition), definition.ModelLength, definition.MaximumClients);
+        Settings(definition).Discreteness(definition.MaximumClients);
 
     /// <summary>ε after <paramref name="completedRounds"/> released models; 0 without DP.</summary>
-    public static double EpsilonAfter(SessionDefinition definition, int completedRounds) =>
-        definition.Privacy.Mode == DpModeKind.None || completedRounds == 0
+    public static double EpsilonAfter(SessionDefinition definition, int completedRounds)
+    {
+        RoundPlanSettings settings = Settings(definition);
+        return !settings.HasDifferentialPrivacy || completedRounds == 0
             ? 0
-            : DdgAccountant.Epsilon(new DdgRound(SamplingRate(definition), definition.Privacy.NoiseMultiplier, Discreteness(definition)), completedRounds, definition.Privacy.Delta);
+            : DdgAccountant.Epsilon(settings.AccountingRound(definition.MaximumClients), completedRounds, definition.Privacy.Delta);
+    }
+
+    internal static UpdateRule RuleOf(AggregationRuleKind rule) =>
+        rule == AggregationRuleKind.GradientSum ? UpdateRule.GradientSum : UpdateRule.FederatedAveraging;
 }

@@ -204,14 +204,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
 
     /// <summary>The round parameters a session's settings give for n clients: the shared derivation every client re-runs (specs/protocol.md §2.3).</summary>
     internal static SecAggParameters CreateParameters(SessionDefinition definition, int clients, RoundIdentity identity) =>
-        SecAggParameters.ForRound(Policy(definition), clients, definition.ModelLength, identity);
-
-    /// <summary>The session's settings as the shared derivation takes them; t = t_max exactly when the session has DP.</summary>
-    internal static SecAggPolicy Policy(SessionDefinition definition)
-    {
-        SecAggSettingsData settings = definition.SecAgg;
-        return new SecAggPolicy(settings.Mode, settings.Graph, settings.DropoutRate, settings.CorruptedFraction, settings.SecurityBits, settings.CorrectnessBits, MaximizeThreshold: definition.Privacy.Mode != DpModeKind.None);
-    }
+        PrivacyPlan.ForRound(definition, clients, identity).Parameters;
 
     /// <summary>
     /// Commits the release (off the gate) and only then ends the round: until the commit is durable the round stays

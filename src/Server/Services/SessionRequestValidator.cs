@@ -166,7 +166,7 @@ internal static partial class SessionRequestValidator
             {
                 int threshold = TrainingCoordinator.CreateParameters(definition, clients, probe).Threshold;
                 double clientSigma = PrivacyPlan.ClientSigma(definition, clients, threshold);
-                if (definition.Privacy.Mode != DpModeKind.None && !Crypto.Privacy.DistributedNoise.IsClientSigmaAllowed(clientSigma))
+                if (!PrivacyPlan.Settings(definition).IsClientSigmaAccountable(clients, threshold))
                 {
                     violations.Add(("training.quantization_scale", $"with {clients} clients each adds noise of σ = {clientSigma:G4} quantized units; it must be {Crypto.Privacy.DistributedNoise.MinimumClientSigma} to {Crypto.Privacy.DiscreteGaussian.MaxSigma}: change the scale or the noise multiplier."));
                 }

@@ -1,5 +1,6 @@
 using PrivateFl.ClientSdk.Tests.Support;
 using PrivateFl.ClientSdk.Transport;
+using PrivateFl.Crypto;
 using PrivateFl.Crypto.Encoding;
 using PrivateFl.Protocol.V1;
 
@@ -21,13 +22,15 @@ public sealed class SelfSamplingClaimsTests
         CreditModel model = CreditModel.Create(data.Schema, ModelSpecification.LogisticRegression);
         RoundAnnouncement sampled = Announcement(model.ParameterCount, samplingRate: 1);
         RoundAnnouncement unsampled = Announcement(model.ParameterCount, samplingRate: 1e-12);
-        double clientSigma = UpdateEncoder.ClientSigma(unsampled);
-        Assert.Equal(clientSigma, UpdateEncoder.ClientSigma(sampled));
+        RoundPlan sampledPlan = Plan(sampled);
+        RoundPlan unsampledPlan = Plan(unsampled);
+        double clientSigma = unsampledPlan.ClientSigma;
+        Assert.Equal(clientSigma, sampledPlan.ClientSigma);
         Assert.InRange(clientSigma, 4, 100);
 
         // q = 10^−12: the secret coin says "sit out" in every one of these calls (all but certainly).
-        double[] noise = [.. Enumerable.Range(0, 40).SelectMany(i => UpdateEncoder.Compute(unsampled, data, model, i)).Select(v => (double)FixedPointQuantizer.CentredLift(v))];
-        double[] trained = [.. UpdateEncoder.Compute(sampled, data, model, 1).Select(v => (double)FixedPointQuantizer.CentredLift(v))];
+        double[] noise = [.. Enumerable.Range(0, 40).SelectMany(i => UpdateEncoder.Compute(unsampled, unsampledPlan, data, model, i)).Select(v => (double)FixedPointQuantizer.CentredLift(v))];
+        double[] trained = [.. UpdateEncoder.Compute(sampled, sampledPlan, data, model, 1).Select(v => (double)FixedPointQuantizer.CentredLift(v))];
 
         // Zero plus N_Z(0, σ_c²): within the 12σ_c tail bound, mean 0 and variance σ_c² (4.5 standard errors each).
         Assert.All(noise, v => Assert.True(Math.Abs(v) <= 12 * clientSigma, $"{v} is beyond 12σ_c = {12 * clientSigma:G4}"));
@@ -39,6 +42,10 @@ public sealed class SelfSamplingClaimsTests
         // Control: the sampled bank's vector carries its update, far outside the noise.
         Assert.Contains(trained, v => Math.Abs(v) > 12 * clientSigma);
     }
+
+    /// <summary>The bank's own plan of the round, derived from the announced settings as the SDK derives it.</summary>
+    private static RoundPlan Plan(RoundAnnouncement announcement) =>
+        RoundPlan.Create(AnnouncedPlan.Settings(announcement), announcement.Participants.Count, new Crypto.SecAgg.RoundIdentity(announcement.SessionId, announcement.RoundNumber, new byte[Crypto.SecAgg.RoundIdentity.GraphSeedSize]));
 
     private static RoundAnnouncement Announcement(int length, double samplingRate)
     {

@@ -90,6 +90,14 @@ internal sealed class CapturingServer : IAsyncDisposable
     public FederatedClient Client(string clientId) =>
         new(new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(LedgerDirectory, clientId) }, _identities[clientId], _bankLogs.CreateLogger<FederatedClient>());
 
+    /// <summary>A bank whose own calls pass through <paramref name="faults"/> (the public interceptor option).</summary>
+    public FederatedClient FaultyClient(string clientId, Grpc.Core.Interceptors.Interceptor faults)
+    {
+        var options = new FederatedClientOptions { ServerAddress = Address, ClientId = clientId, TrainingSeed = 7, MaxRetries = 2, LedgerDirectory = Path.Combine(LedgerDirectory, clientId) };
+        options.Interceptors.Add(faults);
+        return new(options, _identities[clientId], _bankLogs.CreateLogger<FederatedClient>());
+    }
+
     /// <summary>Stops the server so that its database files hold everything it wrote.</summary>
     public async Task StopAsync()
     {

@@ -1,11 +1,7 @@
-using System.Security.Cryptography;
 using PrivateFl.ClientSdk;
-using PrivateFl.Crypto.Internal;
-using PrivateFl.Crypto.Primitives;
-using PrivateFl.Crypto.SecAgg;
+using PrivateFl.IntegrationTests.Faults;
 using PrivateFl.Protocol.V1;
 using SecAggMode = PrivateFl.Protocol.V1.SecAggMode;
-using ShareKeys = PrivateFl.Crypto.SecAgg.Messages.ShareKeys;
 
 namespace PrivateFl.IntegrationTests.Claims;
 
@@ -33,8 +29,7 @@ public sealed class SuspensionClaimsTests
                 SecAggMode.Active),
             CapturingServer.AdminCall());
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(ids.Length);
-        FederatedClient[] clients = [.. ids.Select(server.Client)];
-        clients[4].TamperShares = Garble;
+        FederatedClient[] clients = [.. ids.Take(4).Select(server.Client), server.FaultyClient(ids[4], GarbageShares.Dealt(server.Identity(ids[4])))];
         try
         {
             Task<TrainingReport>[] training = [.. clients.Select((c, i) => c.TrainAsync("garbage", banks[i]))];
@@ -59,15 +54,4 @@ public sealed class SuspensionClaimsTests
         Assert.Contains("ClientId=bank-5 ", suspended, StringComparison.Ordinal);
         Assert.Contains("Warning", suspended, StringComparison.Ordinal);
     }
-
-    /// <summary>Every share a random ciphertext of the right size, signed by the bank itself so that the server routes it.</summary>
-    private static ShareKeys Garble(ShareKeys shares, SigningKey identity, RoundIdentity round) =>
-        shares with
-        {
-            Shares = [.. shares.Shares.Select(s =>
-            {
-                byte[] ciphertext = RandomNumberGenerator.GetBytes(s.Ciphertext.Length);
-                return s with { Ciphertext = ciphertext, Signature = identity.Sign(CommitmentEncoding.ShareSignaturePayload(round, s.Sender, s.Recipient, s.Commitments.Span, ciphertext)) };
-            })],
-        };
 }
