@@ -147,7 +147,7 @@ public sealed class RoundPlanAgreementTests
 
         var key = SigningKey.Generate();
         var participants = Enumerable.Range(1, s.Participants).Select(i => (i, $"bank-{i:D3}", i == 1 ? key.PublicKey.ToArray() : RandomNumberGenerator.GetBytes(32))).ToList();
-        var ticket = new RoundTicket(definition, 1, seed, 1, participants, parameters, new ModelVersionRecord(SessionId, 0, 0, new double[definition.ModelLength], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), PrivacyPlan.EpsilonAfter(definition, 1), PrivacyPlan.ClientSigma(definition, s.Participants, parameters.Threshold));
+        var ticket = new RoundTicket(definition, 1, seed, 1, participants, parameters, new ModelVersionRecord(SessionId, 0, 0, [.. new double[definition.ModelLength]], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), PrivacyPlan.EpsilonAfter(definition, 1), PrivacyPlan.ClientSigma(definition, s.Participants, parameters.Threshold));
         SdkAnnouncement wire = SdkAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(ticket).ToByteArray());
         return new Round(definition, plan, wire, key);
     }
