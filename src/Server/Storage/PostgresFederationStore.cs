@@ -80,10 +80,12 @@ internal sealed class PostgresFederationStore : IFederationStore, IAsyncDisposab
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _target;
+    private readonly TimeProvider _time;
 
-    public PostgresFederationStore(IOptions<StorageOptions> options)
+    public PostgresFederationStore(IOptions<StorageOptions> options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _time = time ?? TimeProvider.System;
         NpgsqlConnectionStringBuilder builder;
         try
         {
@@ -119,7 +121,7 @@ internal sealed class PostgresFederationStore : IFederationStore, IAsyncDisposab
             for (int version = applied + 1; version <= Migrations.Length; version++)
             {
                 await ExecuteAsync(connection, transaction, Migrations[version - 1], cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES (@v, @t);", cancellationToken, ("v", version), ("t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES (@v, @t);", cancellationToken, ("v", version), ("t", _time.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -97,11 +97,13 @@ internal sealed class SqliteFederationStore : IFederationStore
 
     private readonly string _connectionString;
     private readonly StorageOptions _options;
+    private readonly TimeProvider _time;
 
-    public SqliteFederationStore(IOptions<StorageOptions> options)
+    public SqliteFederationStore(IOptions<StorageOptions> options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
+        _time = time ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Value.DatabasePath,
@@ -137,7 +139,7 @@ internal sealed class SqliteFederationStore : IFederationStore
             }
 
             await ExecuteAsync(connection, transaction, Migrations[applied], cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", cancellationToken, ("$v", applied + 1), ("$t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", cancellationToken, ("$v", applied + 1), ("$t", _time.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -334,7 +336,7 @@ internal sealed class SqliteFederationStore : IFederationStore
 
         if (new FileInfo(path).Length > 0)
         {
-            string suffix = ".damaged-" + DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
+            string suffix = ".damaged-" + _time.GetUtcNow().UtcDateTime.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
             SqliteConnection.ClearAllPools();
             foreach (string file in DatabaseFiles(path).Where(File.Exists))
             {
