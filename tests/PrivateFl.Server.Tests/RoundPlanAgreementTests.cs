@@ -117,7 +117,7 @@ public sealed class RoundPlanAgreementTests
             return refused.Label($"{c.s}: {field} changed to threshold {wire.Threshold}, degree {wire.Degree}, d {wire.VectorLength}, σ_client {wire.ClientNoiseSigma:R}; accepted").Classify(true, field);
         });
 
-    /// <summary>The server's own path: validate the session request, form the round as the coordinator does, map the ticket to the wire.</summary>
+    /// <summary>The server's own path: validate the session request, form the round with the opener's code, map the ticket to the wire.</summary>
     private static Round? Open(Scenario s)
     {
         SessionDefinition definition;
@@ -131,13 +131,15 @@ public sealed class RoundPlanAgreementTests
         }
 
         byte[] seed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
+        var key = SigningKey.Generate();
+        var participants = Enumerable.Range(1, s.Participants).Select(i => ($"bank-{i:D3}", (ReadOnlyMemory<byte>?)(i == 1 ? key.PublicKey.ToArray() : RandomNumberGenerator.GetBytes(32)))).ToList();
+        var model = new ModelVersionRecord(SessionId, 0, 0, [.. new double[definition.ModelLength]], 0, 0, 0, "{}", 0);
         RoundPlan plan;
-        SecAggParameters parameters;
+        RoundTicket ticket;
         try
         {
-            // As TrainingCoordinator.OpenRound: the parameters, then the per-round σ_client check.
-            parameters = TrainingCoordinator.CreateParameters(definition, s.Participants, new RoundIdentity(SessionId, 1, seed));
-            PrivacyPlan.RequireAccountableClientSigma(definition, s.Participants, parameters.Threshold);
+            // The opener's own formation of round 1 (parameters, σ_client check, tickets), then the plan it announces.
+            ticket = RoundOpener.Form(definition, model, 0, 1, seed, participants, TimeSpan.FromSeconds(10)).Tickets[1];
             plan = PrivacyPlan.ForRound(definition, s.Participants, new RoundIdentity(SessionId, 1, seed));
         }
         catch (ArgumentException)
@@ -145,9 +147,6 @@ public sealed class RoundPlanAgreementTests
             return null;
         }
 
-        var key = SigningKey.Generate();
-        var participants = Enumerable.Range(1, s.Participants).Select(i => (i, $"bank-{i:D3}", i == 1 ? key.PublicKey.ToArray() : RandomNumberGenerator.GetBytes(32))).ToList();
-        var ticket = new RoundTicket(definition, 1, seed, 1, participants, parameters, new ModelVersionRecord(SessionId, 0, 0, [.. new double[definition.ModelLength]], 0, 0, 0, "{}", 0), TimeSpan.FromSeconds(10), PrivacyPlan.EpsilonAfter(definition, 1), PrivacyPlan.ClientSigma(definition, s.Participants, parameters.Threshold));
         SdkAnnouncement wire = SdkAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(ticket).ToByteArray());
         return new Round(definition, plan, wire, key);
     }

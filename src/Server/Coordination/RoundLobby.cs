@@ -98,6 +98,9 @@ internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvi
         return [.. _waiting.Keys.Order(StringComparer.Ordinal).Take(count)];
     }
 
+    /// <summary>Gets whether a bank waits (it may have left while a round that chose it was being formed).</summary>
+    public bool IsWaiting(string clientId) => _waiting.ContainsKey(clientId);
+
     /// <summary>Hands a bank its ticket and removes its wait.</summary>
     public void Admit(string clientId, RoundTicket ticket)
     {

@@ -10,7 +10,8 @@ namespace PrivateFl.Server.Coordination;
 /// </summary>
 /// <remarks>
 /// On a cluster this becomes the session grain (DESIGN.md, "Growing past one machine"): one owner per session,
-/// loading from the store on activation. Writes run under the session's gate, as the caller's round does.
+/// loading from the store on activation. No store call runs under the session's gate: each is awaited off it, and
+/// the in-memory state is changed under it afterwards.
 /// </remarks>
 internal sealed class SessionRegistry(IFederationStore store)
 {
@@ -65,23 +66,46 @@ internal sealed class SessionRegistry(IFederationStore store)
         return sessions;
     }
 
-    /// <summary>Changes a session's state, stored and in memory (for example when its privacy budget is spent). Call under the session's gate.</summary>
-    public void SetState(SessionRuntime session, SessionState state)
+    /// <summary>
+    /// Changes a session's state (for example when its privacy budget is spent): stored first, off the caller's thread,
+    /// then in memory under the session's gate. Call off the gate.
+    /// </summary>
+    public async Task SetStateAsync(SessionRuntime session, SessionState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
-        session.State = state;
+        string sessionId = session.Definition.SessionId;
 
-        // Stored before any bank is told; a rare, single-row write, so it stays under the gate.
-        store.SetSessionStateAsync(session.Definition.SessionId, state, CancellationToken.None).GetAwaiter().GetResult();
+        // Task.Run: a store may do its I/O before its task is returned, and the caller may still hold the gate.
+        await Task.Run(() => store.SetSessionStateAsync(sessionId, state, cancellationToken), cancellationToken).ConfigureAwait(false);
+        lock (session.Gate)
+        {
+            session.State = state;
+        }
     }
 
     /// <summary>
-    /// The enrolled, unrevoked identity key of a round's participant, or null; a round is formed only from banks that
-    /// are still enrolled when it opens.
+    /// The enrolled, unrevoked identity key of each client (in order), or null for a client not enrolled or revoked;
+    /// a round is formed only from banks that are still enrolled once they are chosen. Call off the gate.
     /// </summary>
-    /// <remarks>Read under the gate so a bank revoked while it waited is left out: the one lookup that still blocks there (a lobby that read keys before forming the round would remove it).</remarks>
-    public ReadOnlyMemory<byte>? IdentityKey(string clientId) =>
-        store.FindClientAsync(clientId, CancellationToken.None).GetAwaiter().GetResult() is { Revoked: false } enrolled ? (ReadOnlyMemory<byte>?)enrolled.IdentityPublicKey : null;
+    public Task<ReadOnlyMemory<byte>?[]> IdentityKeysAsync(IReadOnlyList<string> clientIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        string[] ids = [.. clientIds];
+
+        // Task.Run, as in SetStateAsync: the opener calls this right after choosing the banks under the gate.
+        return Task.Run(
+            async () =>
+            {
+                var keys = new ReadOnlyMemory<byte>?[ids.Length];
+                for (int i = 0; i < ids.Length; i++)
+                {
+                    keys[i] = await store.FindClientAsync(ids[i], cancellationToken).ConfigureAwait(false) is { Revoked: false } enrolled ? (ReadOnlyMemory<byte>?)enrolled.IdentityPublicKey : null;
+                }
+
+                return keys;
+            },
+            cancellationToken);
+    }
 
     /// <summary>
     /// Commits a round to its session in one transaction: for a released round the new model version, the round

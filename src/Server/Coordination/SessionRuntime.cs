@@ -20,4 +20,10 @@ internal sealed class SessionRuntime(SessionDefinition definition, SessionState 
     public double EpsilonSpent { get; set; } = epsilonSpent;
 
     public RoundDriver? Round { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether a round is being formed: its banks are chosen and their keys (or the budget-exhausted
+    /// state) are being read or written off the gate, so no second round may open until it is settled.
+    /// </summary>
+    public bool Opening { get; set; }
 }

@@ -181,16 +181,18 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     private RoundLobby Lobby(SessionRuntime session) =>
-        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && session.State == SessionState.Active, () => OpenRound(session)));
+        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && !session.Opening && session.State == SessionState.Active, () => OpenRound(session)));
 
+    // Under the gate: the opener chooses the banks now and settles the round once their keys are read off the gate.
     private void OpenRound(SessionRuntime session)
     {
         RoundLobby lobby = Lobby(session);
-        if (_opener.Open(session, lobby) is not { } setup)
-        {
-            return;
-        }
+        _ = _opener.OpenAsync(session, lobby, setup => StartRound(session, lobby, setup));
+    }
 
+    // Under the gate, as the opener settles the round: its banks are all still waiting.
+    private void StartRound(SessionRuntime session, RoundLobby lobby, RoundSetup setup)
+    {
         var round = new RoundDriver(setup, session.Gate, _time, _driverLogger, (r, sum) => Released(session, r, sum), (r, reason) => Aborted(session, r, reason));
         session.Round = round;
         foreach ((int index, RoundTicket ticket) in setup.Tickets)

@@ -33,6 +33,32 @@ public sealed partial class CoordinationArchitectureTests
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public void Sources_Tasks_NeverWaitedOnSynchronously()
+    {
+        // A thread blocked on I/O (sync over async), above all under a session's gate, is what a grain host cannot
+        // have (issue 12): every store call is awaited, and the gate is taken again afterwards.
+        var offenders = ServerSources()
+            .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line)))
+            .Where(l => !l.Text.TrimStart().StartsWith("//", StringComparison.Ordinal) && BlockingWait().IsMatch(l.Text))
+            .Select(l => $"{Path.GetFileName(l.File)}:{l.Line}: {l.Text.Trim()}")
+            .ToList();
+
+        Assert.Empty(offenders);
+    }
+
+    [Theory]
+    [InlineData("store.FindClientAsync(id, ct).GetAwaiter().GetResult();", true)]
+    [InlineData("var x = task.Result;", true)]
+    [InlineData("Use(task.Result.Length, 1);", true)]
+    [InlineData("task.Wait();", true)]
+    [InlineData("gate.Wait(TimeSpan.FromSeconds(1));", true)]
+    [InlineData("SessionSchemaValidator.Result schema = Validate(request);", false)]
+    [InlineData("await round.Proof.WaitAsync(cancellationToken).ConfigureAwait(false);", false)]
+    [InlineData("return await task.ConfigureAwait(false);", false)]
+    public void BlockingWait_Samples_MatchesOnlyTheBlockingOnes(string line, bool blocking) =>
+        Assert.Equal(blocking, BlockingWait().IsMatch(line));
+
     internal static IEnumerable<string> ServerSources()
     {
         string server = Path.Combine(RepositoryRoot(), "src", "Server");
@@ -65,6 +91,10 @@ public sealed partial class CoordinationArchitectureTests
 
     [GeneratedRegex(@"\b_?time\b|TimeProvider", RegexOptions.IgnoreCase)]
     private static partial Regex MentionsTimeProvider();
+
+    // GetResult() on an awaiter, a task's Result (a member access, not the type name SomeType.Result), Wait(…).
+    [GeneratedRegex(@"\.GetAwaiter\s*\(\s*\)\s*\.\s*GetResult\s*\(|\.Result\b(?!\s*[\w<(])|\.Wait\s*\(")]
+    private static partial Regex BlockingWait();
 
     // Any store-typed receiver (store, _store, Store) calling a session-writing member, sync or async.
     [GeneratedRegex(@"\b\w*[Ss]tore\s*\.\s*(CreateSession|SetSessionState|CommitRound)\w*\s*\(")]

@@ -14,11 +14,9 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
-        RoundSetup setup;
-        lock (session.Gate)
-        {
-            setup = Assert.IsType<RoundSetup>(fixture.Opener.Open(session, lobby));
-        }
+        RoundSetup? started = null;
+        RoundSetup setup = Assert.IsType<RoundSetup>(await fixture.Opener.OpenAsync(session, lobby, s => started = s));
+        Assert.Same(setup, started);
 
         Assert.Equal((1L, 2L), (setup.Number, session.NextRoundNumber));
         Assert.Equal(["bank-01", "bank-02", "bank-03", "bank-04"], setup.ParticipantIds);
@@ -45,10 +43,7 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
-        lock (session.Gate)
-        {
-            Assert.Null(fixture.Opener.Open(session, lobby));
-        }
+        Assert.Null(await fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("no round may start")));
 
         foreach (Task<RoundTicket> wait in waits)
         {
@@ -70,10 +65,7 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.CreateAsync(definition, new double[definition.ModelLength], CancellationToken.None))!;
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
-        lock (session.Gate)
-        {
-            Assert.Null(fixture.Opener.Open(session, lobby));
-        }
+        Assert.Null(await fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("no round may start")));
 
         foreach (Task<RoundTicket> wait in waits)
         {
@@ -93,16 +85,51 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.CreateAsync(definition, new double[definition.ModelLength], CancellationToken.None))!;
         (RoundLobby lobby, _) = Waiting(fixture, session, fixture.ClientIds);
 
-        RoundSetup setup;
-        lock (session.Gate)
-        {
-            setup = Assert.IsType<RoundSetup>(fixture.Opener.Open(session, lobby));
-        }
+        RoundSetup? started = null;
+        RoundSetup setup = Assert.IsType<RoundSetup>(await fixture.Opener.OpenAsync(session, lobby, s => started = s));
+        Assert.Same(setup, started);
 
         int threshold = setup.Round.Parameters.Threshold;
         Assert.Equal(PrivacyPlan.MinimumSurvivors(definition, 5, threshold), setup.MinimumSurvivors);
         Assert.True(setup.MinimumSurvivors >= threshold);
         Assert.All(setup.Tickets.Values, t => Assert.Equal((PrivacyPlan.ClientSigma(definition, 5, threshold), PrivacyPlan.EpsilonAfter(definition, 1)), (t.ClientNoiseSigma, t.EpsilonAfterRound)));
+    }
+
+    [Fact]
+    public async Task OpenAsync_AChosenBankLeavesWhileTheKeysAreRead_NoRoundAndTheOthersStillWait()
+    {
+        using var fixture = new CoordinatorFixture(clients: 4);
+        SessionRuntime session = await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None);
+        var lobby = new RoundLobby(session.Definition, session.Gate, fixture.Time, new RoundOptions(), () => false, () => { });
+        using var leaving = new CancellationTokenSource();
+        var waits = new Dictionary<string, Task<RoundTicket>>();
+        lock (session.Gate)
+        {
+            foreach (string id in fixture.ClientIds)
+            {
+                waits[id] = lobby.Enter(id, out TaskCompletionSource<RoundTicket>? waiter);
+                lobby.Watch(id, waiter!, id == "bank-02" ? leaving.Token : CancellationToken.None);
+            }
+        }
+
+        Task<RoundSetup?> opening;
+        Task<RoundSetup?> second;
+        lock (session.Gate)
+        {
+            // As the lobby calls it: the banks are chosen under the gate, their keys are read off it.
+            opening = fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("no round may start without bank-02"));
+            Assert.True(session.Opening);
+            second = fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("a second round may not open while one is formed"));
+            leaving.Cancel();
+        }
+
+        Assert.Null(await opening);
+        Assert.Null(await second);
+        Assert.True(waits["bank-02"].IsCanceled);
+        Assert.All(waits.Where(w => w.Key != "bank-02"), w => Assert.False(w.Value.IsCompleted));
+        Assert.Equal(3, lobby.Count);
+        Assert.False(session.Opening);
+        Assert.Equal(1, session.NextRoundNumber);
     }
 
     // A lobby that never opens by itself, holding a wait of each bank.

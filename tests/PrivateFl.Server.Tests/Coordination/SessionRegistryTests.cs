@@ -62,7 +62,7 @@ public sealed class SessionRegistryTests
         using var fixture = new CoordinatorFixture(clients: 3);
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
 
-        fixture.Registry.SetState(session, SessionState.BudgetExhausted);
+        await fixture.Registry.SetStateAsync(session, SessionState.BudgetExhausted, CancellationToken.None);
 
         Assert.Equal(SessionState.BudgetExhausted, session.State);
         Assert.Equal(SessionState.BudgetExhausted, (await fixture.Store.FindSessionAsync(CoordinatorFixture.SessionId, CancellationToken.None))!.State);
@@ -105,14 +105,16 @@ public sealed class SessionRegistryTests
     }
 
     [Fact]
-    public async Task IdentityKey_EnrolledRevokedAndUnknown_OnlyTheEnrolledHasOne()
+    public async Task IdentityKeys_EnrolledRevokedAndUnknown_OnlyTheEnrolledHasOne()
     {
         using var fixture = new CoordinatorFixture(clients: 3);
         await fixture.Store.RevokeClientAsync("bank-02", CancellationToken.None);
 
-        Assert.Equal((await fixture.Store.FindClientAsync("bank-01", CancellationToken.None))!.IdentityPublicKey.ToArray(), fixture.Registry.IdentityKey("bank-01")!.Value.ToArray());
-        Assert.Null(fixture.Registry.IdentityKey("bank-02"));
-        Assert.Null(fixture.Registry.IdentityKey("bank-99"));
+        ReadOnlyMemory<byte>?[] keys = await fixture.Registry.IdentityKeysAsync(["bank-01", "bank-02", "bank-99"], CancellationToken.None);
+
+        Assert.Equal((await fixture.Store.FindClientAsync("bank-01", CancellationToken.None))!.IdentityPublicKey.ToArray(), keys[0]!.Value.ToArray());
+        Assert.Null(keys[1]);
+        Assert.Null(keys[2]);
     }
 
     private static RoundRecordData Record(RoundOutcomeKind outcome, long? modelVersion) =>
