@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
+using FsCheck;
 using FsCheck.Xunit;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
@@ -134,6 +135,52 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
         Assert.Equal(0, _limiter.Calls);
         Assert.Equal(0, _limiter.UnauthenticatedCalls);
         Assert.Equal(0, _limiter.BufferedBytes);
+    }
+
+    /// <summary>
+    /// Review of issue 10: gRPC routing matches method paths without regard to case (OrdinalIgnoreCase); any path that
+    /// equals a PrivateFl method that way but not exactly is refused UNIMPLEMENTED (METHOD_NAME_NOT_EXACT) without a
+    /// header check, a verification or a read of its body, and the pipeline does not go on. Property over random letter
+    /// cases of every method of both services (the method names are ASCII, and no other character equals an ASCII letter under
+    /// OrdinalIgnoreCase: the dotless i, the long s and the Kelvin sign were checked, so only ASCII case variants route).
+    /// </summary>
+    [Property(MaxTest = 200)]
+    public void Invoke_MethodPathInAnotherLetterCase_RefusedBeforeItsBodyIsRead(PositiveInt methodPick, int caseSeed)
+    {
+        string[] methods =
+        [
+            .. PrivateFl.Protocol.V1.Federation.Descriptor.Methods.Select(m => $"/{m.Service.FullName}/{m.Name}"),
+            .. PrivateFl.Protocol.V1.Admin.Descriptor.Methods.Select(m => $"/{m.Service.FullName}/{m.Name}"),
+        ];
+        string exact = methods[methodPick.Get % methods.Length];
+        var random = new Random(caseSeed);
+        char[] chars = exact.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            chars[i] = random.Next(2) == 0 ? char.ToUpperInvariant(chars[i]) : char.ToLowerInvariant(chars[i]);
+        }
+
+        string variant = new(chars);
+        if (variant == exact)
+        {
+            variant = "/PRIVATEFL" + exact["/privatefl".Length..];
+        }
+
+        var body = new UnreadableStream();
+        DefaultHttpContext context = Context(body);
+        context.Request.Path = variant;
+        var verifier = new CountingVerifier();
+
+        Middleware(verifier: verifier).InvokeAsync(context).GetAwaiter().GetResult();
+
+        Assert.Equal(exact, variant, ignoreCase: true);
+        Assert.NotEqual(exact, variant);
+        Assert.False(body.WasRead);
+        Assert.Equal(0, verifier.Count);
+        Assert.Equal(0, _nextCalls);
+        Assert.Equal("12", context.Response.Headers["grpc-status"].ToString());
+        Assert.Equal(CallRefusals.MethodNameNotExact, Reason(context));
+        Assert.Equal(0, _limiter.UnauthenticatedCalls);
     }
 
     /// <summary>The call that authenticates also runs exactly one verification, against the client's own key.</summary>

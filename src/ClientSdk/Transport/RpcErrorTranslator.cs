@@ -54,6 +54,7 @@ internal static class RpcErrorTranslator
         [Reasons.ServerBusy] = FailureKind.Unavailable,
         [Reasons.MessageTooLarge] = FailureKind.ServerError,
         [Reasons.CompressionRefused] = FailureKind.ServerError,
+        [Reasons.MethodNameNotExact] = FailureKind.ServerError,
         [Reasons.MalformedMessage] = FailureKind.ServerError,
         [Reasons.PlaintextRefused] = FailureKind.ServerError,
         [Reasons.InvalidRequest] = FailureKind.ServerError,
@@ -162,6 +163,7 @@ internal static class RpcErrorTranslator
         public const string ServerBusy = "SERVER_CONCURRENCY_LIMIT";
         public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
         public const string CompressionRefused = "REQUEST_COMPRESSION_REFUSED";
+        public const string MethodNameNotExact = "METHOD_NAME_NOT_EXACT";
         public const string MalformedMessage = "MALFORMED_MESSAGE";
         public const string PlaintextRefused = "PLAINTEXT_REFUSED";
         public const string InvalidRequest = "INVALID_REQUEST";

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
@@ -43,10 +42,7 @@ internal sealed partial class AuthenticationInterceptor(IOptions<ServerOptions> 
     private void AuthenticateAdmin(ServerCallContext context)
     {
         string presented = context.RequestHeaders.GetValue(AdminKeyHeader) ?? string.Empty;
-        byte[] expected = System.Text.Encoding.UTF8.GetBytes(options.Value.AdminApiKey);
-        byte[] actual = System.Text.Encoding.UTF8.GetBytes(presented);
-        bool valid = expected.Length == actual.Length && CryptographicOperations.FixedTimeEquals(expected, actual);
-        if (!valid)
+        if (!AdminKeyCheck.Matches(options.Value.AdminApiKey, presented))
         {
             LogUnauthenticatedCall(logger, context.Method);
             throw Services.RpcErrors.Refusal(Google.Rpc.Code.Unauthenticated, CallRefusals.AdminKey, $"The admin API key in '{AdminKeyHeader}' is missing or wrong.");

@@ -47,6 +47,7 @@ internal sealed partial class CallAuthenticationMiddleware(
 
     private const string FederationPrefix = "/privatefl.v1.Federation/";
     private const string AdminPrefix = "/privatefl.v1.Admin/";
+    private const string PackagePrefix = "/privatefl.v1.";
     private const int FramePrefixSize = 5;
 
     /// <summary>The key verified against for ids that cannot authenticate; its private half was discarded at start-up.</summary>
@@ -75,6 +76,15 @@ internal sealed partial class CallAuthenticationMiddleware(
             {
                 await InvokeFederationAsync(context, path).ConfigureAwait(false);
             }
+            else if (path.StartsWith(PackagePrefix, StringComparison.OrdinalIgnoreCase) || context.GetEndpoint()?.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>()?.Method.ServiceName.StartsWith("privatefl.v1.", StringComparison.Ordinal) == true)
+            {
+                // gRPC routing matches a path without regard to case (OrdinalIgnoreCase, as this check), so
+                // /privatefl.v1.federation/… would reach a PrivateFl method past every check above, its body read and
+                // parsed by gRPC before anything refused it (review of issue 10: +671 MB for 40 such 16 MiB calls).
+                // Only exact method names are served; the body of any other is never read.
+                LogClientRejected(logger, path, "(not checked)", "method path not in its exact letter case");
+                await RefuseAsync(context, Code.Unimplemented, CallRefusals.MethodNameNotExact, "PrivateFl method names are case-sensitive: call /privatefl.v1.Federation/<Method> or /privatefl.v1.Admin/<Method> exactly.").ConfigureAwait(false);
+            }
             else
             {
                 await next(context).ConfigureAwait(false);
@@ -91,9 +101,7 @@ internal sealed partial class CallAuthenticationMiddleware(
     private async Task InvokeAdminAsync(HttpContext context, string path)
     {
         string presented = context.Request.Headers[AdminKeyHeader].ToString();
-        byte[] expected = System.Text.Encoding.UTF8.GetBytes(options.Value.AdminApiKey);
-        byte[] actual = System.Text.Encoding.UTF8.GetBytes(presented);
-        if (expected.Length != actual.Length || !CryptographicOperations.FixedTimeEquals(expected, actual))
+        if (!AdminKeyCheck.Matches(options.Value.AdminApiKey, presented))
         {
             LogAdminRejected(logger, path);
             await RefuseAsync(context, Code.Unauthenticated, CallRefusals.AdminKey, $"The admin API key in '{AdminKeyHeader}' is missing or wrong.").ConfigureAwait(false);

@@ -33,6 +33,12 @@ internal static class CallRefusals
     /// <summary>The request message is compressed; the server accepts only uncompressed requests.</summary>
     public const string Compressed = "REQUEST_COMPRESSION_REFUSED";
 
+    /// <summary>
+    /// The path names a PrivateFl method in another letter case than its exact name (gRPC routing matches paths without
+    /// regard to case, the authentication does not, so such a call is refused before anything else).
+    /// </summary>
+    public const string MethodNameNotExact = "METHOD_NAME_NOT_EXACT";
+
     /// <summary>The body is not exactly one whole gRPC message frame, or the message is not valid protobuf for the method.</summary>
     public const string MalformedMessage = "MALFORMED_MESSAGE";
 

@@ -25,7 +25,10 @@ internal sealed class ReplayCache(Storage.IFederationStore store, TimeProvider t
         long sweep = Interlocked.Read(ref _nextSweep);
         if (now >= sweep && Interlocked.CompareExchange(ref _nextSweep, now + windowMs, sweep) == sweep)
         {
-            await store.PruneNoncesAsync(now, cancellationToken).ConfigureAwait(false);
+            // A further window of margin: a nonce stored under a smaller ClockSkew (before a restart that raised it)
+            // expires at ts + old window, yet its call stays acceptable until ts + new window; kept until
+            // ts + old + new window, it outlives that whatever the two windows are.
+            await store.PruneNoncesAsync(now - windowMs, cancellationToken).ConfigureAwait(false);
         }
 
         // Kept until the timestamp leaves the window at the latest clock the check allows; a server clock that
