@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using PrivateFl.Server.Options;
@@ -12,16 +11,10 @@ namespace PrivateFl.Server.Storage;
 /// </summary>
 /// <remarks>
 /// Microsoft.Data.Sqlite runs its "asynchronous" methods synchronously; the calls are short (one local file, no
-/// network), and the coordinator runs <see cref="CommitRoundAsync"/> off its session lock in any case.
+/// network), and the coordinator runs <see cref="AdoFederationStore.CommitRoundAsync"/> off its session lock in any case.
 /// </remarks>
-internal sealed class SqliteFederationStore : IFederationStore
+internal sealed class SqliteFederationStore : AdoFederationStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private const string ClientColumns = "client_id, identity_public_key, revoked, enrolled_unix_ms, suspended, misbehaviour_count";
-    private const string ModelColumns = "session_id, version, round_number, weights, contributors, epsilon_spent, delta, privacy_json, created_unix_ms";
-    private const string SessionColumns = "session_id, definition_json, state, created_unix_ms";
-
     private static readonly string[] Migrations =
     [
         """
@@ -97,13 +90,12 @@ internal sealed class SqliteFederationStore : IFederationStore
 
     private readonly string _connectionString;
     private readonly StorageOptions _options;
-    private readonly TimeProvider _time;
 
     public SqliteFederationStore(IOptions<StorageOptions> options, TimeProvider? time = null)
+        : base(time)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        _time = time ?? TimeProvider.System;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Value.DatabasePath,
@@ -116,11 +108,11 @@ internal sealed class SqliteFederationStore : IFederationStore
     /// <summary>The number of schema migrations this code knows (the highest version it writes).</summary>
     internal static int SchemaVersion => Migrations.Length;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         PrepareFile();
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_unix_ms INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
         while (true)
@@ -139,169 +131,30 @@ internal sealed class SqliteFederationStore : IFederationStore
             }
 
             await ExecuteAsync(connection, transaction, Migrations[applied], cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES ($v, $t);", cancellationToken, ("$v", applied + 1), ("$t", _time.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, applied_unix_ms) VALUES (@v, @t);", cancellationToken, ("v", applied + 1), ("t", Time.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
             await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    public async Task<EnrolledClient?> FindClientAsync(string clientId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(clientId, nameof(clientId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await FindClientAsync(connection, null, clientId, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<EnrolledClient>> ListClientsAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryAsync(connection, null, $"SELECT {ClientColumns} FROM clients ORDER BY client_id;", ReadClient, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<bool> EnrollClientAsync(EnrolledClient client, CancellationToken cancellationToken)
-    {
-        StoreArguments.Client(client);
-        byte[] key = client.IdentityPublicKey.ToArray();
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (await ExecuteAsync(connection, null, "INSERT OR IGNORE INTO clients (client_id, identity_public_key, revoked, enrolled_unix_ms) VALUES ($id, $key, 0, $t);", cancellationToken, ("$id", client.ClientId), ("$key", key), ("$t", client.EnrolledUnixMs)).ConfigureAwait(false) == 1)
-        {
-            return true;
-        }
-
-        // Re-enrolling a suspended bank with its own key is how an operator reinstates it (specs/api.md).
-        return await ExecuteAsync(connection, null, "UPDATE clients SET suspended = 0, misbehaviour_count = 0, enrolled_unix_ms = $t WHERE client_id = $id AND suspended = 1 AND revoked = 0 AND identity_public_key = $key;", cancellationToken, ("$id", client.ClientId), ("$key", key), ("$t", client.EnrolledUnixMs)).ConfigureAwait(false) == 1;
-    }
-
-    public async Task<EnrolledClient?> RecordMisbehaviourAsync(string clientId, int suspendAt, CancellationToken cancellationToken)
+    public override async Task<EnrolledClient?> RecordMisbehaviourAsync(string clientId, int suspendAt, CancellationToken cancellationToken)
     {
         StoreArguments.Id(clientId, nameof(clientId));
         ArgumentOutOfRangeException.ThrowIfNegative(suspendAt);
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, "UPDATE clients SET misbehaviour_count = misbehaviour_count + 1 WHERE client_id = $id;", cancellationToken, ("$id", clientId)).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, "UPDATE clients SET suspended = 1 WHERE client_id = $id AND $at > 0 AND misbehaviour_count >= $at;", cancellationToken, ("$id", clientId), ("$at", suspendAt)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "UPDATE clients SET misbehaviour_count = misbehaviour_count + 1 WHERE client_id = @id;", cancellationToken, ("id", clientId)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "UPDATE clients SET suspended = 1 WHERE client_id = @id AND @at > 0 AND misbehaviour_count >= @at;", cancellationToken, ("id", clientId), ("at", suspendAt)).ConfigureAwait(false);
         EnrolledClient? client = await FindClientAsync(connection, transaction, clientId, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return client;
     }
 
-    public async Task<EnrolledClient?> RevokeClientAsync(string clientId, CancellationToken cancellationToken)
+    public override async Task<EnrolledClient?> RevokeClientAsync(string clientId, CancellationToken cancellationToken)
     {
         StoreArguments.Id(clientId, nameof(clientId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, "UPDATE clients SET revoked = 1 WHERE client_id = $id;", cancellationToken, ("$id", clientId)).ConfigureAwait(false);
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "UPDATE clients SET revoked = 1 WHERE client_id = @id;", cancellationToken, ("id", clientId)).ConfigureAwait(false);
         return await FindClientAsync(connection, null, clientId, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<bool> CreateSessionAsync(StoredSession session, ModelVersionRecord initialModel, CancellationToken cancellationToken)
-    {
-        StoreArguments.NewSession(session, initialModel);
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        int inserted = await ExecuteAsync(connection, transaction, "INSERT OR IGNORE INTO sessions (session_id, definition_json, state, created_unix_ms) VALUES ($id, $json, $state, $t);", cancellationToken, ("$id", session.SessionId), ("$json", session.DefinitionJson), ("$state", (int)session.State), ("$t", session.CreatedUnixMs)).ConfigureAwait(false);
-        if (inserted != 1)
-        {
-            return false;
-        }
-
-        await InsertModelAsync(connection, transaction, initialModel, cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-        return true;
-    }
-
-    public async Task<StoredSession?> FindSessionAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(sessionId, nameof(sessionId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await QueryAsync(connection, null, $"SELECT {SessionColumns} FROM sessions WHERE session_id = $id;", ReadSession, cancellationToken, ("$id", sessionId)).ConfigureAwait(false)).FirstOrDefault();
-    }
-
-    public async Task<bool> SetSessionStateAsync(string sessionId, SessionState state, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(sessionId, nameof(sessionId));
-        StoreArguments.State(state, nameof(state));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(connection, null, "UPDATE sessions SET state = $s WHERE session_id = $id;", cancellationToken, ("$s", (int)state), ("$id", sessionId)).ConfigureAwait(false) == 1;
-    }
-
-    public async Task<IReadOnlyList<StoredSession>> ListSessionsAsync(CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryAsync(connection, null, $"SELECT {SessionColumns} FROM sessions ORDER BY created_unix_ms, session_id;", ReadSession, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<ModelVersionRecord?> FindModelAsync(string sessionId, long version, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(sessionId, nameof(sessionId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await QueryAsync(connection, null, $"SELECT {ModelColumns} FROM model_versions WHERE session_id = $id AND version = $v;", ReadModel, cancellationToken, ("$id", sessionId), ("$v", version)).ConfigureAwait(false)).FirstOrDefault();
-    }
-
-    public async Task<ModelVersionRecord?> FindLatestModelAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(sessionId, nameof(sessionId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return (await QueryAsync(connection, null, $"SELECT {ModelColumns} FROM model_versions WHERE session_id = $id ORDER BY version DESC LIMIT 1;", ReadModel, cancellationToken, ("$id", sessionId)).ConfigureAwait(false)).FirstOrDefault();
-    }
-
-    public async Task CommitRoundAsync(RoundRecordData round, ModelVersionRecord? newModel, LedgerEntryData? ledgerEntry, SessionState? newSessionState, CancellationToken cancellationToken)
-    {
-        StoreArguments.Round(round, newModel, ledgerEntry, newSessionState);
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (newModel is not null)
-        {
-            await InsertModelAsync(connection, transaction, newModel, cancellationToken).ConfigureAwait(false);
-        }
-
-        await ExecuteAsync(connection, transaction, "INSERT INTO rounds (session_id, round_number, outcome, record_json, model_version, ended_unix_ms) VALUES ($id, $r, $o, $json, $v, $t);", cancellationToken, ("$id", round.SessionId), ("$r", round.RoundNumber), ("$o", (int)round.Outcome), ("$json", JsonSerializer.Serialize(round, Json)), ("$v", (object?)round.ModelVersion ?? DBNull.Value), ("$t", round.EndedUnixMs)).ConfigureAwait(false);
-        if (ledgerEntry is not null)
-        {
-            await ExecuteAsync(connection, transaction, "INSERT INTO privacy_ledger (session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms) VALUES ($id, $r, $e, $d, $m, $t);", cancellationToken, ("$id", ledgerEntry.SessionId), ("$r", ledgerEntry.RoundNumber), ("$e", ledgerEntry.EpsilonSpentTotal), ("$d", ledgerEntry.Delta), ("$m", ledgerEntry.MechanismJson), ("$t", ledgerEntry.RecordedUnixMs)).ConfigureAwait(false);
-        }
-
-        if (newSessionState is { } state)
-        {
-            await ExecuteAsync(connection, transaction, "UPDATE sessions SET state = $s WHERE session_id = $id;", cancellationToken, ("$s", (int)state), ("$id", round.SessionId)).ConfigureAwait(false);
-        }
-
-        // The last point at which cancelling leaves the old state: past it the round is committed whatever the caller does.
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<RoundRecordData>> ListRoundsAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(sessionId, nameof(sessionId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryAsync(connection, null, "SELECT record_json, outcome FROM rounds WHERE session_id = $id ORDER BY round_number;", ReadRound, cancellationToken, ("$id", sessionId)).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<LedgerEntryData>> ListLedgerAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(sessionId, nameof(sessionId));
-        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await QueryAsync(connection, null, "SELECT session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms FROM privacy_ledger WHERE session_id = $id ORDER BY round_number;", r => new LedgerEntryData(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt64(5)), cancellationToken, ("$id", sessionId)).ConfigureAwait(false);
-    }
-
-    public async Task<bool> TryRecordNonceAsync(string clientId, ReadOnlyMemory<byte> nonce, long expiresUnixMs, CancellationToken cancellationToken)
-    {
-        StoreArguments.Id(clientId, nameof(clientId));
-        if (nonce.IsEmpty)
-        {
-            throw new ArgumentException("A call nonce must not be empty.", nameof(nonce));
-        }
-
-        // synchronous = NORMAL: in WAL mode the insert reaches the OS before the call is accepted, so it survives a
-        // process crash or restart without an fsync per call (only a power loss can drop the last few).
-        await using SqliteConnection connection = await OpenAsync(cancellationToken, durable: false).ConfigureAwait(false);
-        return await ExecuteAsync(connection, null, "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES ($id, $n, $e);", cancellationToken, ("$id", clientId), ("$n", nonce.ToArray()), ("$e", expiresUnixMs)).ConfigureAwait(false) == 1;
-    }
-
-    public async Task<int> PruneNoncesAsync(long nowUnixMs, CancellationToken cancellationToken)
-    {
-        await using SqliteConnection connection = await OpenAsync(cancellationToken, durable: false).ConfigureAwait(false);
-        return await ExecuteAsync(connection, null, "DELETE FROM call_nonces WHERE expires_unix_ms < $now;", cancellationToken, ("$now", nowUnixMs)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -336,7 +189,7 @@ internal sealed class SqliteFederationStore : IFederationStore
 
         if (new FileInfo(path).Length > 0)
         {
-            string suffix = ".damaged-" + _time.GetUtcNow().UtcDateTime.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
+            string suffix = ".damaged-" + Time.GetUtcNow().UtcDateTime.ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
             SqliteConnection.ClearAllPools();
             foreach (string file in DatabaseFiles(path).Where(File.Exists))
             {
@@ -374,26 +227,7 @@ internal sealed class SqliteFederationStore : IFederationStore
         }
     }
 
-    private static async Task<EnrolledClient?> FindClientAsync(SqliteConnection connection, DbTransaction? transaction, string clientId, CancellationToken cancellationToken) =>
-        (await QueryAsync(connection, transaction, $"SELECT {ClientColumns} FROM clients WHERE client_id = $id;", ReadClient, cancellationToken, ("$id", clientId)).ConfigureAwait(false)).FirstOrDefault();
-
-    private static Task<int> InsertModelAsync(SqliteConnection connection, DbTransaction transaction, ModelVersionRecord model, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, $"INSERT INTO model_versions ({ModelColumns}) VALUES ($id, $v, $r, $w, $c, $e, $d, $p, $t);", cancellationToken, ("$id", model.SessionId), ("$v", model.Version), ("$r", model.RoundNumber), ("$w", WeightCodec.Encode(model.Weights)), ("$c", model.Contributors), ("$e", model.EpsilonSpent), ("$d", model.Delta), ("$p", model.PrivacyJson), ("$t", model.CreatedUnixMs));
-
-    private static EnrolledClient ReadClient(SqliteDataReader reader) =>
-        new(reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2) != 0, reader.GetInt64(3), reader.GetInt64(4) != 0, (int)reader.GetInt64(5));
-
-    private static StoredSession ReadSession(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), (SessionState)reader.GetInt64(2), reader.GetInt64(3));
-
-    private static ModelVersionRecord ReadModel(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), WeightCodec.Decode((byte[])reader.GetValue(3)), (int)reader.GetInt64(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetString(7), reader.GetInt64(8));
-
-    // The outcome column is authoritative; the record's own copy was rewritten with it by migration 4.
-    private static RoundRecordData ReadRound(SqliteDataReader reader) =>
-        JsonSerializer.Deserialize<RoundRecordData>(reader.GetString(0), Json)! with { Outcome = (RoundOutcomeKind)reader.GetInt64(1) };
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool durable = true)
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken, bool durable = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var connection = new SqliteConnection(_connectionString);
@@ -410,41 +244,31 @@ internal sealed class SqliteFederationStore : IFederationStore
         }
     }
 
-    private static Task<int> ExecuteAsync(SqliteConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        using SqliteCommand command = Command(connection, transaction, sql, parameters);
-        return command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    protected override char ParameterMarker => '$';
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using SqliteCommand command = Command(connection, transaction, sql, []);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
+    // SQLite compares text with BINARY (ordinal) unless told otherwise.
+    protected override string OrdinalCollation => string.Empty;
 
-    private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, DbTransaction? transaction, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        using SqliteCommand command = Command(connection, transaction, sql, parameters);
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var results = new List<T>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            results.Add(read(reader));
-        }
+    protected override string InsertClientIfNewSql => "INSERT OR IGNORE INTO clients (client_id, identity_public_key, revoked, enrolled_unix_ms) VALUES (@id, @key, 0, @t);";
 
-        return results;
-    }
+    protected override string ReinstateClientSql => "UPDATE clients SET suspended = 0, misbehaviour_count = 0, enrolled_unix_ms = @t WHERE client_id = @id AND suspended = 1 AND revoked = 0 AND identity_public_key = @key;";
 
-    private static SqliteCommand Command(SqliteConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
-    {
-        SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = (SqliteTransaction?)transaction;
-        foreach ((string name, object value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+    protected override string InsertSessionIfNewSql => "INSERT OR IGNORE INTO sessions (session_id, definition_json, state, created_unix_ms) VALUES (@id, @json, @state, @t);";
 
-        return command;
-    }
+    // synchronous = NORMAL (OpenAsync with durable: false): in WAL mode the insert reaches the OS before the call is
+    // accepted, so it survives a process crash or restart without an fsync per call (only a power loss can drop the last few).
+    protected override string InsertNonceIfNewSql => "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES (@id, @n, @e);";
+
+    protected override void AddParameter(DbCommand command, string name, object value) =>
+        ((SqliteCommand)command).Parameters.AddWithValue(ParameterMarker + name, value);
+
+    protected override object Code(int value) => value;
+
+    protected override long ReadCode(DbDataReader reader, int ordinal) => reader.GetInt64(ordinal);
+
+    protected override bool ReadFlag(DbDataReader reader, int ordinal) => reader.GetInt64(ordinal) != 0;
+
+    protected override int ReadInt32(DbDataReader reader, int ordinal) => (int)reader.GetInt64(ordinal);
+
+    protected override byte[] ReadBytes(DbDataReader reader, int ordinal) => (byte[])reader.GetValue(ordinal);
 }
