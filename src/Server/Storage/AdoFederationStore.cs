@@ -21,12 +21,6 @@ internal abstract class AdoFederationStore : IFederationStore
     /// <summary>The clock for migration timestamps and the names of set-aside files.</summary>
     protected TimeProvider Time { get; }
 
-    /// <summary>
-    /// The provider's parameter marker. Shared statements are written with <c>@name</c> (no shared statement holds
-    /// an <c>@</c> otherwise), and <see cref="Command"/> rewrites them for a provider with another marker.
-    /// </summary>
-    protected abstract char ParameterMarker { get; }
-
     /// <summary>Appended to <c>ORDER BY</c> on a text key so both providers list in ordinal order.</summary>
     protected abstract string OrdinalCollation { get; }
 
@@ -254,7 +248,8 @@ internal abstract class AdoFederationStore : IFederationStore
     private DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object Value)[] parameters)
     {
         DbCommand command = connection.CreateCommand();
-        command.CommandText = ParameterMarker == '@' ? sql : sql.Replace('@', ParameterMarker);
+        // Statements name parameters @name, which both Npgsql and Microsoft.Data.Sqlite take as written.
+        command.CommandText = sql;
         command.Transaction = transaction;
         foreach ((string name, object value) in parameters)
         {

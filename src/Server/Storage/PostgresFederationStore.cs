@@ -148,8 +148,6 @@ internal sealed class PostgresFederationStore : AdoFederationStore, IAsyncDispos
 
     public void Dispose() => _dataSource.Dispose();
 
-    protected override char ParameterMarker => '@';
-
     // PostgreSQL sorts text by the database's collation; "C" is the ordinal order the SQLite store lists in.
     protected override string OrdinalCollation => " COLLATE \"C\"";
 

@@ -244,8 +244,6 @@ internal sealed class SqliteFederationStore : AdoFederationStore
         }
     }
 
-    protected override char ParameterMarker => '$';
-
     // SQLite compares text with BINARY (ordinal) unless told otherwise.
     protected override string OrdinalCollation => string.Empty;
 
@@ -260,7 +258,7 @@ internal sealed class SqliteFederationStore : AdoFederationStore
     protected override string InsertNonceIfNewSql => "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES (@id, @n, @e);";
 
     protected override void AddParameter(DbCommand command, string name, object value) =>
-        ((SqliteCommand)command).Parameters.AddWithValue(ParameterMarker + name, value);
+        ((SqliteCommand)command).Parameters.AddWithValue("@" + name, value);
 
     protected override object Code(int value) => value;
 
