@@ -185,14 +185,7 @@ public sealed class CreditPredictor
             }
         }
 
-        return
-        [
-            .. lost
-                .OrderByDescending(p => p.Points)
-                .ThenBy(p => p.Column)
-                .Take(_reasonCount)
-                .Select(p => new PredictionReason(columns[p.Column].Name, values[p.Column].Display, p.Points)),
-        ];
+        return PredictionReason.Top(lost, _reasonCount, columns, values);
     }
 
     /// <summary>

@@ -295,14 +295,7 @@ public sealed class CreditScorecard
             }
         }
 
-        return
-        [
-            .. lost
-                .OrderByDescending(p => p.Points)
-                .ThenBy(p => p.Column)
-                .Take(count)
-                .Select(p => new PredictionReason(columns[p.Column].Name, values[p.Column].Display, p.Points)),
-        ];
+        return PredictionReason.Top(lost, count, columns, values);
     }
 
     private static ScorecardBin[] NumericBins(FeatureColumn column, Func<double, double> pointsAt)

@@ -1,3 +1,5 @@
+using PrivateFl.ClientSdk.Internal;
+
 namespace PrivateFl.ClientSdk;
 
 /// <summary>One attribute on which an applicant scored below the best attainable points, with the points lost (a reason code).</summary>
@@ -10,4 +12,18 @@ namespace PrivateFl.ClientSdk;
 /// the attribute's reference points minus the applicant's (<see cref="ScorecardCharacteristic.ReferencePoints"/>).
 /// Always positive; the reasons of a prediction are sorted by it, largest first.
 /// </param>
-public sealed record PredictionReason(string Column, string Value, double PointsLost);
+public sealed record PredictionReason(string Column, string Value, double PointsLost)
+{
+    /// <summary>
+    /// The <paramref name="count"/> reasons that lost the most points, largest first (ties by column order), from the
+    /// points each column lost; one ordering for the scorecard and the predictor.
+    /// </summary>
+    internal static PredictionReason[] Top(IEnumerable<(int Column, double Points)> lost, int count, IReadOnlyList<FeatureColumn> columns, ParsedValue[] values) =>
+    [
+        .. lost
+            .OrderByDescending(p => p.Points)
+            .ThenBy(p => p.Column)
+            .Take(count)
+            .Select(p => new PredictionReason(columns[p.Column].Name, values[p.Column].Display, p.Points)),
+    ];
+}
