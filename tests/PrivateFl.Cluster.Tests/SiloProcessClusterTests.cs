@@ -94,7 +94,7 @@ public sealed class SiloProcessClusterTests(ITestOutputHelper output) : IAsyncLi
         Assert.InRange(declared, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         IReadOnlyList<(string Name, int Port, int Status)> rows = await MembershipTable.ReadAsync(_connectionString, _clusterId);
         Assert.All(rows.Where(r => r.Port != victim.SiloPort), r => Assert.Equal(MembershipTable.Active, r.Status));
-        Assert.All(after, r => Assert.DoesNotContain($":{victim.SiloPort}:", r.SiloAddress, StringComparison.Ordinal));
+        Assert.All(after, r => Assert.DoesNotContain($":{victim.SiloPort}@", r.SiloAddress, StringComparison.Ordinal));
         Assert.Equal(2, after.Select(r => r.SiloAddress).Distinct().Count());
         Assert.All(after, r => Assert.Equal(2, r.ActiveSilos));
         Assert.False(_silos[0].HasExited || _silos[2].HasExited, Diagnostics());
@@ -132,7 +132,7 @@ public sealed class SiloProcessClusterTests(ITestOutputHelper output) : IAsyncLi
                 {
                     return await client.GetGrain<ISiloProbeGrain>($"probe-{i}").ProbeAsync().WaitAsync(TimeSpan.FromSeconds(5));
                 }
-                catch (Exception ex) when (ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.OrleansException && DateTime.UtcNow < stop)
+                catch (Exception) when (DateTime.UtcNow < stop)
                 {
                     await Task.Delay(200);
                 }

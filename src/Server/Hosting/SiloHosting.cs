@@ -32,7 +32,7 @@ internal static class SiloHosting
         // The membership provider is a registration, so it is chosen from configuration here; every other setting is
         // read from the validated options when the silo starts.
         ClusterMembership membership = builder.Configuration.GetSection(ClusterHostingOptions.SectionName).GetValue<ClusterMembership?>(nameof(ClusterHostingOptions.Membership)) ?? ClusterMembership.InProcess;
-        ClusterGrainDirectory directory = builder.Configuration.GetSection(ClusterHostingOptions.SectionName).GetValue<ClusterGrainDirectory?>(nameof(ClusterHostingOptions.GrainDirectory)) ?? ClusterGrainDirectory.Default;
+        ClusterGrainDirectory directory = builder.Configuration.GetSection(ClusterHostingOptions.SectionName).GetValue<ClusterGrainDirectory?>(nameof(ClusterHostingOptions.GrainDirectory)) ?? ClusterGrainDirectory.Distributed;
         builder.UseOrleans(silo =>
         {
             if (membership == ClusterMembership.Postgres)
@@ -75,6 +75,7 @@ internal static class SiloHosting
             }
         });
         services.AddOptions<EndpointOptions>().Configure<IOptions<ClusterHostingOptions>>((orleans, cluster) => ConfigureEndpoints(orleans, cluster.Value));
+        services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<ClusterHostingOptions>>((orleans, cluster) => orleans.RangeLeaseDuration = cluster.Value.DirectoryLeaseDuration);
         services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<ClusterHostingOptions>>((orleans, cluster) => ConfigureLiveness(orleans, cluster.Value));
     }
 

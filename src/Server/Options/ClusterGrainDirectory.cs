@@ -1,17 +1,20 @@
 namespace PrivateFl.Server.Options;
 
 /// <summary>Where the cluster records which silo holds each grain activation (<see cref="ClusterHostingOptions.GrainDirectory"/>).</summary>
+/// <remarks>The measurements behind the choice are in docs/scale-out.md, "Grain directory".</remarks>
 public enum ClusterGrainDirectory
 {
     /// <summary>
-    /// Orleans' default directory, partitioned over the silos by a hash ring without replication: when a silo dies,
-    /// the entries it held are lost, including those of activations on surviving silos.
+    /// Orleans' distributed directory (<c>AddDistributedGrainDirectory</c>, experimental in Orleans 10): ranges are
+    /// handed over or recovered when membership changes, so a silo's death costs only its own grains, which come back
+    /// after <see cref="ClusterHostingOptions.DirectoryLeaseDuration"/>. PrivateFl's default.
     /// </summary>
-    Default = 0,
+    Distributed = 0,
 
     /// <summary>
-    /// Orleans' distributed directory (<c>AddDistributedGrainDirectory</c>, experimental in Orleans 10): ranges are
-    /// handed over between silos when membership changes, so activations on surviving silos keep their entries.
+    /// Orleans' classic directory (its default), a hash ring without replication: a silo's death also loses the entries
+    /// it held for grains on surviving silos, which are then activated a second time; the dead silo's grains come back
+    /// within about a second of its death being declared.
     /// </summary>
-    Distributed = 1,
+    Classic = 1,
 }

@@ -69,9 +69,24 @@ public sealed class ClusterHostingOptions
     /// </remarks>
     public bool AllowPlaintextSiloTraffic { get; set; }
 
-    /// <summary>Gets or sets where the cluster records grain activations. Default: <see cref="ClusterGrainDirectory.Default"/>.</summary>
-    /// <remarks>The measured trade-off is in docs/scale-out.md, "Grain directory".</remarks>
-    public ClusterGrainDirectory GrainDirectory { get; set; } = ClusterGrainDirectory.Default;
+    /// <summary>Gets or sets where the cluster records grain activations. Default: <see cref="ClusterGrainDirectory.Distributed"/>.</summary>
+    /// <remarks>
+    /// Distributed because a silo's death must cost only that silo's cohorts: with the classic directory it also
+    /// reactivated grains on the surviving silos (docs/scale-out.md, "Grain directory").
+    /// </remarks>
+    public ClusterGrainDirectory GrainDirectory { get; set; } = ClusterGrainDirectory.Distributed;
+
+    /// <summary>
+    /// Gets or sets how long the distributed directory refuses new activations of the grains a dead silo held, counted
+    /// from the silo's estimated failure. Default: 30 seconds (Orleans' default). Used with
+    /// <see cref="ClusterGrainDirectory.Distributed"/> only.
+    /// </summary>
+    /// <remarks>
+    /// The hold is Orleans' guarantee of a single activation: a silo declared dead that is in fact still running (cut
+    /// off, paused) has this long to notice and stop before its grains are activated elsewhere. It is also the
+    /// recovery time of the dead silo's grains (docs/scale-out.md, "Grain directory"); zero disables the hold.
+    /// </remarks>
+    public TimeSpan DirectoryLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Gets or sets how long a silo waits for another silo's answer to a liveness probe. Default: 5 seconds (Orleans'

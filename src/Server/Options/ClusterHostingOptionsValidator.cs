@@ -26,7 +26,7 @@ internal sealed class ClusterHostingOptionsValidator(IOptions<StorageOptions> st
 
         if (!Enum.IsDefined(options.GrainDirectory))
         {
-            failures.Add($"{Section}:GrainDirectory '{options.GrainDirectory}' is not a directory; use Default or Distributed.");
+            failures.Add($"{Section}:GrainDirectory '{options.GrainDirectory}' is not a directory; use Distributed or Classic.");
         }
 
         ValidateIdentity(nameof(ClusterHostingOptions.ClusterId), options.ClusterId, failures);
@@ -57,6 +57,11 @@ internal sealed class ClusterHostingOptionsValidator(IOptions<StorageOptions> st
         else if (!IPAddress.IsLoopback(address) && !options.AllowPlaintextSiloTraffic)
         {
             failures.Add($"{Section}:AdvertisedAddress {address} is not loopback, and silo-to-silo traffic is not encrypted: set {Section}:AllowPlaintextSiloTraffic=true only on a protected private network.");
+        }
+
+        if (options.DirectoryLeaseDuration < TimeSpan.Zero || options.DirectoryLeaseDuration > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{Section}:DirectoryLeaseDuration must be 0 (no hold) to 10 minutes; got {options.DirectoryLeaseDuration}.");
         }
 
         if (options.ProbeTimeout < TimeSpan.FromMilliseconds(100) || options.ProbeTimeout > TimeSpan.FromMinutes(5))
