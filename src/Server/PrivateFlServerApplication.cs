@@ -19,6 +19,7 @@ public static class PrivateFlServerApplication
         configure?.Invoke(builder);
         Security.ListenerPolicy.ValidateConfiguration(builder.Configuration);
         builder.Services.AddPrivateFlServer();
+        Hosting.SiloHosting.AddPrivateFlSilo(builder);
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureKestrel(kestrel, server.Value));
         WebApplication app = builder.Build();
         app.UsePrivateFlServer();

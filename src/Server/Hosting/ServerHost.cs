@@ -54,7 +54,7 @@ internal static class ServerHost
         Exception ex = exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : exception;
         return ex switch
         {
-            ServerStartupException startup when startup.Message.StartsWith("Storage", StringComparison.Ordinal) => (OneLine(startup.Message), DatabaseError),
+            ServerStartupException startup when startup.Message.StartsWith("Storage", StringComparison.Ordinal) || startup.Message.StartsWith("Cluster:ConnectionString", StringComparison.Ordinal) => (OneLine(startup.Message), DatabaseError),
             ServerStartupException startup => (OneLine(startup.Message), ConfigurationError),
             OptionsValidationException options => ("invalid configuration: " + OneLine(string.Join(" ", options.Failures)), ConfigurationError),
             SqliteException sqlite => ($"the database cannot be used: SQLite error {sqlite.SqliteErrorCode} ({OneLine(sqlite.Message)})", DatabaseError),
