@@ -41,6 +41,12 @@ public static class PrivateFlServerServiceCollectionExtensions
         services.TryAddSingleton<SessionRegistry>();
         services.TryAddSingleton<RoundOpener>();
         services.TryAddSingleton<RoundReleaser>();
+
+        // A server runs a silo (SiloHosting), so its rounds go through the session and round grains; a host that
+        // composes the server without one keeps them in process.
+        services.TryAddSingleton<IRoundCoordination>(provider => provider.GetService<IGrainFactory>() is { } grains && provider.GetService<ILocalSiloDetails>() is { } silo
+            ? new PrivateFl.Server.Grains.GrainRoundCoordination(grains, silo, provider.GetRequiredService<IFederationStore>())
+            : ActivatorUtilities.CreateInstance<LocalRoundCoordination>(provider));
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();
         services.AddGrpc(options => options.Interceptors.Add<AuthenticationInterceptor>());

@@ -25,8 +25,9 @@ internal sealed class CoordinatorFixture : IDisposable
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Registry = new SessionRegistry(Store);
         Releaser = new RoundReleaser(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RoundReleaser>.Instance);
-        Opener = new RoundOpener(Registry, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RoundOpener>.Instance);
-        Coordinator = new TrainingCoordinator(Registry, Opener, Releaser, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
+        Coordination = new LocalRoundCoordination(Registry, Releaser, Time);
+        Opener = new RoundOpener(Registry, Coordination, Store, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RoundOpener>.Instance);
+        Coordinator = new TrainingCoordinator(Registry, Opener, Coordination, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";
@@ -63,6 +64,8 @@ internal sealed class CoordinatorFixture : IDisposable
     public RoundOpener Opener { get; }
 
     public RoundReleaser Releaser { get; }
+
+    public LocalRoundCoordination Coordination { get; }
 
     public TrainingCoordinator Coordinator { get; }
 

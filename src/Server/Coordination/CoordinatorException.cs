@@ -29,4 +29,7 @@ internal sealed class CoordinatorException : Exception
 
     /// <summary>Gets the machine-readable <c>google.rpc.ErrorInfo</c> reason (one of <see cref="ErrorReasons"/>), or null for none.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>Gets why a round aborted, without the message's framing (for <see cref="CoordinatorErrorKind.Aborted"/>), or null.</summary>
+    public string? RoundReason { get; init; }
 }

@@ -16,6 +16,10 @@ internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvi
 {
     private readonly Dictionary<string, TaskCompletionSource<RoundTicket>> _waiting = new(StringComparer.Ordinal);
     private ITimer? _gatherTimer;
+    private ITimer? _retryTimer;
+
+    /// <summary>How long waiting banks wait before their front end asks again for a round while another front end's runs.</summary>
+    internal static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Gets how many banks wait.</summary>
     public int Count => _waiting.Count;
@@ -61,7 +65,7 @@ internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvi
     /// <summary>Opens a round now, or starts the gather window, if enough banks wait and the session may run one.</summary>
     public void TryOpen()
     {
-        int minimum = Math.Max(options.MinimumClients, session.MinimumClients);
+        int minimum = Math.Max(options.MinimumClients, session.MinimumRoundClients);
         if (!mayOpen() || _waiting.Count < minimum)
         {
             return;
@@ -88,6 +92,23 @@ internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvi
             },
             null,
             options.GatherWindow,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Tries to open a round again after <see cref="RetryDelay"/> (a round of another front end is running).</summary>
+    public void RetryLater()
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = time.CreateTimer(
+            _ =>
+            {
+                lock (gate)
+                {
+                    TryOpen();
+                }
+            },
+            null,
+            RetryDelay,
             Timeout.InfiniteTimeSpan);
     }
 
@@ -126,7 +147,11 @@ internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvi
         _waiting.Clear();
     }
 
-    public void Dispose() => StopGathering();
+    public void Dispose()
+    {
+        StopGathering();
+        _retryTimer?.Dispose();
+    }
 
     private void StopGathering()
     {

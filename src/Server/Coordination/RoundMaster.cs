@@ -1,49 +1,46 @@
+using PrivateFl.Cluster.Rounds;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Crypto.SecAgg.Messages;
-using PrivateFl.Server.Storage;
 
 namespace PrivateFl.Server.Coordination;
 
 /// <summary>
-/// The master of one round (Bonawitz et al., "Towards Federated Learning at Scale", SysML 2019): its cohorts, each a
-/// <see cref="RoundDriver"/> over its own <see cref="AggregationRound"/> with its own banks, threshold and noise; the one
-/// budget reservation every cohort awaits before it unmasks; and the end of the round once every cohort has released
-/// its sum or aborted: the sums are added and committed if at least <see cref="MinimumCohorts"/> released, else the
-/// round aborts and the model stays.
+/// This process's part of one round (Bonawitz et al., "Towards Federated Learning at Scale", SysML 2019): its cohorts,
+/// each a <see cref="RoundDriver"/> over its own <see cref="AggregationRound"/> with its own banks, threshold and noise;
+/// the round's one budget reservation, which every cohort awaits before it unmasks; and, once every cohort has released
+/// its sum or aborted, one report of them to the round's owner, whose answer (released or aborted) the banks then learn.
 /// </summary>
 /// <remarks>
-/// Runs under its session's gate, like its drivers; the reservation and the commit run off it. A round of one cohort is
-/// the single round of the CCS'17 protocol. On a cluster the master is the round grain and each driver a cohort grain
-/// (DESIGN.md, "Growing past one machine").
+/// Runs under its session's gate, like its drivers; the reservation and the report run off it. The round's owner (the
+/// round grain, or <see cref="LocalRoundCoordination"/>) adds the sums of every front end's cohorts and decides whether
+/// enough cohorts released (DESIGN.md, "Growing past one machine").
 /// </remarks>
 internal sealed class RoundMaster : IDisposable
 {
     private readonly Lock _gate;
-    private readonly Func<RoundMaster, Task<BudgetReservation>> _reserve;
-    private readonly Func<RoundMaster, IReadOnlyList<CohortRelease>, Task<RoundRelease>> _release;
+    private readonly Func<RoundMaster, Task<int>> _reserve;
+    private readonly Func<RoundMaster, IReadOnlyList<CohortRelease>, IReadOnlyList<string>, Task<RoundRelease>> _release;
     private readonly Action<RoundMaster, string> _aborted;
     private readonly TaskCompletionSource<RoundRelease> _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, RoundDriver> _cohortOf = new(StringComparer.Ordinal);
     private readonly CohortRelease?[] _results;
     private readonly bool[] _finished;
-    private Task<BudgetReservation>? _reservation;
+    private readonly List<string> _abortReasons = [];
+    private Task<int>? _reservation;
     private int _unfinished;
-    private string? _lastCohortAbort;
 
     /// <param name="setups">Each cohort's setup, in cohort order.</param>
-    /// <param name="minimumCohorts">The fewest cohorts whose sums the round may release.</param>
     /// <param name="gate">The session's gate.</param>
     /// <param name="createDriver">Makes a cohort's driver from its setup and the master's three hooks (release, aborted, before unmask).</param>
-    /// <param name="reserve">Reserves the round's budget (called once, off the gate); faults to refuse.</param>
-    /// <param name="release">Adds and commits the released cohorts' sums (called once, under the gate; completes off it).</param>
+    /// <param name="reserve">Reserves the round's budget (called once, off the gate) and returns the charge; faults to refuse.</param>
+    /// <param name="release">Reports the released cohorts' sums and the other cohorts' abort reasons (called once, under the gate; completes off it) and returns the round's release; faults if the round aborted.</param>
     /// <param name="aborted">Told once, under the gate, that the round aborted and why.</param>
     public RoundMaster(
         IReadOnlyList<RoundSetup> setups,
-        int minimumCohorts,
         Lock gate,
         Func<RoundSetup, Func<RoundDriver, AggregationResult, Task<RoundOutcome>>, Action<RoundDriver, string>, Func<RoundDriver, Task>, RoundDriver> createDriver,
-        Func<RoundMaster, Task<BudgetReservation>> reserve,
-        Func<RoundMaster, IReadOnlyList<CohortRelease>, Task<RoundRelease>> release,
+        Func<RoundMaster, Task<int>> reserve,
+        Func<RoundMaster, IReadOnlyList<CohortRelease>, IReadOnlyList<string>, Task<RoundRelease>> release,
         Action<RoundMaster, string> aborted)
     {
         ArgumentNullException.ThrowIfNull(setups);
@@ -54,7 +51,6 @@ internal sealed class RoundMaster : IDisposable
         _release = release;
         _aborted = aborted;
         Number = setups[0].Number;
-        MinimumCohorts = minimumCohorts;
         _results = new CohortRelease?[setups.Count];
         _finished = new bool[setups.Count];
         _unfinished = setups.Count;
@@ -70,19 +66,14 @@ internal sealed class RoundMaster : IDisposable
 
     public long Number { get; }
 
-    /// <summary>The round's cohorts, in cohort order.</summary>
+    /// <summary>The round's cohorts in this process, in cohort order.</summary>
     public IReadOnlyList<RoundDriver> Cohorts { get; }
-
-    public int MinimumCohorts { get; }
 
     /// <summary>Every participant's id, cohort after cohort.</summary>
     public IEnumerable<string> ParticipantIds => Cohorts.SelectMany(c => c.ParticipantIds);
 
-    /// <summary>The reservation, once the budget was reserved; null before.</summary>
-    public BudgetReservation? Reservation { get; private set; }
-
-    /// <summary>Gets whether every cohort has released or aborted and the round has ended (or is being committed).</summary>
-    public bool IsFinished => _unfinished == 0;
+    /// <summary>The round's charge against the budget once reserved; 0 before.</summary>
+    public int Charge { get; private set; }
 
     /// <summary>The cohort a bank takes part in, or null if it is not a participant.</summary>
     public RoundDriver? CohortOf(string clientId) => _cohortOf.GetValueOrDefault(clientId);
@@ -114,6 +105,26 @@ internal sealed class RoundMaster : IDisposable
         }
     }
 
+    /// <summary>
+    /// This process's cohorts as one report to the round's owner: their released sums (the only data of a cohort that
+    /// leaves it) and the round record's parts. Call under the gate, once every cohort is done.
+    /// </summary>
+    public FrontEndReport Report(string frontEnd, IReadOnlyList<CohortRelease> released, IReadOnlyList<string> abortReasons)
+    {
+        ArgumentNullException.ThrowIfNull(released);
+        RoundDriver first = Cohorts[0];
+        return new FrontEndReport(
+            frontEnd,
+            [.. ParticipantIds],
+            [.. released.Select(r => new CohortSum(r.Cohort.Cohort, r.Cohort.ParticipantIds.Length, r.Cohort.Round.Parameters.Threshold, r.Aggregate.Sum.ToArray(), [.. r.Aggregate.IncludedClients.Select(i => r.Cohort.ParticipantIds[i - 1])]))],
+            [.. abortReasons],
+            [.. Cohorts.SelectMany(c => c.Timings.Select(t => new ReportedStage(Cohorts.Count == 1 ? t.Stage : $"c{c.Cohort}/{t.Stage}", t.Milliseconds, t.AliveAfter)))],
+            [.. Cohorts.SelectMany(c => c.Round.Culprits.Select(culprit => new ReportedCulprit(c.ParticipantIds[culprit.Client - 1], (int)culprit.Misbehaviour)))],
+            first.Round.Parameters.Threshold,
+            first.Round.Parameters.Degree,
+            Cohorts.Min(c => c.StartedUnixMs));
+    }
+
     public void Dispose()
     {
         foreach (RoundDriver cohort in Cohorts)
@@ -126,7 +137,7 @@ internal sealed class RoundMaster : IDisposable
     /// Reserves the round's budget, once: the first cohort to close MaskedInput starts the reservation and every other
     /// awaits the same. Call off the gate.
     /// </summary>
-    public Task<BudgetReservation> ReserveBudgetAsync()
+    public Task<int> ReserveBudgetAsync()
     {
         lock (_gate)
         {
@@ -134,18 +145,18 @@ internal sealed class RoundMaster : IDisposable
         }
     }
 
-    private async Task<BudgetReservation> ReserveOnceAsync()
+    private async Task<int> ReserveOnceAsync()
     {
-        BudgetReservation reservation = await _reserve(this).ConfigureAwait(false);
+        int charge = await _reserve(this).ConfigureAwait(false);
         lock (_gate)
         {
-            Reservation = reservation;
+            Charge = charge;
         }
 
-        return reservation;
+        return charge;
     }
 
-    // Under the gate, from a cohort's driver: its sum, whose outcome its banks learn once the whole round is committed.
+    // Under the gate, from a cohort's driver: its sum, whose outcome its banks learn once the whole round has ended.
     private Task<RoundOutcome> CohortReleased(RoundDriver cohort, AggregationResult result)
     {
         if (_finished[cohort.Cohort])
@@ -169,8 +180,7 @@ internal sealed class RoundMaster : IDisposable
     {
         if (_finished[cohort.Cohort])
         {
-            // Its sum was released but the round then aborted (too few cohorts, or the commit failed): the owner records
-            // the abort and then fails every cohort's remaining results, this one's included.
+            // Its sum was released but the round then aborted: the owner fails every cohort's remaining results.
             return;
         }
 
@@ -180,49 +190,34 @@ internal sealed class RoundMaster : IDisposable
             cohort.FailRemaining(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Cohort {cohort.Cohort} of round {Number} was aborted: {reason} The round goes on with the other cohorts; this bank's update is not in it.") { Reason = ErrorReasons.RoundAborted });
         }
 
-        _lastCohortAbort = reason;
+        _abortReasons.Add(reason);
         Finish(cohort.Cohort);
     }
 
     private void Finish(int cohort)
     {
         _finished[cohort] = true;
-        if (--_unfinished > 0)
+        if (--_unfinished == 0)
         {
-            return;
+            _ = EndAsync([.. _results.OfType<CohortRelease>()], [.. _abortReasons]);
         }
-
-        CohortRelease[] released = [.. _results.OfType<CohortRelease>()];
-        if (released.Length >= MinimumCohorts)
-        {
-            _ = CommitAsync(released);
-            return;
-        }
-
-        string reason = Cohorts.Count == 1
-            ? _lastCohortAbort ?? "it has no cohort left."
-            : $"{released.Length} of its {Cohorts.Count} cohorts released a sum and it needs {MinimumCohorts} (the last cohort to abort: {_lastCohortAbort})";
-        ReportAbort(reason);
     }
 
-    // Under the gate, once: released cohorts' pending outcomes fault (their drivers then report through CohortAborted).
-    private void ReportAbort(string reason)
-    {
-        _released.TrySetException(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {Number} was aborted: {reason}") { Reason = ErrorReasons.RoundAborted });
-        _aborted(this, reason);
-    }
-
-    private async Task CommitAsync(CohortRelease[] released)
+    // Under the gate until its first await: the report goes to the round's owner, which answers once the round has ended.
+    private async Task EndAsync(CohortRelease[] released, string[] abortReasons)
     {
         try
         {
-            _released.TrySetResult(await _release(this, released).ConfigureAwait(false));
+            _released.TrySetResult(await _release(this, released, abortReasons).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            string reason = ex is CoordinatorException { Kind: CoordinatorErrorKind.Aborted } aborted ? aborted.RoundReason ?? ex.Message : $"its release could not be committed ({ex.GetType().Name}).";
             lock (_gate)
             {
-                ReportAbort($"its release could not be committed ({ex.GetType().Name}).");
+                // Released cohorts' pending outcomes fault; their drivers then report through CohortAborted.
+                _released.TrySetException(new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {Number} was aborted: {reason}") { Reason = ErrorReasons.RoundAborted });
+                _aborted(this, reason);
             }
         }
     }

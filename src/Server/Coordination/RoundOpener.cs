@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using PrivateFl.Cluster.Rounds;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Server.Options;
 using PrivateFl.Server.Storage;
@@ -7,25 +8,26 @@ using PrivateFl.Server.Storage;
 namespace PrivateFl.Server.Coordination;
 
 /// <summary>
-/// Forms a session's next round from the banks its lobby selects: refuses it if its release would overspend the
-/// privacy budget (the session then stops), derives its parameters and σ_client, checks every participant is still
-/// enrolled, and writes each participant's ticket.
+/// Forms this front end's part of a session's next round from the banks its lobby selects: joins the round the
+/// session's owner opens (<see cref="IRoundCoordination"/>, which refuses a round the privacy budget cannot pay for and
+/// then stops the session), splits the banks into cohorts, derives each cohort's parameters and σ_client, checks every
+/// participant is still enrolled, and writes each participant's ticket.
 /// </summary>
 /// <remarks>
 /// The lobby decides under the session's gate that a round may open; the opener then chooses its banks there and
-/// marks the session <see cref="SessionRuntime.Opening"/>, reads their enrolled keys (or stores the budget-exhausted
-/// state) off the gate, and settles the round under the gate again. No thread waits on the store under the gate, and
-/// no second round can open, nor a waiter be admitted twice, in between (issue 12).
+/// marks the session <see cref="SessionRuntime.Opening"/>, joins the round and reads their enrolled keys off the gate,
+/// and settles the round under the gate again. No thread waits on the store or a grain under the gate, and no second
+/// round can open, nor a waiter be admitted twice, in between (issue 12).
 /// </remarks>
-internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<RoundOptions> options, ILogger<RoundOpener> logger)
+internal sealed partial class RoundOpener(SessionRegistry registry, IRoundCoordination coordination, IFederationStore store, IOptions<RoundOptions> options, ILogger<RoundOpener> logger)
 {
     /// <summary>
-    /// Opens the session's next round if it can. Called under the session's gate (by the lobby) or outside it; the
-    /// banks are chosen before it returns, and <paramref name="start"/> is called under the gate with the formed
-    /// round before any bank can leave the lobby, to install it and admit its banks.
+    /// Opens this front end's part of the session's next round if it can. Called under the session's gate (by the lobby)
+    /// or outside it; the banks are chosen before it returns, and <paramref name="start"/> is called under the gate with
+    /// the round's slot and its cohorts before any bank can leave the lobby, to install them and admit the banks.
     /// </summary>
-    /// <returns>The setup given to <paramref name="start"/>, or null if none opened (the chosen banks, or every bank when the budget is spent, are then refused with the reason).</returns>
-    public Task<IReadOnlyList<RoundSetup>?> OpenAsync(SessionRuntime session, RoundLobby lobby, Action<IReadOnlyList<RoundSetup>> start)
+    /// <returns>The cohorts given to <paramref name="start"/>, or null if none opened (the chosen banks, or every bank when the session takes no more rounds, are then refused with the reason).</returns>
+    public Task<IReadOnlyList<RoundSetup>?> OpenAsync(SessionRuntime session, RoundLobby lobby, Action<RoundSlot, IReadOnlyList<RoundSetup>> start)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(lobby);
@@ -38,15 +40,7 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
             }
 
             session.Opening = true;
-            SessionDefinition definition = session.Definition;
-            double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, session.ChargedRounds + 1);
-            if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
-            {
-                // The server refuses a round whose release would overspend the session's budget.
-                return StopAsync(session, lobby, epsilonAfter);
-            }
-
-            (int take, int cohorts) = CohortPlan.Size(definition, lobby.Count);
+            (int take, int cohorts) = CohortPlan.Size(session.Definition, lobby.Count);
             return FormAsync(session, lobby, lobby.Select(take), cohorts, start);
         }
     }
@@ -90,14 +84,24 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
         return new RoundSetup(definition.SessionId, number, round, [.. participants.Select(p => p.ClientId)], tickets, stageDeadline, minimumSurvivors, cohort);
     }
 
-    private async Task<IReadOnlyList<RoundSetup>?> FormAsync(SessionRuntime session, RoundLobby lobby, string[] participants, int cohorts, Action<IReadOnlyList<RoundSetup>> start)
+    private async Task<IReadOnlyList<RoundSetup>?> FormAsync(SessionRuntime session, RoundLobby lobby, string[] participants, int cohorts, Action<RoundSlot, IReadOnlyList<RoundSetup>> start)
     {
         // Read under the gate before, a bank revoked while it waited is still left out: its key is read after it was chosen.
+        RoundSlot? slot = null;
         ReadOnlyMemory<byte>?[]? keys = null;
+        ModelVersionRecord? model = null;
         Exception? failure = null;
         try
         {
-            keys = await registry.IdentityKeysAsync(participants, CancellationToken.None).ConfigureAwait(false);
+            Task<ReadOnlyMemory<byte>?[]> reading = registry.IdentityKeysAsync(participants, CancellationToken.None);
+            slot = await Task.Run(() => coordination.JoinAsync(session)).ConfigureAwait(false);
+            keys = await reading.ConfigureAwait(false);
+            if (slot.Status == RoundSlotStatus.Open)
+            {
+                // Another front end's round may have released a model this process has not loaded yet.
+                model = session.Model.Version == slot.ModelVersion ? session.Model : await store.FindModelAsync(slot.SessionId, slot.ModelVersion, CancellationToken.None).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Session '{slot.SessionId}' has no model version {slot.ModelVersion}.");
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -108,21 +112,44 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
         {
             session.Opening = false;
             SessionDefinition definition = session.Definition;
-            if (!participants.All(lobby.IsWaiting))
-            {
-                // A chosen bank left while the keys were read: choose again from the banks that wait now.
-                lobby.TryOpen();
-                return null;
-            }
-
             if (failure is not null)
             {
                 LogOpenFailed(logger, definition.SessionId, participants.Length);
+                Abandon(session, slot);
                 Refuse(lobby, participants, failure);
                 return null;
             }
 
-            long number = session.NextRoundNumber++;
+            switch (slot!.Status)
+            {
+                case RoundSlotStatus.Busy:
+                    // Another front end's round is running: these banks wait for the next one.
+                    lobby.RetryLater();
+                    return null;
+                case RoundSlotStatus.SessionCompleted:
+                    session.State = SessionState.Completed;
+                    lobby.RefuseAll(new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has completed all {definition.TotalRounds} rounds.") { Reason = ErrorReasons.SessionCompleted });
+                    return null;
+                case RoundSlotStatus.BudgetExhausted:
+                    session.State = SessionState.BudgetExhausted;
+                    lobby.RefuseAll(new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, slot.Message) { Reason = ErrorReasons.BudgetExhausted });
+                    LogBudgetExhausted(logger, definition.SessionId, slot.ChargedRounds, definition.Privacy.EpsilonBudget);
+                    return null;
+            }
+
+            if (!participants.All(lobby.IsWaiting))
+            {
+                // A chosen bank left while the round was joined: give the round up and choose again from the banks that wait now.
+                Abandon(session, slot);
+                lobby.TryOpen();
+                return null;
+            }
+
+            session.Model = model!;
+            session.ChargedRounds = Math.Max(session.ChargedRounds, slot.ChargedRounds);
+            session.CompletedRounds = Math.Max(session.CompletedRounds, slot.CompletedRounds);
+            session.NextRoundNumber = Math.Max(session.NextRoundNumber, slot.RoundNumber + 1);
+            long number = slot.RoundNumber;
             var keyOf = participants.Select((id, i) => (id, keys![i])).ToDictionary(p => p.id, p => p.Item2, StringComparer.Ordinal);
             var setups = new List<RoundSetup>(cohorts);
             try
@@ -132,56 +159,35 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
                 foreach (string[] members in CohortPlan.Split(participants, cohorts))
                 {
                     byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
-                    setups.Add(Form(definition, session.Model, session.ChargedRounds, number, graphSeed, [.. members.Select(id => (id, keyOf[id]))], options.Value.StageDeadlineFor(members.Length), setups.Count));
+                    setups.Add(Form(definition, session.Model, slot.ChargedRounds, number, graphSeed, [.. members.Select(id => (id, keyOf[id]))], options.Value.StageDeadlineFor(members.Length), setups.Count));
                 }
             }
             catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
             {
                 // The round cannot be formed; tell the waiting clients why rather than leave them hanging.
+                Abandon(session, slot);
                 Refuse(lobby, participants, new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {number} of session '{definition.SessionId}' cannot open with {participants.Length} clients: {ex.Message}") { Reason = ErrorReasons.RoundNotFormed });
                 return null;
             }
 
-            start(setups);
+            start(slot, setups);
             return setups;
         }
     }
 
-    private async Task<IReadOnlyList<RoundSetup>?> StopAsync(SessionRuntime session, RoundLobby lobby, double epsilonAfter)
+    // Under the gate: a joined round this front end will not form is given back off the gate.
+    private void Abandon(SessionRuntime session, RoundSlot? slot)
     {
-        // Stored (and then set in memory) before any bank is told.
-        Exception? failure = null;
-        try
+        if (slot is { Status: RoundSlotStatus.Open })
         {
-            await registry.SetStateAsync(session, SessionState.BudgetExhausted, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            failure = ex;
-        }
-
-        lock (session.Gate)
-        {
-            session.Opening = false;
-            SessionDefinition definition = session.Definition;
-            if (failure is not null)
-            {
-                LogOpenFailed(logger, definition.SessionId, lobby.Count);
-                lobby.RefuseAll(failure);
-                return null;
-            }
-
-            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.ChargedRounds} charged rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
-            lobby.RefuseAll(exhausted);
-            LogBudgetExhausted(logger, definition.SessionId, session.ChargedRounds, epsilonAfter, definition.Privacy.EpsilonBudget);
-            return null;
+            _ = coordination.AbandonAsync(session, slot);
         }
     }
 
     // The refused banks leave the lobby; banks that came while the round was being formed may now make one.
     private static void Refuse(RoundLobby lobby, string[] participants, Exception error)
     {
-        foreach (string id in participants)
+        foreach (string id in participants.Where(lobby.IsWaiting))
         {
             lobby.Refuse(id, error);
         }
@@ -189,9 +195,9 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
         lobby.TryOpen();
     }
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} rounds: the next would reach ε = {Epsilon} > budget {Budget}.")]
-    private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double epsilon, double budget);
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, EventName = "PrivacyBudgetExhausted", Message = "Session {SessionId} stops after {Rounds} charged rounds: the next would exceed its budget {Budget}.")]
+    private static partial void LogBudgetExhausted(ILogger logger, string sessionId, int rounds, double budget);
 
-    [LoggerMessage(EventId = 109, Level = LogLevel.Error, EventName = "RoundOpenFailed", Message = "Session {SessionId} could not open a round for {Clients} waiting clients: the store failed; they are refused with its error.")]
+    [LoggerMessage(EventId = 109, Level = LogLevel.Error, EventName = "RoundOpenFailed", Message = "Session {SessionId} could not open a round for {Clients} waiting clients: the store or the round's owner failed; they are refused with its error.")]
     private static partial void LogOpenFailed(ILogger logger, string sessionId, int clients);
 }

@@ -1,4 +1,3 @@
-using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Crypto.SecAgg.Messages;
 
 namespace PrivateFl.Server.Coordination;
@@ -8,8 +7,8 @@ internal sealed partial class RoundReleaser
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, EventName = "RoundCompleted", Message = "Session {SessionId} round {RoundNumber} completed: {Included} of {Participants} clients included, model version {ModelVersion}.")]
     private static partial void LogRoundCompleted(ILogger logger, string sessionId, long roundNumber, int included, int participants, long modelVersion);
 
-    [LoggerMessage(EventId = 106, Level = LogLevel.Error, EventName = "StageCloseFailed", Message = "Session {SessionId} round {RoundNumber}: closing {Stage} failed; the round is aborted.")]
-    private static partial void LogRecordFailed(ILogger logger, string sessionId, long roundNumber, RoundStage stage, Exception exception);
+    [LoggerMessage(EventId = 110, Level = LogLevel.Error, EventName = "RoundRecordFailed", Message = "Session {SessionId} round {RoundNumber}: the aborted round could not be recorded.")]
+    private static partial void LogRecordFailed(ILogger logger, string sessionId, long roundNumber, Exception exception);
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Warning, EventName = "ProtocolViolationProven", Message = "Session {SessionId} round {RoundNumber}: client {ClientId} was proven to have broken the protocol ({Misbehaviour}); {Count} violations since its enrolment.")]
     private static partial void LogCulprit(ILogger logger, string sessionId, long roundNumber, string clientId, Misbehaviour misbehaviour, int count);

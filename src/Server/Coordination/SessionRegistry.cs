@@ -91,6 +91,22 @@ internal sealed class SessionRegistry(IFederationStore store)
     }
 
     /// <summary>
+    /// Changes a session's state by its id, as its cluster owner (the session grain) decides: stored first, then this
+    /// process's loaded copy, if any, follows under its gate.
+    /// </summary>
+    public async Task SetStateAsync(string sessionId, SessionState state, CancellationToken cancellationToken)
+    {
+        await Task.Run(() => store.SetSessionStateAsync(sessionId, state, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (_sessions.TryGetValue(sessionId, out SessionRuntime? loaded))
+        {
+            lock (loaded.Gate)
+            {
+                loaded.State = state;
+            }
+        }
+    }
+
+    /// <summary>
     /// The enrolled, unrevoked identity key of each client (in order), or null for a client not enrolled or revoked;
     /// a round is formed only from banks that are still enrolled once they are chosen. Call off the gate.
     /// </summary>

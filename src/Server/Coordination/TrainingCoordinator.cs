@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using PrivateFl.Cluster.Rounds;
 using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Crypto.SecAgg.Messages;
 using PrivateFl.Server.Options;
@@ -22,19 +23,21 @@ internal sealed partial class TrainingCoordinator : IDisposable
 {
     private readonly SessionRegistry _registry;
     private readonly RoundOpener _opener;
-    private readonly RoundReleaser _releaser;
+    private readonly IRoundCoordination _coordination;
+    private readonly string _frontEnd;
     private readonly RoundOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TrainingCoordinator> _logger;
     private readonly ILogger<RoundDriver> _driverLogger;
     private readonly ConcurrentDictionary<string, RoundLobby> _lobbies = new(StringComparer.Ordinal);
 
-    public TrainingCoordinator(SessionRegistry registry, RoundOpener opener, RoundReleaser releaser, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
+    public TrainingCoordinator(SessionRegistry registry, RoundOpener opener, IRoundCoordination coordination, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
         _opener = opener;
-        _releaser = releaser;
+        _coordination = coordination;
+        _frontEnd = coordination.FrontEnd;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -196,19 +199,18 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private void OpenRound(SessionRuntime session)
     {
         RoundLobby lobby = Lobby(session);
-        _ = _opener.OpenAsync(session, lobby, setup => StartRound(session, lobby, setup));
+        _ = _opener.OpenAsync(session, lobby, (slot, cohorts) => StartRound(session, lobby, slot, cohorts));
     }
 
     // Under the gate, as the opener settles the round: its banks are all still waiting.
-    private void StartRound(SessionRuntime session, RoundLobby lobby, IReadOnlyList<RoundSetup> cohorts)
+    private void StartRound(SessionRuntime session, RoundLobby lobby, RoundSlot slot, IReadOnlyList<RoundSetup> cohorts)
     {
         var round = new RoundMaster(
             cohorts,
-            session.Definition.MinimumCohorts,
             session.Gate,
             (setup, release, aborted, beforeUnmask) => new RoundDriver(setup, session.Gate, _time, _driverLogger, release, aborted, beforeUnmask),
-            master => _registry.ReserveBudgetAsync(session, master.Number, _time.GetUtcNow().ToUnixTimeMilliseconds()),
-            (master, released) => Released(session, master, released),
+            _ => ReserveAsync(session, slot),
+            (master, released, reasons) => Released(session, slot, master, released, reasons),
             (master, reason) => Aborted(session, master, reason));
         session.Round = round;
         foreach (RoundSetup setup in cohorts)
@@ -232,9 +234,23 @@ internal sealed partial class TrainingCoordinator : IDisposable
     /// Commits the release (off the gate) and only then ends the round: until the commit is durable the round stays
     /// current, so no next round opens on the previous model.
     /// </summary>
-    private async Task<RoundRelease> Released(SessionRuntime session, RoundMaster round, IReadOnlyList<CohortRelease> released)
+    // Off the gate: the round's owner reserves once, whoever asks first.
+    private async Task<int> ReserveAsync(SessionRuntime session, RoundSlot slot)
     {
-        RoundRelease outcome = await _releaser.ReleaseAsync(session, round, released).ConfigureAwait(false);
+        int charge = await _coordination.ReserveBudgetAsync(session, slot).ConfigureAwait(false);
+        return charge > 0 ? charge : throw new RoundAbortedException(RoundStage.MaskedInput, $"The session's privacy budget (ε = {session.Definition.Privacy.EpsilonBudget:G4}) pays for no further round; the sum is not unmasked.");
+    }
+
+    private async Task<RoundRelease> Released(SessionRuntime session, RoundSlot slot, RoundMaster round, IReadOnlyList<CohortRelease> released, IReadOnlyList<string> reasons)
+    {
+        FrontEndReport report;
+        lock (session.Gate)
+        {
+            report = round.Report(_frontEnd, released, reasons);
+        }
+
+        // Task.Run: the owner may commit to the store before its task is returned, and this runs under the gate.
+        RoundRelease outcome = await Task.Run(() => _coordination.EndAsync(session, slot, report)).ConfigureAwait(false);
         lock (session.Gate)
         {
             session.Round = null;
@@ -250,20 +266,14 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return outcome;
     }
 
+    // Under the gate: the round's owner has recorded the abort, so the record is there when the banks learn of it.
     private void Aborted(SessionRuntime session, RoundMaster round, string reason)
     {
         session.Round = null;
         var aborted = new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.") { Reason = ErrorReasons.RoundAborted };
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
-        Lobby(session).TryOpen();
-        _ = RecordAbortedAsync(session, round, reason, aborted);
-    }
-
-    /// <summary>Records an aborted round off the gate, then tells its banks, so the record is there when they learn of it.</summary>
-    private async Task RecordAbortedAsync(SessionRuntime session, RoundMaster round, string reason, CoordinatorException aborted)
-    {
-        await _releaser.RecordAbortedAsync(session, round, reason).ConfigureAwait(false);
         round.FailRemaining(aborted);
+        Lobby(session).TryOpen();
     }
 
     private static CoordinatorException Dropped(string clientId, string why) =>

@@ -10,6 +10,12 @@ public sealed class RoundOptions
     /// <summary>Gets or sets how long the coordinator waits for more clients once the minimum is reached. Default: 2 seconds.</summary>
     public TimeSpan GatherWindow { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Gets or sets how long a round opened on a cluster of several silos takes further front ends' cohorts before it is
+    /// sealed; a silo alone seals at once. Default: 1 second.
+    /// </summary>
+    public TimeSpan CohortFormationWindow { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets each stage's deadline; a client that has not answered by then has dropped out. Default: 30 seconds.</summary>
     public TimeSpan StageDeadline { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -18,6 +18,11 @@ internal sealed class RoundOptionsValidator : IValidateOptions<RoundOptions>
             failures.Add($"RoundOptions:GatherWindow must be 0 to 10 minutes; got {options.GatherWindow}.");
         }
 
+        if (options.CohortFormationWindow < TimeSpan.FromMilliseconds(10) || options.CohortFormationWindow > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"RoundOptions:CohortFormationWindow must be 10 ms to 10 minutes; got {options.CohortFormationWindow}.");
+        }
+
         if (options.StageDeadline < TimeSpan.FromMilliseconds(100) || options.StageDeadline > TimeSpan.FromHours(1))
         {
             failures.Add($"RoundOptions:StageDeadline must be 100 ms to 1 hour; got {options.StageDeadline}.");

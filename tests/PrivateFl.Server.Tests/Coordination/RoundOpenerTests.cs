@@ -15,7 +15,7 @@ public sealed class RoundOpenerTests
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
         IReadOnlyList<RoundSetup>? started = null;
-        RoundSetup setup = Assert.Single((await fixture.Opener.OpenAsync(session, lobby, s => started = s))!);
+        RoundSetup setup = Assert.Single((await fixture.Opener.OpenAsync(session, lobby, (_, s) => started = s))!);
         Assert.Same(setup, Assert.Single(started!));
 
         Assert.Equal((1L, 2L), (setup.Number, session.NextRoundNumber));
@@ -43,7 +43,7 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
-        Assert.Null(await fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("no round may start")));
+        Assert.Null(await fixture.Opener.OpenAsync(session, lobby, (_, _) => Assert.Fail("no round may start")));
 
         foreach (Task<RoundTicket> wait in waits)
         {
@@ -65,7 +65,7 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.CreateAsync(definition, new double[definition.ModelLength], CancellationToken.None))!;
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
-        Assert.Null(await fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("no round may start")));
+        Assert.Null(await fixture.Opener.OpenAsync(session, lobby, (_, _) => Assert.Fail("no round may start")));
 
         foreach (Task<RoundTicket> wait in waits)
         {
@@ -86,7 +86,7 @@ public sealed class RoundOpenerTests
         (RoundLobby lobby, _) = Waiting(fixture, session, fixture.ClientIds);
 
         IReadOnlyList<RoundSetup>? started = null;
-        RoundSetup setup = Assert.Single((await fixture.Opener.OpenAsync(session, lobby, s => started = s))!);
+        RoundSetup setup = Assert.Single((await fixture.Opener.OpenAsync(session, lobby, (_, s) => started = s))!);
         Assert.Same(setup, Assert.Single(started!));
 
         int threshold = setup.Round.Parameters.Threshold;
@@ -117,9 +117,9 @@ public sealed class RoundOpenerTests
         lock (session.Gate)
         {
             // As the lobby calls it: the banks are chosen under the gate, their keys are read off it.
-            opening = fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("no round may start without bank-02"));
+            opening = fixture.Opener.OpenAsync(session, lobby, (_, _) => Assert.Fail("no round may start without bank-02"));
             Assert.True(session.Opening);
-            second = fixture.Opener.OpenAsync(session, lobby, _ => Assert.Fail("a second round may not open while one is formed"));
+            second = fixture.Opener.OpenAsync(session, lobby, (_, _) => Assert.Fail("a second round may not open while one is formed"));
             leaving.Cancel();
         }
 
