@@ -39,12 +39,29 @@ internal static class ServerHost
             }
             catch (Exception ex) when (Describe(ex) is { } failure)
             {
+                // Services that did start (the silo starts before Kestrel binds) stop in order; left to disposal they
+                // would be cut short and log the interruption after the one line below.
+                await StopStartedAsync(app).ConfigureAwait(false);
                 await error.WriteLineAsync($"privatefl-server: {failure.Message}").ConfigureAwait(false);
                 return failure.ExitCode;
             }
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
+        }
+    }
+
+    private static async Task StopStartedAsync(WebApplication app)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or ArgumentException or AggregateException)
+        {
+            // Best effort (a host refused before it started has nothing to stop): the process ends with the start-up
+            // failure's exit code either way.
         }
     }
 
