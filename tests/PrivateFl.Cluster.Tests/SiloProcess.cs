@@ -58,14 +58,6 @@ internal sealed class SiloProcess : IDisposable
         int http = FreePort();
         int silo = FreePort();
         int gateway = FreePort();
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PrivateFl.Server.dll"));
         var environment = new Dictionary<string, string>
         {
             ["ServerOptions__AdminApiKey"] = "cluster-test-admin-key-0123456789",
@@ -87,12 +79,35 @@ internal sealed class SiloProcess : IDisposable
             environment[key] = value;
         }
 
+        return StartWith(name, environment, http, silo, gateway);
+    }
+
+    /// <summary>Starts the server with exactly <paramref name="environment"/> on top of this process's environment.</summary>
+    public static SiloProcess StartWith(string name, IReadOnlyDictionary<string, string> environment, int httpPort = 0, int siloPort = 0, int gatewayPort = 0)
+    {
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PrivateFl.Server.dll"));
         foreach ((string key, string value) in environment)
         {
             info.Environment[key] = value;
         }
 
-        return new SiloProcess(Process.Start(info)!, name, http, silo, gateway);
+        return new SiloProcess(Process.Start(info)!, name, httpPort, siloPort, gatewayPort);
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
     }
 
     /// <summary>Ends the process at once (SIGKILL on Linux): no shutdown, no goodbye to the cluster.</summary>

@@ -19,11 +19,19 @@ internal static class ServerHost
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
         WebApplication app;
+        bool refused = false;
         try
         {
             app = PrivateFlServerApplication.Build(args, builder =>
+            {
                 // The refusal is printed once below; the host's own "failed to start" entry would add a stack trace.
-                builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
+                builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+                // A silo stopped in the middle of its start complains (cancelled calls, late messages); after a refusal
+                // those lines would follow the one line that names the problem. Orleans' default level stays Warning;
+                // a longer category (Logging:LogLevel:Orleans.Runtime) still overrides it.
+                builder.Logging.AddFilter("Orleans", level => !Volatile.Read(ref refused) && level >= LogLevel.Warning);
+            });
         }
         catch (Exception ex) when (Describe(ex) is { } failure)
         {
@@ -39,12 +47,30 @@ internal static class ServerHost
             }
             catch (Exception ex) when (Describe(ex) is { } failure)
             {
+                // Services that did start (the silo starts before Kestrel binds) stop in order; left to disposal they
+                // would be cut short.
+                Volatile.Write(ref refused, true);
+                await StopStartedAsync(app).ConfigureAwait(false);
                 await error.WriteLineAsync($"privatefl-server: {failure.Message}").ConfigureAwait(false);
                 return failure.ExitCode;
             }
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
+        }
+    }
+
+    private static async Task StopStartedAsync(WebApplication app)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or ArgumentException or AggregateException)
+        {
+            // Best effort (a host refused before it started has nothing to stop): the process ends with the start-up
+            // failure's exit code either way.
         }
     }
 
