@@ -143,7 +143,14 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     if (wait == true)
     {
         await job.Completion.WaitAsync(cancellationToken);
-        return job.Status == TrainingJobStatus.Succeeded ? Results.Ok(job.Report) : Results.Problem(statusCode: 502, title: "Training failed.", detail: job.Message);
+        return job.Status switch
+        {
+            TrainingJobStatus.Succeeded => Results.Ok(job.Report),
+
+            // Not a 200: a caller that reads the status code alone would take a run that trained nothing for a new model.
+            TrainingJobStatus.NoRounds => Results.Problem(statusCode: 409, title: "No round was trained.", detail: job.Message, extensions: new Dictionary<string, object?> { ["job_status"] = "no_rounds", ["report"] = job.Report }),
+            _ => Results.Problem(statusCode: 502, title: "Training failed.", detail: job.Message),
+        };
     }
 
     return Results.Accepted($"/fl_train/{job.Id}", job);
