@@ -168,7 +168,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             .AddRow(string.Create(CultureInfo.InvariantCulture, $"Each bank alone (mean of {alone.Length})"), alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
             .AddRow(string.Create(CultureInfo.InvariantCulture, $"[bold]PrivateFl federated, version {final.Version}[/]"), $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
         AnsiConsole.Write(summary);
-        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Baselines are non-private {Markup.Escape(ModelSpecification.LogisticRegression.ToString())}; each bank alone ranges {alone.Min():F3} to {alone.Max():F3}.");
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Baselines: non-private {Markup.Escape(ModelSpecification.LogisticRegression.ToString())}; banks alone {alone.Min():F3} to {alone.Max():F3}.");
         // A lender declines by a cut-off of its own choosing; 0.5 would approve nearly everyone at a 20–30% default rate.
         double cutoff = settings.Cutoff ?? (double)train.PositiveCount / train.RowCount;
         IReadOnlyList<string> cardFiles = await ModelCardOutput.WriteAsync(final, all.Schema, scenario.Model, test, cutoff, output, cancellationToken).ConfigureAwait(false);
@@ -289,7 +289,10 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 
     /// <summary>One round as a plain, aligned line under <see cref="PlainHeader"/>, for a pipe or a log.</summary>
     private static string PlainLine(RoundRow row) => string.Create(CultureInfo.InvariantCulture,
-        $"{row.Round,5}  {row.Participants,5}  {row.Dropped,7}  {(row.Outcome == RoundOutcome.Completed ? row.Included.ToString(CultureInfo.InvariantCulture) : "aborted"),6}  {row.LogLoss,8:F4}  {row.Auc,5:F3}  {(double.IsInfinity(row.Epsilon) ? "no DP" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture)),8}  {row.Milliseconds / 1000,5:F2} s");
+        $"{row.Round,5}  {row.Participants,5}  {row.Dropped,7}  {(row.Outcome == RoundOutcome.Completed ? row.Included.ToString(CultureInfo.InvariantCulture) : "aborted"),6}  {Number(row.LogLoss, "F4"),8}  {Number(row.Auc, "F3"),5}  {(double.IsInfinity(row.Epsilon) ? "no DP" : Number(row.Epsilon, "F3")),8}  {row.Milliseconds / 1000,5:F2} s");
+
+    // An aborted round has no model to measure: a dash, not "NaN".
+    private static string Number(double value, string format) => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
 
     private static string[] Cells(RoundRow row) =>
     [
@@ -297,9 +300,9 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         row.Participants.ToString(CultureInfo.InvariantCulture),
         row.Dropped == 0 ? "0" : $"[yellow]{row.Dropped}[/]",
         row.Outcome == RoundOutcome.Completed ? row.Included.ToString(CultureInfo.InvariantCulture) : "[red]aborted[/]",
-        row.LogLoss.ToString("F4", CultureInfo.InvariantCulture),
-        row.Auc.ToString("F3", CultureInfo.InvariantCulture),
-        double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture),
+        Number(row.LogLoss, "F4"),
+        Number(row.Auc, "F3"),
+        double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : Number(row.Epsilon, "F3"),
         string.Create(CultureInfo.InvariantCulture, $"{row.Milliseconds / 1000:F2} s"),
     ];
 
