@@ -122,7 +122,8 @@ async function check() {
 
   await Promise.all([send('Network.enable'), send('Page.enable'), send('Runtime.enable'), send('Log.enable')]);
   const loaded = event('Page.loadEventFired', 30_000);
-  await send('Page.navigate', { url: pageUrl.href });
+  const navigation = await send('Page.navigate', { url: pageUrl.href });
+  if (navigation.errorText) { throw new Error(`cannot open ${pageUrl.href}: ${navigation.errorText}`); }
   await loaded;
   const ready = await until('the page rendered the OpenAPI document', `document.body.dataset.ready`, 30_000);
   if (ready !== 'true') { throw new Error(`the page could not render: ${await evaluate(`document.getElementById('description').textContent`)}`); }

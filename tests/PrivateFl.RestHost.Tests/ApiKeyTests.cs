@@ -91,6 +91,22 @@ public sealed class ApiKeyTests
         Assert.Contains("RestHostOptions:ApiKey", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { Key }, true)]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "" }, false)]
+    [InlineData(new[] { "bank-secret-key-012345678" }, false)]
+    [InlineData(new[] { "bank-secret-key-01234567890" }, false)]
+    [InlineData(new[] { "Bank-secret-key-0123456789" }, false)]
+    [InlineData(new[] { Key, Key }, false)]
+    public void IsPresented_OnlyTheExactKeyOnce_IsAccepted(string[] presented, bool accepted)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Headers["X-Api-Key"] = new Microsoft.Extensions.Primitives.StringValues(presented);
+
+        Assert.Equal(accepted, ApiKeyRequirement.IsPresented(context.Request, Key));
+    }
+
     [Fact]
     public void Defaults_PredictNeedsNoKey()
     {

@@ -59,6 +59,11 @@ public sealed class OpenApiDocumentTests
         Assert.Equal("#/components/schemas/TrainingJob", Ref(operations["GET /fl_train/{id}"], "200"));
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", Ref(operations["POST /fl_predict"], "400", "application/problem+json"));
 
+        // Numbers are written and described as numbers only (not the web default "integer or string").
+        JsonElement job = root.GetProperty("components").GetProperty("schemas").GetProperty("TrainingJob").GetProperty("properties");
+        Assert.Equal("integer", job.GetProperty("rows").GetProperty("type").GetString());
+        Assert.Equal("number", root.GetProperty("components").GetProperty("schemas").GetProperty("PredictionResponse").GetProperty("properties").GetProperty("probability").GetProperty("type").GetString());
+
         JsonElement scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
         Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
         string[] secured = [.. operations.Where(o => o.Value.TryGetProperty("security", out _)).Select(o => o.Key).Order(StringComparer.Ordinal)];
