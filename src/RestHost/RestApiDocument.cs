@@ -85,6 +85,14 @@ internal static class RestApiDocument
             };
         }
 
+        foreach (IOpenApiParameter parameter in operation.Parameters ?? [])
+        {
+            if (parameter is OpenApiParameter concrete && ParameterDescriptions.TryGetValue((operation.OperationId ?? string.Empty, parameter.Name ?? string.Empty), out string? about))
+            {
+                concrete.Description = about;
+            }
+        }
+
         // The card's 500 comes only from a configured test set that cannot be used.
         if (operation.OperationId == "ModelCard" && string.IsNullOrEmpty(services.GetRequiredService<IOptions<ModelCardOptions>>().Value.TestDataset))
         {
@@ -101,6 +109,14 @@ internal static class RestApiDocument
 
         return Task.CompletedTask;
     }
+
+    private static readonly Dictionary<(string Operation, string Parameter), string> ParameterDescriptions = new()
+    {
+        [("Train", "wait")] = "true: answer when training ends, with the report (200) or the reason it failed (502); otherwise 202 at once.",
+        [("TrainingJob", "id")] = "The job id, from the 202 answer's `Location`.",
+        [("Scorecard", "format")] = "`json` (default) or `csv`; wins over Accept.",
+        [("ModelCard", "format")] = "`json` (default) or `markdown` (`md`); wins over Accept.",
+    };
 
     private static readonly Dictionary<Type, string> Descriptions = new()
     {

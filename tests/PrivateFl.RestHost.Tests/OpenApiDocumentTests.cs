@@ -59,6 +59,10 @@ public sealed class OpenApiDocumentTests
         Assert.Equal("#/components/schemas/TrainingJob", Ref(operations["GET /fl_train/{id}"], "200"));
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", Ref(operations["POST /fl_predict"], "400", "application/problem+json"));
 
+        JsonElement wait = operations["POST /fl_train"].GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "wait");
+        Assert.Equal("query", wait.GetProperty("in").GetString());
+        Assert.Contains("502", wait.GetProperty("description").GetString(), StringComparison.Ordinal);
+
         // Numbers are written and described as numbers only (not the web default "integer or string").
         JsonElement job = root.GetProperty("components").GetProperty("schemas").GetProperty("TrainingJob").GetProperty("properties");
         Assert.Equal("integer", job.GetProperty("rows").GetProperty("type").GetString());
