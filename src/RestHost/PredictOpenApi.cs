@@ -60,8 +60,10 @@ internal static class PredictOpenApi
 
     private static JsonValue Middle(double minimum, double maximum)
     {
-        double middle = minimum + ((maximum - minimum) / 2);
-        return double.IsInteger(minimum) && double.IsInteger(maximum)
+        // Halved first so that the widest ranges (±double.MaxValue) do not overflow; clamped for the rounding of subnormals.
+        double middle = Math.Clamp((minimum / 2) + (maximum / 2), minimum, maximum);
+        const double ExactIntegers = 1L << 53;
+        return double.IsInteger(minimum) && double.IsInteger(maximum) && Math.Abs(middle) < ExactIntegers
             ? JsonValue.Create((long)Math.Floor(middle))
             : JsonValue.Create(middle);
     }
