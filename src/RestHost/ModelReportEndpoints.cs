@@ -29,6 +29,7 @@ internal static class ModelReportEndpoints
             .WithTags(RestApiDocument.ModelTag)
             .WithSummary("The scorecard of the cached model: points per attribute and bin, base points, odds scaling, cut-off and the reference of reason codes; JSON, or CSV by ?format=csv or Accept: text/csv.")
             .Responds<string>(StatusCodes.Status200OK, "The scorecard (fields in specs/rest-api.md, \"GET /scorecard\"): a JSON object, or RFC 4180 CSV.", "application/json", "text/csv")
+            .AddOpenApiOperationTransformer(ReportSchemas.Json(ReportSchemas.Scorecard))
             .RespondsFieldProblem(StatusCodes.Status400BadRequest, "`format` is neither `json` nor `csv`.")
             .RespondsProblem(StatusCodes.Status404NotFound, "The session trains a multilayer perceptron, whose score is not a sum of points: there is no scorecard.")
             .RespondsProblem(StatusCodes.Status503ServiceUnavailable, "No trained model is cached yet.");
@@ -37,6 +38,7 @@ internal static class ModelReportEndpoints
             .WithTags(RestApiDocument.ModelTag)
             .WithSummary("The model card of the cached model version: schema, model, banks and rounds, ε and δ with the mechanism, and the test metrics and fairness report when a test set is configured; JSON, or Markdown by ?format=markdown or Accept: text/markdown.")
             .Responds<string>(StatusCodes.Status200OK, "The model card (fields in specs/rest-api.md, \"GET /model_card\"): a JSON object, or Markdown.", "application/json", "text/markdown")
+            .AddOpenApiOperationTransformer(ReportSchemas.Json(ReportSchemas.ModelCard))
             .RespondsFieldProblem(StatusCodes.Status400BadRequest, "`format` is neither `json` nor `markdown`.")
             .RespondsProblem(StatusCodes.Status500InternalServerError, "The configured test set (ModelCardOptions:TestDataset) cannot be opened or does not fit the schema.")
             .RespondsProblem(StatusCodes.Status503ServiceUnavailable, "No trained model is cached yet.")
