@@ -19,7 +19,7 @@ internal static class CallFailure
         ArgumentNullException.ThrowIfNull(exception);
         (string? reason, string? violations) = Details(exception);
         string detail = exception.Status.Detail;
-        if (reason is null && exception.StatusCode == StatusCode.Unavailable)
+        if (reason is null && (exception.StatusCode == StatusCode.Unavailable || (exception.Status.DebugException is { } debug && Find<AuthenticationException>(debug) is not null)))
         {
             return Unreachable(exception.Status.DebugException ?? exception, server);
         }
@@ -52,7 +52,7 @@ internal static class CallFailure
     public static CliException From(FederationException exception, Uri server)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception is ServerUnavailableException && exception.InnerException is RpcException { StatusCode: StatusCode.Unavailable } rpc && (rpc.Status.DebugException ?? rpc) is { } cause && Find<AuthenticationException>(cause) is not null)
+        if (exception.InnerException is RpcException rpc && rpc.Status.DebugException is { } cause && Find<AuthenticationException>(cause) is not null)
         {
             return Unreachable(cause, server);
         }

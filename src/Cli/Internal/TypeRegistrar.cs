@@ -9,15 +9,15 @@ namespace PrivateFl.Cli.Internal;
 /// </summary>
 internal sealed class TypeRegistrar(CliEnvironment environment) : ITypeRegistrar, ITypeResolver
 {
-    private readonly Dictionary<Type, Func<object?>> _factories = [];
+    private readonly Dictionary<Type, List<Func<object?>>> _factories = [];
 
     public ITypeResolver Build() => this;
 
-    public void Register(Type service, Type implementation) => _factories[service] = () => Create(implementation);
+    public void Register(Type service, Type implementation) => Add(service, () => Create(implementation));
 
-    public void RegisterInstance(Type service, object implementation) => _factories[service] = () => implementation;
+    public void RegisterInstance(Type service, object implementation) => Add(service, () => implementation);
 
-    public void RegisterLazy(Type service, Func<object> factory) => _factories[service] = factory;
+    public void RegisterLazy(Type service, Func<object> factory) => Add(service, factory);
 
     public object? Resolve(Type? type)
     {
@@ -31,7 +31,36 @@ internal sealed class TypeRegistrar(CliEnvironment environment) : ITypeRegistrar
             return environment;
         }
 
-        return _factories.TryGetValue(type, out Func<object?>? factory) ? factory() : Create(type);
+        if (_factories.TryGetValue(type, out List<Func<object?>>? factories))
+        {
+            return factories[^1]();
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+        {
+            // Every registration of the element type (Spectre asks for its help providers this way).
+            Type element = type.GetGenericArguments()[0];
+            List<Func<object?>> all = _factories.GetValueOrDefault(element) ?? [];
+            var array = Array.CreateInstance(element, all.Count);
+            for (int i = 0; i < all.Count; i++)
+            {
+                array.SetValue(all[i](), i);
+            }
+
+            return array;
+        }
+
+        return Create(type);
+    }
+
+    private void Add(Type service, Func<object?> factory)
+    {
+        if (!_factories.TryGetValue(service, out List<Func<object?>>? factories))
+        {
+            _factories[service] = factories = [];
+        }
+
+        factories.Add(factory);
     }
 
     private object? Create(Type type)
