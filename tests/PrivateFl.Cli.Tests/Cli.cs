@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PrivateFl.Cli.Internal;
 
 namespace PrivateFl.Cli.Tests;
@@ -21,25 +20,4 @@ internal static class Cli
     /// <summary>Runs a command against <paramref name="server"/> with the admin key, as a table.</summary>
     public static Task<CliResult> TableAsync(CliServer server, params string[] args) =>
         RunAsync(null, [.. args, "--server", server.Address.ToString(), "--admin-key", CliServer.AdminKey]);
-}
-
-internal sealed record CliResult(int ExitCode, string Output, string Error)
-{
-    /// <summary>Standard output as the one JSON document it must be (parsing fails on anything after it).</summary>
-    public JsonElement Json()
-    {
-        Assert.True(ExitCode == 0, $"exit {ExitCode}: {Error}");
-        using var document = JsonDocument.Parse(Output);
-        return document.RootElement.Clone();
-    }
-
-    /// <summary>Asserts a failure: the exit code, nothing on standard output, and exactly one line on standard error.</summary>
-    public string AssertFailed(int exitCode)
-    {
-        Assert.Equal(exitCode, ExitCode);
-        string[] lines = Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
-        Assert.StartsWith("privatefl: ", lines[0], StringComparison.Ordinal);
-        return lines[0];
-    }
 }
