@@ -108,6 +108,7 @@ public sealed partial class FederatedClient : IDisposable
         return new TrainingSessionInfo(info.SessionId, info.SchemaName, info.SchemaHash, (int)info.ModelLength, (int)info.TotalRounds, (int)info.CompletedRounds, info.CurrentModelVersion, info.SessionState == SessionState.Active, info.EpsilonSpent, info.Privacy?.EpsilonBudget ?? 0, info.Privacy?.Delta ?? 0, ModelSpecMapper.FromProto(info.Model), SessionSchema.Read(info))
         {
             State = Enum.IsDefined((TrainingSessionState)(int)info.SessionState) ? (TrainingSessionState)(int)info.SessionState : TrainingSessionState.Unknown,
+            MinimumCohortSize = (int)(info.Cohorts is { MinimumCohortSize: > 0 } cohorts ? cohorts.MinimumCohortSize : info.MinimumClients),
         };
     }
 
@@ -188,7 +189,7 @@ public sealed partial class FederatedClient : IDisposable
 
             try
             {
-                (RoundPlan plan, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.ValidatePlan(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction);
+                (RoundPlan plan, Dictionary<int, ReadOnlyMemory<byte>> identityKeys) = AnnouncementValidator.ValidatePlan(announcement, sessionId, ClientId, _identityKey.PublicKey, model.ParameterCount, _options.MinimumSecAggMode, _options.MinimumCorruptedFraction, new CohortFloor(session.MinimumCohortSize, _options.MinimumCohortSize));
                 SecAggParameters parameters = plan.Parameters;
                 ModelSpecMapper.CheckAnnouncement(announcement, model);
                 uint[] update = UpdateEncoder.Compute(announcement, plan, data, model, unchecked(seed + (int)announcement.RoundNumber));

@@ -58,6 +58,13 @@ public sealed class FederatedClientOptions
     /// </summary>
     public double MinimumCorruptedFraction { get; set; }
 
+    /// <summary>
+    /// Gets or sets the fewest banks this bank accepts in its cohort of a round. The server chooses each cohort's banks and
+    /// sees each cohort's sum, so a cohort of this bank and a few colluders would expose this bank's update; the bank
+    /// refuses a cohort smaller than this or than the session's own minimum cohort size, whichever is larger. Default: 3.
+    /// </summary>
+    public int MinimumCohortSize { get; set; } = 3;
+
     /// <summary>Gets or sets whether this bank refuses sessions without differential privacy. Default: false.</summary>
     public bool RequireDifferentialPrivacy { get; set; }
 

@@ -54,6 +54,11 @@ internal sealed class FederatedClientOptionsValidator : IValidateOptions<Federat
             return "FederatedClientOptions:MaxDelta must be in (0, 1).";
         }
 
+        if (options.MinimumCohortSize is < 3 or > 100_000)
+        {
+            return $"FederatedClientOptions:MinimumCohortSize must be 3 to 100000 (secure aggregation of fewer than 3 banks reveals inputs); got {options.MinimumCohortSize}.";
+        }
+
         if (!(options.MinimumCorruptedFraction is >= 0 and < 1))
         {
             return "FederatedClientOptions:MinimumCorruptedFraction must be at least 0 and below 1.";

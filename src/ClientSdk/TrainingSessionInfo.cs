@@ -21,4 +21,10 @@ public sealed record TrainingSessionInfo(string SessionId, string SchemaName, st
 {
     /// <summary>Gets where the session stands; <see cref="IsActive"/> is <see langword="true"/> exactly when it is <see cref="TrainingSessionState.Active"/>. Default: <see cref="TrainingSessionState.Unknown"/>.</summary>
     public TrainingSessionState State { get; init; }
+
+    /// <summary>
+    /// Gets the fewest banks one cohort of the session's rounds may have, as the session states it; this client pins it
+    /// when it joins and refuses a round whose cohort is smaller or that announces another minimum. Default: 0 (none stated).
+    /// </summary>
+    public int MinimumCohortSize { get; init; }
 }

@@ -17,7 +17,7 @@ internal sealed class CoordinatorFixture : IDisposable
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"privatefl-test-{Guid.NewGuid():n}.db");
     private readonly Dictionary<string, SigningKey> _identities = [];
 
-    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null, Func<IFederationStore, IFederationStore>? wrapStore = null)
+    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null, Func<IFederationStore, IFederationStore>? wrapStore = null, CohortSettingsData? cohorts = null)
     {
         IFederationStore sqlite = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
         Store = wrapStore?.Invoke(sqlite) ?? sqlite;
@@ -47,7 +47,8 @@ internal sealed class CoordinatorFixture : IDisposable
             new SecAggSettingsData(mode, NeighbourGraphKind.Complete, 0.3, 0, 40, 20),
             new TrainingPlanData(AggregationRuleKind.FederatedAveraging, 1, 0.1, 0, 32, 1.0, 1 << 16, 1.0, 1.0),
             new PrivacySettingsData(DpModeKind.None, 0, 0, 0),
-            0);
+            0,
+            Cohorts: cohorts);
         Store.CreateSessionAsync(SessionDocument.Create(Definition), new ModelVersionRecord(SessionId, 0, 0, [.. new double[modelLength]], 0, 0, 0, "{}", 0), CancellationToken.None).GetAwaiter().GetResult();
     }
 

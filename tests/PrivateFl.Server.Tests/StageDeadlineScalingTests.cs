@@ -46,7 +46,7 @@ public sealed class StageDeadlineScalingTests
         Task<RoundOutcome?>[] answering = [.. ids[..3].Select(id => fixture.RunClientAsync(id, CoordinatorFixture.Delta(8, 0.25)))];
         Assert.Null(await fixture.RunClientAsync(ids[3], CoordinatorFixture.Delta(8, 0.25), stopBefore: RoundStage.MaskedInput));
 
-        RoundDriver round = (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round!;
+        RoundDriver round = (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round!.Cohorts[0];
         Assert.Equal(TimeSpan.FromSeconds(20), round.StageDeadline);
         Assert.All(round.Tickets.Values, t => Assert.Equal(TimeSpan.FromSeconds(20), t.StageDeadline));
         await WaitUntilAsync(() => round.Round.Stage == RoundStage.MaskedInput && round.Round.ReceivedClients.Count == 3);

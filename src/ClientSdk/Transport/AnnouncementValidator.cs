@@ -40,7 +40,8 @@ internal static class AnnouncementValidator
         ReadOnlySpan<byte> identityPublicKey,
         int expectedLength,
         Crypto.SecAgg.SecAggMode minimumMode = Crypto.SecAgg.SecAggMode.SemiHonest,
-        double minimumCorruptedFraction = 0)
+        double minimumCorruptedFraction = 0,
+        CohortFloor cohortFloor = default)
     {
         if (announcement.ProtocolVersion != ProtocolVersion._1 || announcement.SessionId != sessionId)
         {
@@ -64,6 +65,7 @@ internal static class AnnouncementValidator
             throw new FederationException($"Round {announcement.RoundNumber}: the announcement does not list this client ('{clientId}') with its own identity key at index {announcement.YourIndex}.");
         }
 
+        CheckCohortSize(announcement, n, cohortFloor);
         if (announcement.VectorLength != expectedLength)
         {
             throw new SchemaMismatchException($"Round {announcement.RoundNumber} aggregates vectors of length {announcement.VectorLength}; this client's model has {expectedLength} parameters.");
@@ -115,6 +117,26 @@ internal static class AnnouncementValidator
 
         CheckClientNoise(announcement, plan);
         return (plan, identityKeys);
+    }
+
+    /// <summary>
+    /// The server chooses each cohort's banks and sees each cohort's sum (specs/protocol.md §6), so a bank refuses a cohort
+    /// smaller than the session's minimum cohort size, as it read it when it joined, or than its own floor; and a round
+    /// that announces another minimum than the one it joined under.
+    /// </summary>
+    private static void CheckCohortSize(RoundAnnouncement announcement, int n, CohortFloor floor)
+    {
+        int announced = (int)(announcement.Cohorts?.MinimumCohortSize ?? 0);
+        if (floor.Session > 0 && announced != floor.Session)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} announces a minimum cohort size of {announced}; this client joined the session under {floor.Session} and refuses the round.");
+        }
+
+        int minimum = Math.Max(Math.Max(floor.Session, floor.Own), announced);
+        if (n < minimum)
+        {
+            throw new FederationException($"Round {announcement.RoundNumber} puts this client in cohort {announcement.Cohort} of {n} banks; this client requires at least {minimum} (the session's minimum cohort size {floor.Session}, FederatedClientOptions:MinimumCohortSize {floor.Own}), since the server sees each cohort's sum.");
+        }
     }
 
     /// <summary>

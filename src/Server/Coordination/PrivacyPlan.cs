@@ -73,10 +73,10 @@ internal static class PrivacyPlan
 
     /// <summary>
     /// τ, d and Δ₁/Δ₂ every round of the session is accounted with: τ at the smallest σ_client a round may carry and the
-    /// session's most clients, which bounds every round's τ (specs/privacy.md §3); the SDK bounds it per round the same way.
+    /// most banks of one cohort (each cohort's sum is a release of its own, of disjoint banks), which bounds every round's τ (specs/privacy.md §3); the SDK bounds it per round the same way.
     /// </summary>
     public static DdgDiscreteness Discreteness(SessionDefinition definition) =>
-        Settings(definition).Discreteness(definition.MaximumClients);
+        Settings(definition).Discreteness(definition.CohortSize);
 
     /// <summary>ε after <paramref name="completedRounds"/> released models; 0 without DP.</summary>
     public static double EpsilonAfter(SessionDefinition definition, int completedRounds)
@@ -84,7 +84,37 @@ internal static class PrivacyPlan
         RoundPlanSettings settings = Settings(definition);
         return !settings.HasDifferentialPrivacy || completedRounds == 0
             ? 0
-            : DdgAccountant.Epsilon(settings.AccountingRound(definition.MaximumClients), completedRounds, definition.Privacy.Delta);
+            : DdgAccountant.Epsilon(settings.AccountingRound(definition.CohortSize), completedRounds, definition.Privacy.Delta);
+    }
+
+    /// <summary>
+    /// The most rounds the session's budget pays for: the largest k with ε after k charges within the budget (int.MaxValue
+    /// without DP). A round is charged when it reserves, before any cohort unmasks, and stays charged if it then aborts.
+    /// </summary>
+    public static int MaximumCharges(SessionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Privacy.Mode == DpModeKind.None || !Settings(definition).HasDifferentialPrivacy)
+        {
+            return int.MaxValue;
+        }
+
+        // ε grows with k: the largest k within the budget by bisection over [0, 2^20].
+        int low = 0, high = 1 << 20;
+        while (low < high)
+        {
+            int mid = low + ((high - low + 1) / 2);
+            if (EpsilonAfter(definition, mid) <= definition.Privacy.EpsilonBudget * (1 + 1e-9))
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return low;
     }
 
     internal static UpdateRule RuleOf(AggregationRuleKind rule) =>

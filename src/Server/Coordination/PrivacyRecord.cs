@@ -26,11 +26,15 @@ internal sealed record PrivacyRecord(
     [property: JsonPropertyName("discretenessTau")] double DiscretenessTau,
     [property: JsonPropertyName("accountant")] string Accountant)
 {
-    /// <summary>The record of a session's <paramref name="releasedRounds"/>-th release, from a round of <paramref name="participants"/> clients and threshold <paramref name="threshold"/>.</summary>
-    public static PrivacyRecord For(SessionDefinition definition, int participants, int threshold, int releasedRounds) =>
+    /// <summary>
+    /// The record of a session's <paramref name="releasedRounds"/>-th release, from a cohort of <paramref name="participants"/>
+    /// clients and threshold <paramref name="threshold"/>, whose round was the budget's <paramref name="charge"/>-th charge
+    /// (aborted rounds that had reserved are charged too; by default the charges are the releases).
+    /// </summary>
+    public static PrivacyRecord For(SessionDefinition definition, int participants, int threshold, int releasedRounds, int charge = 0) =>
         new(
             definition.Privacy.Mode,
-            PrivacyPlan.EpsilonAfter(definition, releasedRounds),
+            PrivacyPlan.EpsilonAfter(definition, Math.Max(releasedRounds, charge)),
             definition.Privacy.Delta,
             definition.Privacy.EpsilonBudget,
             definition.Privacy.NoiseMultiplier,

@@ -29,11 +29,23 @@ internal sealed partial class RoundDriver : IDisposable
     private readonly ILogger _logger;
     private readonly Func<RoundDriver, AggregationResult, Task<RoundOutcome>> _release;
     private readonly Action<RoundDriver, string> _aborted;
+    private readonly Func<RoundDriver, Task>? _beforeUnmask;
+    private bool _awaitingUnmask;
     private long _stageOpenedTimestamp;
     private int _generation;
     private ITimer? _deadline;
 
-    public RoundDriver(RoundSetup setup, Lock gate, TimeProvider time, ILogger logger, Func<RoundDriver, AggregationResult, Task<RoundOutcome>> release, Action<RoundDriver, string> aborted)
+    /// <param name="setup">The round (or cohort) to drive.</param>
+    /// <param name="gate">The session's gate, under which every stage change runs.</param>
+    /// <param name="time">The clock of the stage deadlines.</param>
+    /// <param name="logger">The round's log.</param>
+    /// <param name="release">What a released sum becomes; its task completes when the banks may learn the outcome.</param>
+    /// <param name="aborted">Told, under the gate, that the round aborted and why.</param>
+    /// <param name="beforeUnmask">
+    /// Awaited (off the gate) once MaskedInput has closed and before any bank learns the survivors, so before any share
+    /// that unmasks the sum is revealed: the round's privacy budget is reserved here (issue 13). A fault aborts the round.
+    /// </param>
+    public RoundDriver(RoundSetup setup, Lock gate, TimeProvider time, ILogger logger, Func<RoundDriver, AggregationResult, Task<RoundOutcome>> release, Action<RoundDriver, string> aborted, Func<RoundDriver, Task>? beforeUnmask = null)
     {
         ArgumentNullException.ThrowIfNull(setup);
         _sessionId = setup.SessionId;
@@ -49,11 +61,16 @@ internal sealed partial class RoundDriver : IDisposable
         _logger = logger;
         _release = release;
         _aborted = aborted;
+        _beforeUnmask = beforeUnmask;
+        Cohort = setup.Cohort;
         _stageOpenedTimestamp = time.GetTimestamp();
         StartedUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
     public long Number { get; }
+
+    /// <summary>The cohort this driver runs within its round, from 0.</summary>
+    public int Cohort { get; }
 
     public AggregationRound Round { get; }
 
@@ -124,6 +141,12 @@ internal sealed partial class RoundDriver : IDisposable
     /// <summary>Closes the current stage now, with the clients that have answered; a stage that cannot close aborts the round.</summary>
     public void CloseStage()
     {
+        if (_awaitingUnmask)
+        {
+            // MaskedInput has closed and the budget is being reserved: the next stage has not opened yet.
+            return;
+        }
+
         RoundStage stage = Round.Stage;
         _generation++;
         _deadline?.Dispose();
@@ -133,7 +156,8 @@ internal sealed partial class RoundDriver : IDisposable
             {
                 case RoundStage.AdvertiseKeys: Advance(stage, _keyDirectories, Round.CloseAdvertiseKeys()); break;
                 case RoundStage.ShareKeys: Advance(stage, _shareDeliveries, Round.CloseShareKeys()); break;
-                case RoundStage.MaskedInput: Advance(stage, _survivors, RequireMinimumSurvivors(Round.CloseMaskedInput())); break;
+                case RoundStage.MaskedInput when _beforeUnmask is null: Advance(stage, _survivors, RequireMinimumSurvivors(Round.CloseMaskedInput())); break;
+                case RoundStage.MaskedInput: _ = AdvanceAfterAsync(stage, _survivors, RequireMinimumSurvivors(Round.CloseMaskedInput()), _beforeUnmask); break;
                 case RoundStage.ConsistencyCheck: Advance(stage, _proof, Round.CloseConsistencyCheck()); break;
                 case RoundStage.Unmask when Round.CloseUnmask() is { } sum: _ = PublishAsync(stage, _unmask, Release(sum, stage), outcome => new UnmaskReply(outcome, null)); break;
                 case RoundStage.Unmask: Advance(stage, _unmask, new UnmaskReply(null, Round.Expulsion)); break;
@@ -184,6 +208,45 @@ internal sealed partial class RoundDriver : IDisposable
         {
             _stageOpenedTimestamp = _time.GetTimestamp();
             ArmDeadline();
+        }
+    }
+
+    /// <summary>Publishes a stage's result once <paramref name="before"/> has completed (off the gate); aborts the round if it fails.</summary>
+    private async Task AdvanceAfterAsync<T>(RoundStage stage, TaskCompletionSource<T> result, T value, Func<RoundDriver, Task> before)
+    {
+        _awaitingUnmask = true;
+        Exception? failure = null;
+        try
+        {
+            await Task.Run(() => before(this)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            failure = ex;
+        }
+
+        lock (_gate)
+        {
+            _awaitingUnmask = false;
+            if (Round.Stage >= RoundStage.Completed)
+            {
+                return;
+            }
+
+            if (failure is null)
+            {
+                Advance(stage, result, value);
+                return;
+            }
+
+            RecordTiming(stage, 0);
+            Round.Abort("no budget reservation");
+            if (failure is not RoundAbortedException)
+            {
+                LogStageFailed(_logger, _sessionId, Number, stage, failure);
+            }
+
+            Abort(failure is RoundAbortedException ? failure.Message : $"the {stage} stage could not be closed ({failure.GetType().Name}).");
         }
     }
 

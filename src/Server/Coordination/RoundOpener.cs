@@ -25,7 +25,7 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
     /// round before any bank can leave the lobby, to install it and admit its banks.
     /// </summary>
     /// <returns>The setup given to <paramref name="start"/>, or null if none opened (the chosen banks, or every bank when the budget is spent, are then refused with the reason).</returns>
-    public Task<RoundSetup?> OpenAsync(SessionRuntime session, RoundLobby lobby, Action<RoundSetup> start)
+    public Task<IReadOnlyList<RoundSetup>?> OpenAsync(SessionRuntime session, RoundLobby lobby, Action<IReadOnlyList<RoundSetup>> start)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(lobby);
@@ -34,19 +34,20 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
         {
             if (session.Opening || session.Round is not null)
             {
-                return Task.FromResult<RoundSetup?>(null);
+                return Task.FromResult<IReadOnlyList<RoundSetup>?>(null);
             }
 
             session.Opening = true;
             SessionDefinition definition = session.Definition;
-            double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, session.CompletedRounds + 1);
+            double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, session.ChargedRounds + 1);
             if (definition.Privacy.Mode != DpModeKind.None && epsilonAfter > definition.Privacy.EpsilonBudget * (1 + 1e-9))
             {
                 // The server refuses a round whose release would overspend the session's budget.
                 return StopAsync(session, lobby, epsilonAfter);
             }
 
-            return FormAsync(session, lobby, lobby.Select(definition.MaximumClients), start);
+            (int take, int cohorts) = CohortPlan.Size(definition, lobby.Count);
+            return FormAsync(session, lobby, lobby.Select(take), cohorts, start);
         }
     }
 
@@ -57,7 +58,12 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
     /// </summary>
     /// <exception cref="ArgumentException">The session's settings give no valid round for this many participants.</exception>
     /// <exception cref="CoordinatorException">A participant is no longer enrolled (its key is null).</exception>
-    internal static RoundSetup Form(SessionDefinition definition, ModelVersionRecord model, int completedRounds, long number, byte[] graphSeed, IReadOnlyList<(string ClientId, ReadOnlyMemory<byte>? IdentityKey)> participants, TimeSpan stageDeadline)
+    /// <remarks>
+    /// <paramref name="chargedRounds"/> is how many rounds the session's budget has paid for so far (the announced ε is
+    /// that after one more); <paramref name="cohort"/> is the cohort these participants form within the round, from 0:
+    /// each cohort is formed alone, with its own graph seed.
+    /// </remarks>
+    internal static RoundSetup Form(SessionDefinition definition, ModelVersionRecord model, int chargedRounds, long number, byte[] graphSeed, IReadOnlyList<(string ClientId, ReadOnlyMemory<byte>? IdentityKey)> participants, TimeSpan stageDeadline, int cohort = 0)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(participants);
@@ -72,19 +78,19 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
 
         var round = new AggregationRound(parameters, parameters.Mode == SecAggMode.Active ? identityKeys : null);
         var participantList = participants.Select((p, i) => (i + 1, p.ClientId, identityKeys[i + 1].ToArray())).ToList();
-        double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, completedRounds + 1);
+        double epsilonAfter = PrivacyPlan.EpsilonAfter(definition, chargedRounds + 1);
         double clientSigma = PrivacyPlan.ClientSigma(definition, participants.Count, parameters.Threshold);
         var tickets = new Dictionary<int, RoundTicket>();
         for (int i = 0; i < participants.Count; i++)
         {
-            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, model, stageDeadline, epsilonAfter, clientSigma);
+            tickets[i + 1] = new RoundTicket(definition, number, graphSeed, i + 1, participantList, parameters, model, stageDeadline, epsilonAfter, clientSigma, cohort);
         }
 
         int minimumSurvivors = definition.Privacy.Mode == DpModeKind.None ? 0 : PrivacyPlan.MinimumSurvivors(definition, participants.Count, parameters.Threshold);
-        return new RoundSetup(definition.SessionId, number, round, [.. participants.Select(p => p.ClientId)], tickets, stageDeadline, minimumSurvivors);
+        return new RoundSetup(definition.SessionId, number, round, [.. participants.Select(p => p.ClientId)], tickets, stageDeadline, minimumSurvivors, cohort);
     }
 
-    private async Task<RoundSetup?> FormAsync(SessionRuntime session, RoundLobby lobby, string[] participants, Action<RoundSetup> start)
+    private async Task<IReadOnlyList<RoundSetup>?> FormAsync(SessionRuntime session, RoundLobby lobby, string[] participants, int cohorts, Action<IReadOnlyList<RoundSetup>> start)
     {
         // Read under the gate before, a bank revoked while it waited is still left out: its key is read after it was chosen.
         ReadOnlyMemory<byte>?[]? keys = null;
@@ -117,11 +123,17 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
             }
 
             long number = session.NextRoundNumber++;
-            byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
-            RoundSetup setup;
+            var keyOf = participants.Select((id, i) => (id, keys![i])).ToDictionary(p => p.id, p => p.Item2, StringComparer.Ordinal);
+            var setups = new List<RoundSetup>(cohorts);
             try
             {
-                setup = Form(definition, session.Model, session.CompletedRounds, number, graphSeed, [.. participants.Select((id, i) => (id, keys![i]))], options.Value.StageDeadlineFor(participants.Length));
+                // Each cohort is a round of its own: its banks, its graph seed (which also names it in every derivation,
+                // so no message of one cohort verifies in another), its t, m and σ_client.
+                foreach (string[] members in CohortPlan.Split(participants, cohorts))
+                {
+                    byte[] graphSeed = RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize);
+                    setups.Add(Form(definition, session.Model, session.ChargedRounds, number, graphSeed, [.. members.Select(id => (id, keyOf[id]))], options.Value.StageDeadlineFor(members.Length), setups.Count));
+                }
             }
             catch (Exception ex) when (ex is ArgumentException or CoordinatorException)
             {
@@ -130,12 +142,12 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
                 return null;
             }
 
-            start(setup);
-            return setup;
+            start(setups);
+            return setups;
         }
     }
 
-    private async Task<RoundSetup?> StopAsync(SessionRuntime session, RoundLobby lobby, double epsilonAfter)
+    private async Task<IReadOnlyList<RoundSetup>?> StopAsync(SessionRuntime session, RoundLobby lobby, double epsilonAfter)
     {
         // Stored (and then set in memory) before any bank is told.
         Exception? failure = null;
@@ -159,9 +171,9 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
                 return null;
             }
 
-            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.CompletedRounds} rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
+            var exhausted = new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{definition.SessionId}' has spent its privacy budget: after {session.ChargedRounds} charged rounds ε = {session.EpsilonSpent:G4}, and another round would reach ε = {epsilonAfter:G4} > {definition.Privacy.EpsilonBudget:G4}; no more rounds.") { Reason = ErrorReasons.BudgetExhausted };
             lobby.RefuseAll(exhausted);
-            LogBudgetExhausted(logger, definition.SessionId, session.CompletedRounds, epsilonAfter, definition.Privacy.EpsilonBudget);
+            LogBudgetExhausted(logger, definition.SessionId, session.ChargedRounds, epsilonAfter, definition.Privacy.EpsilonBudget);
             return null;
         }
     }

@@ -3,7 +3,7 @@ using PrivateFl.Server.Storage;
 
 namespace PrivateFl.Server.Coordination;
 
-/// <summary>What a client learns when a round that includes it opens.</summary>
+/// <summary>What a client learns when a round that includes it opens: its cohort's part of the round (<see cref="Cohort"/>, from 0).</summary>
 internal sealed record RoundTicket(
     SessionDefinition Session,
     long RoundNumber,
@@ -14,4 +14,5 @@ internal sealed record RoundTicket(
     ModelVersionRecord Model,
     TimeSpan StageDeadline,
     double EpsilonAfterRound,
-    double ClientNoiseSigma);
+    double ClientNoiseSigma,
+    int Cohort = 0);

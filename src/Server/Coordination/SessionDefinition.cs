@@ -18,7 +18,24 @@ internal sealed record SessionDefinition(
     PrivacySettingsData Privacy,
     long CreatedUnixMs,
     ModelSpecData? Model = null,
-    string? SchemaJson = null);
+    string? SchemaJson = null,
+    CohortSettingsData? Cohorts = null)
+{
+    /// <summary>The most banks in one cohort (the session's most clients when it sets none: one cohort per round).</summary>
+    public int CohortSize => Cohorts is { CohortSize: > 0 } c ? Math.Min(c.CohortSize, MaximumClients) : MaximumClients;
+
+    /// <summary>The fewest banks one cohort may have; every bank refuses a smaller one (the session's fewest clients when it sets none).</summary>
+    public int MinimumCohortSize => Cohorts is { MinimumCohortSize: > 0 } c ? c.MinimumCohortSize : MinimumClients;
+
+    /// <summary>The fewest cohorts whose sums a round may release.</summary>
+    public int MinimumCohorts => Cohorts is { MinimumCohorts: > 0 } c ? c.MinimumCohorts : 1;
+
+    /// <summary>The fewest waiting banks a round opens with: enough for its minimum cohorts at their minimum size.</summary>
+    public int MinimumRoundClients => Math.Max(MinimumClients, MinimumCohorts * MinimumCohortSize);
+}
+
+/// <summary>How a session splits each round's banks into cohorts (0 = the default of each field; see <see cref="SessionDefinition"/>).</summary>
+internal sealed record CohortSettingsData(int CohortSize, int MinimumCohortSize, int MinimumCohorts);
 
 /// <summary>What the session's rounds must withstand.</summary>
 internal sealed record SecAggSettingsData(SecAggMode Mode, NeighbourGraphKind Graph, double DropoutRate, double CorruptedFraction, int SecurityBits, int CorrectnessBits);

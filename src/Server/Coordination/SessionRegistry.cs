@@ -41,13 +41,20 @@ internal sealed class SessionRegistry(IFederationStore store)
         IReadOnlyList<RoundRecordData> rounds = await store.ListRoundsAsync(sessionId, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LedgerEntryData> ledger = await store.ListLedgerAsync(sessionId, cancellationToken).ConfigureAwait(false);
         ModelVersionRecord latest = await store.FindLatestModelAsync(sessionId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"Session '{sessionId}' has no model version.");
+        IReadOnlyList<BudgetReservation> charges = await store.ListBudgetReservationsAsync(sessionId, cancellationToken).ConfigureAwait(false);
+        SessionDefinition definition = stored.Definition;
+
+        // A reserved round whose record was never written (the server stopped mid-round) stays charged, and its number is
+        // not used again.
+        long nextRound = Math.Max(rounds.Count == 0 ? 1 : rounds[^1].RoundNumber + 1, charges.Count == 0 ? 1 : charges.Max(c => c.RoundNumber) + 1);
         var loaded = new SessionRuntime(
-            stored.Definition,
+            definition,
             stored.State,
             latest,
             rounds.Count(r => r.Outcome == RoundOutcomeKind.Completed),
-            rounds.Count == 0 ? 1 : rounds[^1].RoundNumber + 1,
-            ledger.Count == 0 ? 0 : ledger[^1].EpsilonSpentTotal);
+            nextRound,
+            Math.Max(ledger.Count == 0 ? 0 : ledger[^1].EpsilonSpentTotal, PrivacyPlan.EpsilonAfter(definition, charges.Count)),
+            charges.Count);
         return _sessions.GetOrAdd(sessionId, loaded);
     }
 
@@ -108,6 +115,30 @@ internal sealed class SessionRegistry(IFederationStore store)
     }
 
     /// <summary>
+    /// Reserves a round's charge against the session's budget in the store, once however often it is asked (issue 13), and
+    /// then counts it in memory under the gate. Call off the gate.
+    /// </summary>
+    /// <exception cref="Crypto.SecAgg.RoundAbortedException">The budget pays for no further round.</exception>
+    public async Task<BudgetReservation> ReserveBudgetAsync(SessionRuntime session, long roundNumber, long nowUnixMs)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        SessionDefinition definition = session.Definition;
+        int maximum = session.MaximumCharges;
+        BudgetReservation reservation = await Task.Run(() => store.ReserveBudgetAsync(definition.SessionId, roundNumber, maximum, nowUnixMs, CancellationToken.None)).ConfigureAwait(false)
+            ?? throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"The session's privacy budget (ε = {definition.Privacy.EpsilonBudget:G4}) pays for {maximum} rounds, and all are charged; the sum is not unmasked.");
+        lock (session.Gate)
+        {
+            if (reservation.Charge > session.ChargedRounds)
+            {
+                session.ChargedRounds = reservation.Charge;
+                session.EpsilonSpent = Math.Max(session.EpsilonSpent, PrivacyPlan.EpsilonAfter(definition, reservation.Charge));
+            }
+        }
+
+        return reservation;
+    }
+
+    /// <summary>
     /// Commits a round to its session in one transaction: for a released round the new model version, the round
     /// record, the ledger entry and, after the session's last round, its completion. An aborted round passes only its
     /// record. Call off the session's gate (issue 12), then <see cref="Apply"/> under it.
@@ -124,7 +155,7 @@ internal sealed class SessionRegistry(IFederationStore store)
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(model);
         session.Model = model;
-        session.EpsilonSpent = model.EpsilonSpent;
+        session.EpsilonSpent = Math.Max(session.EpsilonSpent, model.EpsilonSpent);
         session.CompletedRounds++;
         if (completesSession)
         {

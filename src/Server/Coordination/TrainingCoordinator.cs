@@ -68,9 +68,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
                 throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Session '{sessionId}' is {session.State.ToString().ToLowerInvariant()}: all {session.Definition.TotalRounds} rounds are done.") { Reason = ErrorReasons.SessionCompleted };
             }
 
-            if (session.Round is { } current && current.IndexOf.TryGetValue(clientId, out int index) && current.Round.Stage == RoundStage.AdvertiseKeys)
+            if (session.Round?.CohortOf(clientId) is { } cohort && cohort.Round.Stage == RoundStage.AdvertiseKeys)
             {
-                return current.Tickets[index];
+                return cohort.Tickets[cohort.IndexOf[clientId]];
             }
 
             wait = lobby.Enter(clientId, out waiter);
@@ -147,7 +147,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         SessionRuntime session = await SessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         lock (session.Gate)
         {
-            session.Round?.CloseStage();
+            session.Round?.CloseStages();
         }
     }
 
@@ -172,10 +172,19 @@ internal sealed partial class TrainingCoordinator : IDisposable
         SessionRuntime session = await SessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
         lock (session.Gate)
         {
-            // A finished round stays current while its release is committed (off the gate); it takes no more calls.
-            RoundDriver round = session.Round is { } current && current.Number == roundNumber && current.Round.Stage < RoundStage.Completed
-                ? current
-                : throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.") { Reason = ErrorReasons.RoundNotInProgress };
+            // A finished round stays current while its release is committed (off the gate); it takes no more calls. A bank's
+            // calls go to its own cohort; a cohort that ended takes none, whatever the others do.
+            if (session.Round is not { } current || current.Number != roundNumber)
+            {
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.") { Reason = ErrorReasons.RoundNotInProgress };
+            }
+
+            RoundDriver round = current.CohortOf(clientId) ?? current.Cohorts[0];
+            if (round.Round.Stage >= RoundStage.Completed)
+            {
+                throw new CoordinatorException(CoordinatorErrorKind.FailedPrecondition, $"Round {roundNumber} of session '{sessionId}' is not in progress.") { Reason = ErrorReasons.RoundNotInProgress };
+            }
+
             return (round, round.Accept(clientId, stage, accept));
         }
     }
@@ -191,16 +200,27 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     // Under the gate, as the opener settles the round: its banks are all still waiting.
-    private void StartRound(SessionRuntime session, RoundLobby lobby, RoundSetup setup)
+    private void StartRound(SessionRuntime session, RoundLobby lobby, IReadOnlyList<RoundSetup> cohorts)
     {
-        var round = new RoundDriver(setup, session.Gate, _time, _driverLogger, (r, sum) => Released(session, r, sum), (r, reason) => Aborted(session, r, reason));
+        var round = new RoundMaster(
+            cohorts,
+            session.Definition.MinimumCohorts,
+            session.Gate,
+            (setup, release, aborted, beforeUnmask) => new RoundDriver(setup, session.Gate, _time, _driverLogger, release, aborted, beforeUnmask),
+            master => _registry.ReserveBudgetAsync(session, master.Number, _time.GetUtcNow().ToUnixTimeMilliseconds()),
+            (master, released) => Released(session, master, released),
+            (master, reason) => Aborted(session, master, reason));
         session.Round = round;
-        foreach ((int index, RoundTicket ticket) in setup.Tickets)
+        foreach (RoundSetup setup in cohorts)
         {
-            lobby.Admit(setup.ParticipantIds[index - 1], ticket);
+            foreach ((int index, RoundTicket ticket) in setup.Tickets)
+            {
+                lobby.Admit(setup.ParticipantIds[index - 1], ticket);
+            }
+
+            LogRoundOpened(_logger, setup.SessionId, setup.Number, setup.Cohort, setup.ParticipantIds.Length, setup.Round.Parameters.Threshold, setup.Round.Parameters.Degree);
         }
 
-        LogRoundOpened(_logger, setup.SessionId, setup.Number, setup.ParticipantIds.Length, setup.Round.Parameters.Threshold, setup.Round.Parameters.Degree);
         round.Start();
     }
 
@@ -212,9 +232,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
     /// Commits the release (off the gate) and only then ends the round: until the commit is durable the round stays
     /// current, so no next round opens on the previous model.
     /// </summary>
-    private async Task<RoundOutcome> Released(SessionRuntime session, RoundDriver round, AggregationResult result)
+    private async Task<RoundRelease> Released(SessionRuntime session, RoundMaster round, IReadOnlyList<CohortRelease> released)
     {
-        RoundOutcome outcome = await _releaser.ReleaseAsync(session, round, result).ConfigureAwait(false);
+        RoundRelease outcome = await _releaser.ReleaseAsync(session, round, released).ConfigureAwait(false);
         lock (session.Gate)
         {
             session.Round = null;
@@ -230,7 +250,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         return outcome;
     }
 
-    private void Aborted(SessionRuntime session, RoundDriver round, string reason)
+    private void Aborted(SessionRuntime session, RoundMaster round, string reason)
     {
         session.Round = null;
         var aborted = new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.") { Reason = ErrorReasons.RoundAborted };
@@ -240,7 +260,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     /// <summary>Records an aborted round off the gate, then tells its banks, so the record is there when they learn of it.</summary>
-    private async Task RecordAbortedAsync(SessionRuntime session, RoundDriver round, string reason, CoordinatorException aborted)
+    private async Task RecordAbortedAsync(SessionRuntime session, RoundMaster round, string reason, CoordinatorException aborted)
     {
         await _releaser.RecordAbortedAsync(session, round, reason).ConfigureAwait(false);
         round.FailRemaining(aborted);

@@ -43,8 +43,17 @@ internal static class ProtoMapper
             CreatedUnixMs = d.CreatedUnixMs,
             ProtocolVersion = ProtocolVersion._1,
             Model = ToProto(d.Model ?? ModelSpecData.LogisticRegression),
+            Cohorts = CohortsOf(d),
         };
     }
+
+    /// <summary>The session's cohort settings with every default filled in: what banks check each announced cohort against.</summary>
+    public static CohortSettings CohortsOf(SessionDefinition d) => new()
+    {
+        CohortSize = (uint)d.CohortSize,
+        MinimumCohortSize = (uint)d.MinimumCohortSize,
+        MinimumCohorts = (uint)d.MinimumCohorts,
+    };
 
     public static ModelSpec ToProto(ModelSpecData m)
     {
@@ -134,6 +143,8 @@ internal static class ProtoMapper
             EpsilonAfterRound = ticket.EpsilonAfterRound,
             ClientNoiseSigma = ticket.ClientNoiseSigma,
             ModelSpec = ToProto(ticket.Session.Model ?? ModelSpecData.LogisticRegression),
+            Cohorts = CohortsOf(ticket.Session),
+            Cohort = (uint)ticket.Cohort,
         };
         announcement.Participants.Add(ParticipantsOf(ticket));
 

@@ -42,6 +42,13 @@ internal static partial class SessionRequestValidator
         Check(request.TotalRounds is >= 1 and <= 100_000, "total_rounds", "must be 1 to 100000.");
         Check(request.MinimumClients is >= 3 and <= 100_000, "minimum_clients", "must be 3 to 100000: secure aggregation of fewer than 3 clients reveals inputs.");
         Check(request.MaximumClients >= request.MinimumClients && request.MaximumClients <= 100_000, "maximum_clients", "must be at least minimum_clients and at most 100000.");
+        CohortSettings cohorts = request.Cohorts ?? new CohortSettings();
+        uint cohortSize = cohorts.CohortSize == 0 ? request.MaximumClients : cohorts.CohortSize;
+        uint minimumCohortSize = cohorts.MinimumCohortSize == 0 ? request.MinimumClients : cohorts.MinimumCohortSize;
+        Check(cohorts.CohortSize == 0 || (cohorts.CohortSize >= 3 && cohorts.CohortSize <= request.MaximumClients), "cohorts.cohort_size", "must be 0 (one cohort of up to maximum_clients) or 3 to maximum_clients.");
+        Check(cohorts.MinimumCohortSize == 0 || (cohorts.MinimumCohortSize >= 3 && cohorts.MinimumCohortSize <= cohortSize), "cohorts.minimum_cohort_size", "must be 0 (minimum_clients) or 3 to cohort_size: secure aggregation of fewer than 3 banks reveals inputs.");
+        Check(minimumCohortSize <= cohortSize, "cohorts.minimum_cohort_size", "must be at most cohort_size.");
+        Check(cohorts.MinimumCohorts <= 100_000 && (ulong)Math.Max(1u, cohorts.MinimumCohorts) * minimumCohortSize <= request.MaximumClients, "cohorts.minimum_cohorts", "must be 0 (one) or a number whose cohorts of minimum_cohort_size fit in maximum_clients.");
         Check(request.InitialWeights.Count == 0 || request.InitialWeights.Count == request.ModelLength, "initial_weights", $"must be empty or hold model_length ({request.ModelLength}) values.");
         Check(request.InitialWeights.All(double.IsFinite), "initial_weights", "must be finite.");
 
@@ -126,7 +133,8 @@ internal static partial class SessionRequestValidator
             new PrivacySettingsData(dpMode, privacy.EpsilonBudget, privacy.Delta, privacy.NoiseMultiplier),
             nowUnixMs,
             model,
-            schema.CanonicalJson);
+            schema.CanonicalJson,
+            request.Cohorts is null ? null : new CohortSettingsData((int)cohorts.CohortSize, (int)cohorts.MinimumCohortSize, (int)cohorts.MinimumCohorts));
 
         if (dpMode != DpModeKind.None && privacy.NoiseMultiplier == 0)
         {
@@ -141,9 +149,11 @@ internal static partial class SessionRequestValidator
             }
         }
 
-        // The settings must give valid rounds at both ends of the client range, and sums that cannot wrap.
+        // The settings must give valid rounds at both ends of the client range, and sums that cannot wrap. Each cohort is
+        // a round of its own, so the ends are the smallest and the largest cohort (one cohort: the session's range).
         var probe = new RoundIdentity(sessionId, 1, new byte[RoundIdentity.GraphSeedSize]);
-        foreach (int clients in new[] { definition.MinimumClients, definition.MaximumClients })
+        int[] ends = [definition.MinimumCohortSize, definition.CohortSize];
+        foreach (int clients in ends)
         {
             try
             {
@@ -155,7 +165,7 @@ internal static partial class SessionRequestValidator
             }
         }
 
-        foreach (int clients in new[] { definition.MinimumClients, definition.MaximumClients })
+        foreach (int clients in ends)
         {
             if (violations.Count > 0)
             {

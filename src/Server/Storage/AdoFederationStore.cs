@@ -33,6 +33,9 @@ internal abstract class AdoFederationStore : IFederationStore
     /// <summary>Inserts a session (<c>id</c>, <c>json</c>, <c>state</c>, <c>t</c>), or nothing if its id exists.</summary>
     protected abstract string InsertSessionIfNewSql { get; }
 
+    /// <summary>Reads session <c>id</c> inside a transaction so that no other transaction can reserve its budget until this one ends.</summary>
+    protected abstract string LockSessionSql { get; }
+
     /// <summary>Inserts a call nonce (<c>id</c>, <c>n</c>, <c>e</c>), or nothing if it is already recorded.</summary>
     protected abstract string InsertNonceIfNewSql { get; }
 
@@ -163,6 +166,45 @@ internal abstract class AdoFederationStore : IFederationStore
         return await QueryAsync(connection, null, "SELECT session_id, round_number, epsilon_spent_total, delta, mechanism_json, recorded_unix_ms FROM privacy_ledger WHERE session_id = @id ORDER BY round_number;", r => new LedgerEntryData(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetString(4), r.GetInt64(5)), cancellationToken, ("id", sessionId)).ConfigureAwait(false);
     }
 
+    public async Task<BudgetReservation?> ReserveBudgetAsync(string sessionId, long roundNumber, int maximumCharges, long nowUnixMs, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        ArgumentOutOfRangeException.ThrowIfNegative(roundNumber);
+        ArgumentOutOfRangeException.ThrowIfNegative(maximumCharges);
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if ((await QueryAsync(connection, transaction, LockSessionSql, _ => true, cancellationToken, ("id", sessionId)).ConfigureAwait(false)).Count == 0)
+        {
+            throw new ArgumentException($"Session '{sessionId}' does not exist.", nameof(sessionId));
+        }
+
+        // A round reserves once: asking again (a retry, another silo, a restarted grain) returns its reservation.
+        BudgetReservation? held = (await QueryAsync(connection, transaction, "SELECT session_id, round_number, charge, reserved_unix_ms FROM budget_reservations WHERE session_id = @id AND round_number = @r;", ReadReservation, cancellationToken, ("id", sessionId), ("r", roundNumber)).ConfigureAwait(false)).FirstOrDefault();
+        if (held is not null)
+        {
+            return held;
+        }
+
+        int charged = (await QueryAsync(connection, transaction, "SELECT COUNT(*) FROM budget_reservations WHERE session_id = @id;", r => (int)r.GetInt64(0), cancellationToken, ("id", sessionId)).ConfigureAwait(false))[0];
+        if (charged >= maximumCharges)
+        {
+            return null;
+        }
+
+        var reservation = new BudgetReservation(sessionId, roundNumber, charged + 1, nowUnixMs);
+        await ExecuteAsync(connection, transaction, "INSERT INTO budget_reservations (session_id, round_number, charge, reserved_unix_ms) VALUES (@id, @r, @c, @t);", cancellationToken, ("id", sessionId), ("r", roundNumber), ("c", reservation.Charge), ("t", nowUnixMs)).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return reservation;
+    }
+
+    public async Task<IReadOnlyList<BudgetReservation>> ListBudgetReservationsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        StoreArguments.Id(sessionId, nameof(sessionId));
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(connection, null, "SELECT session_id, round_number, charge, reserved_unix_ms FROM budget_reservations WHERE session_id = @id ORDER BY charge;", ReadReservation, cancellationToken, ("id", sessionId)).ConfigureAwait(false);
+    }
+
     public async Task<bool> TryRecordNonceAsync(string clientId, ReadOnlyMemory<byte> nonce, long expiresUnixMs, CancellationToken cancellationToken)
     {
         StoreArguments.Id(clientId, nameof(clientId));
@@ -238,6 +280,9 @@ internal abstract class AdoFederationStore : IFederationStore
 
     private Task<int> InsertModelAsync(DbConnection connection, DbTransaction transaction, ModelVersionRecord model, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, $"INSERT INTO model_versions ({ModelColumns}) VALUES (@id, @v, @r, @w, @c, @e, @d, @p, @t);", cancellationToken, ("id", model.SessionId), ("v", model.Version), ("r", model.RoundNumber), ("w", WeightCodec.Encode(model.Weights)), ("c", model.Contributors), ("e", model.EpsilonSpent), ("d", model.Delta), ("p", model.PrivacyJson), ("t", model.CreatedUnixMs));
+
+    private BudgetReservation ReadReservation(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt64(1), ReadInt32(reader, 2), reader.GetInt64(3));
 
     private StoredSession ReadSession(DbDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), (SessionState)ReadCode(reader, 2), reader.GetInt64(3));

@@ -117,6 +117,27 @@ public interface IFederationStore
     /// <returns>The ledger's entries.</returns>
     Task<IReadOnlyList<LedgerEntryData>> ListLedgerAsync(string sessionId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reserves a round's charge against its session's privacy budget, before any of its cohorts unmasks (issue 13): the
+    /// round becomes the session's next charge, unless the session already holds <paramref name="maximumCharges"/>.
+    /// A round reserves at most once, whoever asks and however often: a second call returns the first reservation.
+    /// Concurrent calls, also from other processes sharing the database, never exceed the maximum.
+    /// </summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="roundNumber">The round.</param>
+    /// <param name="maximumCharges">The most rounds the session's budget pays for.</param>
+    /// <param name="nowUnixMs">The current time, in Unix milliseconds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The round's reservation, or null if the budget pays for no further round.</returns>
+    /// <exception cref="ArgumentException">The session does not exist.</exception>
+    Task<BudgetReservation?> ReserveBudgetAsync(string sessionId, long roundNumber, int maximumCharges, long nowUnixMs, CancellationToken cancellationToken);
+
+    /// <summary>Lists a session's budget reservations, by charge.</summary>
+    /// <param name="sessionId">The session's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The reservations.</returns>
+    Task<IReadOnlyList<BudgetReservation>> ListBudgetReservationsAsync(string sessionId, CancellationToken cancellationToken);
+
     /// <summary>Records a call nonce until it expires; refuses one this bank already used, also across restarts and processes.</summary>
     /// <param name="clientId">The calling bank.</param>
     /// <param name="nonce">The call's nonce.</param>

@@ -70,6 +70,19 @@ internal sealed class PostgresFederationStore : AdoFederationStore, IAsyncDispos
             PRIMARY KEY (client_id, nonce));
         CREATE INDEX call_nonces_expiry ON call_nonces (expires_unix_ms);
         """,
+        // 2 (issue 13): each round's charge against its session's privacy budget, reserved before any cohort unmasks.
+        // Every round released before it was charged once: its ledger entry becomes its reservation.
+        """
+        CREATE TABLE budget_reservations (
+            session_id text NOT NULL REFERENCES sessions(session_id),
+            round_number bigint NOT NULL,
+            charge integer NOT NULL,
+            reserved_unix_ms bigint NOT NULL,
+            PRIMARY KEY (session_id, round_number),
+            UNIQUE (session_id, charge));
+        INSERT INTO budget_reservations (session_id, round_number, charge, reserved_unix_ms)
+            SELECT session_id, round_number, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY round_number), recorded_unix_ms FROM privacy_ledger;
+        """,
     ];
 
     private readonly NpgsqlDataSource _dataSource;
@@ -156,6 +169,9 @@ internal sealed class PostgresFederationStore : AdoFederationStore, IAsyncDispos
     protected override string ReinstateClientSql => "UPDATE clients SET suspended = false, misbehaviour_count = 0, enrolled_unix_ms = @t WHERE client_id = @id AND suspended AND NOT revoked AND identity_public_key = @key;";
 
     protected override string InsertSessionIfNewSql => "INSERT INTO sessions (session_id, definition_json, state, created_unix_ms) VALUES (@id, @json, @state, @t) ON CONFLICT (session_id) DO NOTHING;";
+
+    // The session's row lock serialises the reservations of all processes that share the database.
+    protected override string LockSessionSql => "SELECT 1 FROM sessions WHERE session_id = @id FOR UPDATE;";
 
     protected override string InsertNonceIfNewSql => "INSERT INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES (@id, @n, @e) ON CONFLICT DO NOTHING;";
 

@@ -86,6 +86,19 @@ internal sealed class SqliteFederationStore : AdoFederationStore
         ALTER TABLE rounds DROP COLUMN outcome;
         ALTER TABLE rounds RENAME COLUMN outcome_code TO outcome;
         """,
+        // 5 (issue 13): each round's charge against its session's privacy budget, reserved before any cohort unmasks.
+        // Every round released before it was charged once: its ledger entry becomes its reservation.
+        """
+        CREATE TABLE budget_reservations (
+            session_id TEXT NOT NULL REFERENCES sessions(session_id),
+            round_number INTEGER NOT NULL,
+            charge INTEGER NOT NULL,
+            reserved_unix_ms INTEGER NOT NULL,
+            PRIMARY KEY (session_id, round_number),
+            UNIQUE (session_id, charge));
+        INSERT INTO budget_reservations (session_id, round_number, charge, reserved_unix_ms)
+            SELECT session_id, round_number, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY round_number), recorded_unix_ms FROM privacy_ledger;
+        """,
     ];
 
     private readonly string _connectionString;
@@ -255,6 +268,9 @@ internal sealed class SqliteFederationStore : AdoFederationStore
 
     // synchronous = NORMAL (OpenAsync with durable: false): in WAL mode the insert reaches the OS before the call is
     // accepted, so it survives a process crash or restart without an fsync per call (only a power loss can drop the last few).
+    // BeginTransaction takes SQLite's write lock at once (BEGIN IMMEDIATE), which serialises reservations.
+    protected override string LockSessionSql => "SELECT 1 FROM sessions WHERE session_id = @id;";
+
     protected override string InsertNonceIfNewSql => "INSERT OR IGNORE INTO call_nonces (client_id, nonce, expires_unix_ms) VALUES (@id, @n, @e);";
 
     protected override void AddParameter(DbCommand command, string name, object value) =>

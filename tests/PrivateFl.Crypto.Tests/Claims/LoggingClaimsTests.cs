@@ -14,7 +14,7 @@ public sealed partial class LoggingClaimsTests
     [
         "SessionId", "RoundNumber", "Reason", "Method", "ClientId", "JobId", "Stage", "ModelVersion", "Rounds", "Participants",
         "Included", "Count", "Violation", "Version", "Threshold", "SqliteError", "Rows", "Received", "Problem", "Path",
-        "Misbehaviour", "LocalAddress", "Kind", "Epsilon", "DelayMs", "Degree", "Dataset", "Budget", "Attempt", "Alive", "Clients",
+        "Misbehaviour", "LocalAddress", "Kind", "Epsilon", "DelayMs", "Degree", "Dataset", "Budget", "Attempt", "Alive", "Clients", "Cohort",
     ];
 
     [Fact]

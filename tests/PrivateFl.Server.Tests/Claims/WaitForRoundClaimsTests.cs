@@ -30,13 +30,13 @@ public sealed class WaitForRoundClaimsTests
         // Three of the four banks advertise: still AdvertiseKeys, so the fourth still gets its announcement.
         var sessions = tickets[..3].Select(t => new ClientSession(t.Parameters, t.Index)).ToList();
         Task<Crypto.SecAgg.Messages.KeyDirectory>[] advertised = [.. sessions.Select((c, i) => fixture.Coordinator.AdvertiseKeysAsync(CoordinatorFixture.SessionId, tickets[i].RoundNumber, ids[i], c.AdvertiseKeys(), CancellationToken.None))];
-        Assert.Equal(RoundStage.AdvertiseKeys, (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round?.Round.Stage);
+        Assert.Equal(RoundStage.AdvertiseKeys, (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round?.Cohorts[0].Round.Stage);
         Assert.Same(tickets[3], await Wait(ids[3]));
 
         // The stage closes: the round is past AdvertiseKeys, and a new call waits for the next round instead.
         fixture.Time.Advance(fixture.Options.StageDeadlineFor(4));
         await Task.WhenAll(advertised);
-        Assert.NotEqual(RoundStage.AdvertiseKeys, (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round?.Round.Stage);
+        Assert.NotEqual(RoundStage.AdvertiseKeys, (await fixture.Coordinator.SessionAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Round?.Cohorts[0].Round.Stage);
         using var cancel = new CancellationTokenSource();
         Task<RoundTicket> later = fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, ids[3], fixture.Definition.SchemaHash, cancel.Token);
         Assert.False(later.IsCompleted);

@@ -14,9 +14,9 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
         (RoundLobby lobby, Task<RoundTicket>[] waits) = Waiting(fixture, session, fixture.ClientIds);
 
-        RoundSetup? started = null;
-        RoundSetup setup = Assert.IsType<RoundSetup>(await fixture.Opener.OpenAsync(session, lobby, s => started = s));
-        Assert.Same(setup, started);
+        IReadOnlyList<RoundSetup>? started = null;
+        RoundSetup setup = Assert.Single((await fixture.Opener.OpenAsync(session, lobby, s => started = s))!);
+        Assert.Same(setup, Assert.Single(started!));
 
         Assert.Equal((1L, 2L), (setup.Number, session.NextRoundNumber));
         Assert.Equal(["bank-01", "bank-02", "bank-03", "bank-04"], setup.ParticipantIds);
@@ -85,9 +85,9 @@ public sealed class RoundOpenerTests
         SessionRuntime session = (await fixture.Registry.CreateAsync(definition, new double[definition.ModelLength], CancellationToken.None))!;
         (RoundLobby lobby, _) = Waiting(fixture, session, fixture.ClientIds);
 
-        RoundSetup? started = null;
-        RoundSetup setup = Assert.IsType<RoundSetup>(await fixture.Opener.OpenAsync(session, lobby, s => started = s));
-        Assert.Same(setup, started);
+        IReadOnlyList<RoundSetup>? started = null;
+        RoundSetup setup = Assert.Single((await fixture.Opener.OpenAsync(session, lobby, s => started = s))!);
+        Assert.Same(setup, Assert.Single(started!));
 
         int threshold = setup.Round.Parameters.Threshold;
         Assert.Equal(PrivacyPlan.MinimumSurvivors(definition, 5, threshold), setup.MinimumSurvivors);
@@ -112,8 +112,8 @@ public sealed class RoundOpenerTests
             }
         }
 
-        Task<RoundSetup?> opening;
-        Task<RoundSetup?> second;
+        Task<IReadOnlyList<RoundSetup>?> opening;
+        Task<IReadOnlyList<RoundSetup>?> second;
         lock (session.Gate)
         {
             // As the lobby calls it: the banks are chosen under the gate, their keys are read off it.

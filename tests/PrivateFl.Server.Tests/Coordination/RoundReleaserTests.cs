@@ -17,14 +17,14 @@ public sealed class RoundReleaserTests
         using var fixture = new CoordinatorFixture(clients: 4);
         SessionDefinition definition = TestSessions.Definition(maximumClients: 4, dp: DpModeKind.RecordLevel) with { SessionId = "dp-session" };
         SessionRuntime session = (await fixture.Registry.CreateAsync(definition, new double[definition.ModelLength], CancellationToken.None))!;
-        using RoundDriver round = Round(definition, number: 1);
+        using RoundMaster round = await ReservedRoundAsync(fixture, session, number: 1);
         double[] update = [.. Enumerable.Range(0, definition.ModelLength).Select(i => (i - 3) * 0.05)];
 
-        RoundOutcome outcome = await fixture.Releaser.ReleaseAsync(session, round, Sum(definition, update, included: [1, 2, 4]));
+        RoundRelease outcome = await fixture.Releaser.ReleaseAsync(session, round, Released(round, Sum(definition, update, included: [1, 2, 4])));
 
         double epsilon = PrivacyPlan.EpsilonAfter(definition, 1);
         Assert.True(epsilon > 0);
-        Assert.Equal((1L, 1L, epsilon), (outcome.RoundNumber, outcome.ModelVersion, outcome.EpsilonSpent));
+        Assert.Equal((1L, epsilon), (outcome.ModelVersion, outcome.EpsilonSpent));
         RoundRecordData record = Assert.Single((await fixture.Store.ListRoundsAsync("dp-session", CancellationToken.None)));
         Assert.Equal(RoundOutcomeKind.Completed, record.Outcome);
         Assert.Equal(["bank-1", "bank-2", "bank-4"], record.Included);
@@ -48,11 +48,11 @@ public sealed class RoundReleaserTests
     {
         using var fixture = new CoordinatorFixture(clients: 4);
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
-        using RoundDriver round = Round(fixture.Definition, number: 1);
+        using RoundMaster round = await ReservedRoundAsync(fixture, session, number: 1);
         AggregationResult sum = Sum(fixture.Definition, CoordinatorFixture.Delta(8, 0.5), included: [1, 2, 3, 4]);
-        await fixture.Releaser.ReleaseAsync(session, round, sum);
+        await fixture.Releaser.ReleaseAsync(session, round, Released(round, sum));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Releaser.ReleaseAsync(session, round, sum));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Releaser.ReleaseAsync(session, round, Released(round, sum)));
 
         Assert.Single((await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None)));
         Assert.Single((await fixture.Store.ListLedgerAsync(CoordinatorFixture.SessionId, CancellationToken.None)));
@@ -65,9 +65,9 @@ public sealed class RoundReleaserTests
     {
         using var fixture = new CoordinatorFixture(clients: 4, totalRounds: 1);
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
-        using RoundDriver round = Round(fixture.Definition, number: 1);
+        using RoundMaster round = await ReservedRoundAsync(fixture, session, number: 1);
 
-        await fixture.Releaser.ReleaseAsync(session, round, Sum(fixture.Definition, CoordinatorFixture.Delta(8, 0.5), included: [1, 2, 3, 4]));
+        await fixture.Releaser.ReleaseAsync(session, round, Released(round, Sum(fixture.Definition, CoordinatorFixture.Delta(8, 0.5), included: [1, 2, 3, 4])));
 
         Assert.Equal(SessionState.Completed, session.State);
         Assert.Equal(SessionState.Completed, (await fixture.Store.FindSessionAsync(CoordinatorFixture.SessionId, CancellationToken.None))!.State);
@@ -78,7 +78,7 @@ public sealed class RoundReleaserTests
     {
         using var fixture = new CoordinatorFixture(clients: 4);
         SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
-        using RoundDriver round = Round(fixture.Definition, number: 1);
+        using RoundMaster round = Round(fixture, session, number: 1);
 
         await fixture.Releaser.RecordAbortedAsync(session, round, "too few");
 
@@ -89,14 +89,44 @@ public sealed class RoundReleaserTests
         Assert.Equal((0L, 0), (session.Model.Version, session.CompletedRounds));
     }
 
-    private static RoundDriver Round(SessionDefinition definition, long number)
+    [Fact]
+    public async Task Release_WithoutABudgetReservation_Refused()
     {
+        using var fixture = new CoordinatorFixture(clients: 4);
+        SessionRuntime session = (await fixture.Registry.GetAsync(CoordinatorFixture.SessionId, CancellationToken.None));
+        using RoundMaster round = Round(fixture, session, number: 1);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Releaser.ReleaseAsync(session, round, Released(round, Sum(fixture.Definition, CoordinatorFixture.Delta(8, 0.5), included: [1, 2, 3, 4]))));
+
+        Assert.Empty(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None));
+    }
+
+    // A one-cohort round of the session's most clients, whose budget reservation goes to the fixture's store.
+    private static RoundMaster Round(CoordinatorFixture fixture, SessionRuntime session, long number)
+    {
+        SessionDefinition definition = session.Definition;
         int n = definition.MaximumClients;
         SecAggParameters parameters = TrainingCoordinator.CreateParameters(definition, n, new RoundIdentity(definition.SessionId, number, RandomNumberGenerator.GetBytes(RoundIdentity.GraphSeedSize)));
         string[] ids = [.. Enumerable.Range(1, n).Select(i => $"bank-{i}")];
         var setup = new RoundSetup(definition.SessionId, number, new AggregationRound(parameters), ids, new Dictionary<int, RoundTicket>(), TimeSpan.FromSeconds(10), 0);
-        return new RoundDriver(setup, new Lock(), TimeProvider.System, NullLogger.Instance, (_, _) => throw new InvalidOperationException(), (_, _) => { });
+        return new RoundMaster(
+            [setup],
+            1,
+            session.Gate,
+            (s, release, aborted, before) => new RoundDriver(s, session.Gate, TimeProvider.System, NullLogger.Instance, release, aborted, before),
+            master => fixture.Registry.ReserveBudgetAsync(session, master.Number, 0),
+            (_, _) => throw new InvalidOperationException(),
+            (_, _) => { });
     }
+
+    private static async Task<RoundMaster> ReservedRoundAsync(CoordinatorFixture fixture, SessionRuntime session, long number)
+    {
+        RoundMaster round = Round(fixture, session, number);
+        await round.ReserveBudgetAsync();
+        return round;
+    }
+
+    private static CohortRelease[] Released(RoundMaster round, AggregationResult sum) => [new(round.Cohorts[0], sum)];
 
     // The sum the round would have unmasked: each included client's quantized update, with no noise.
     private static AggregationResult Sum(SessionDefinition definition, double[] update, int[] included)

@@ -91,5 +91,9 @@ public sealed class CommitOffTheLockTests
         public Task<bool> TryRecordNonceAsync(string clientId, ReadOnlyMemory<byte> nonce, long expiresUnixMs, CancellationToken cancellationToken) => inner.TryRecordNonceAsync(clientId, nonce, expiresUnixMs, cancellationToken);
 
         public Task<int> PruneNoncesAsync(long nowUnixMs, CancellationToken cancellationToken) => inner.PruneNoncesAsync(nowUnixMs, cancellationToken);
+
+        public Task<BudgetReservation?> ReserveBudgetAsync(string sessionId, long roundNumber, int maximumCharges, long nowUnixMs, CancellationToken cancellationToken) => inner.ReserveBudgetAsync(sessionId, roundNumber, maximumCharges, nowUnixMs, cancellationToken);
+
+        public Task<IReadOnlyList<BudgetReservation>> ListBudgetReservationsAsync(string sessionId, CancellationToken cancellationToken) => inner.ListBudgetReservationsAsync(sessionId, cancellationToken);
     }
 }

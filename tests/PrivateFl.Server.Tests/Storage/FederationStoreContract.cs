@@ -250,6 +250,8 @@ public abstract class FederationStoreContract
             () => store.ListLedgerAsync(session.SessionId, token),
             () => store.TryRecordNonceAsync(Id("a"), new byte[16], long.MaxValue, token),
             () => store.PruneNoncesAsync(long.MaxValue, token),
+            () => store.ReserveBudgetAsync(session.SessionId, 1, 10, 0, token),
+            () => store.ListBudgetReservationsAsync(session.SessionId, token),
         ];
 
         foreach (Func<Task> call in calls)
@@ -262,6 +264,66 @@ public abstract class FederationStoreContract
         Assert.Equal(SessionState.Active, (await store.FindSessionAsync(session.SessionId, CancellationToken.None))!.State);
         Assert.Empty(await store.ListRoundsAsync(session.SessionId, CancellationToken.None));
         Assert.True(await store.TryRecordNonceAsync(Id("a"), new byte[16], long.MaxValue, CancellationToken.None));
+        Assert.Empty(await store.ListBudgetReservationsAsync(session.SessionId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReserveBudgetAsync_SameRoundAgainThroughANewStore_ReturnsTheFirstReservation()
+    {
+        IFederationStore store = await StoreAsync();
+        StoredSession session = await NewSessionAsync(store, "reserve");
+
+        BudgetReservation first = (await store.ReserveBudgetAsync(session.SessionId, 7, 3, 1_000, CancellationToken.None))!;
+        BudgetReservation again = (await NewStore().ReserveBudgetAsync(session.SessionId, 7, 3, 2_000, CancellationToken.None))!;
+        BudgetReservation next = (await store.ReserveBudgetAsync(session.SessionId, 8, 3, 3_000, CancellationToken.None))!;
+
+        Assert.Equal(new BudgetReservation(session.SessionId, 7, 1, 1_000), first);
+        Assert.Equal(first, again);
+        Assert.Equal(new BudgetReservation(session.SessionId, 8, 2, 3_000), next);
+        Assert.Equal([first, next], await store.ListBudgetReservationsAsync(session.SessionId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReserveBudgetAsync_BudgetPaysForNoMore_RefusedAndNothingStored()
+    {
+        IFederationStore store = await StoreAsync();
+        StoredSession session = await NewSessionAsync(store, "spent");
+        Assert.NotNull(await store.ReserveBudgetAsync(session.SessionId, 1, 1, 0, CancellationToken.None));
+
+        Assert.Null(await store.ReserveBudgetAsync(session.SessionId, 2, 1, 0, CancellationToken.None));
+        Assert.Null(await store.ReserveBudgetAsync(session.SessionId, 3, 0, 0, CancellationToken.None));
+
+        Assert.Equal([1L], (await store.ListBudgetReservationsAsync(session.SessionId, CancellationToken.None)).Select(r => r.RoundNumber));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ReserveBudgetAsync(Id("missing"), 1, 5, 0, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Issue 13: concurrent reservations, from several store instances as several silos would make them, never exceed the
+    /// budget and never charge a round twice, whatever the interleaving; each round that asked more than once is
+    /// answered with one reservation.
+    /// </summary>
+    [Fact]
+    public async Task ReserveBudgetAsync_ConcurrentFromSeveralStores_NeverOverTheMaximumNorTwice()
+    {
+        IFederationStore store = await StoreAsync();
+        StoredSession session = await NewSessionAsync(store, "race");
+        const int Maximum = 5;
+        IFederationStore[] silos = [store, NewStore(), NewStore()];
+
+        // 12 rounds, each asked for by every "silo" at once (a cohort per silo, or a restarted grain asking again).
+        Task<BudgetReservation?>[] asks = [.. Enumerable.Range(1, 12).SelectMany(round => silos.Select(silo => Task.Run(() => silo.ReserveBudgetAsync(session.SessionId, round, Maximum, round, CancellationToken.None))))];
+        BudgetReservation?[] answers = await Task.WhenAll(asks);
+
+        IReadOnlyList<BudgetReservation> stored = await store.ListBudgetReservationsAsync(session.SessionId, CancellationToken.None);
+        Assert.Equal(Maximum, stored.Count);
+        Assert.Equal(Enumerable.Range(1, Maximum), stored.Select(r => r.Charge));
+        Assert.Equal(Maximum, stored.Select(r => r.RoundNumber).Distinct().Count());
+        foreach (IGrouping<long, BudgetReservation> round in answers.OfType<BudgetReservation>().GroupBy(a => a.RoundNumber))
+        {
+            // Every answer a round got is the one stored reservation of that round.
+            Assert.Single(round.Distinct());
+            Assert.Contains(round.First(), stored);
+        }
     }
 
     [Fact]
@@ -341,6 +403,8 @@ public abstract class FederationStoreContract
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>("round", () => store.CommitRoundAsync(Round(id, 1, (RoundOutcomeKind)7), null, null, null, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>("newSessionState", () => store.CommitRoundAsync(Round(id, 1, RoundOutcomeKind.Aborted), null, null, (SessionState)9, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>("nonce", () => store.TryRecordNonceAsync(Id("a"), ReadOnlyMemory<byte>.Empty, 1, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>("roundNumber", () => store.ReserveBudgetAsync(id, -1, 5, 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>("maximumCharges", () => store.ReserveBudgetAsync(id, 1, -1, 0, CancellationToken.None));
 
         Assert.Null(await store.FindClientAsync(Id("short"), CancellationToken.None));
         Assert.Null(await store.FindSessionAsync(Id("v1"), CancellationToken.None));
@@ -348,6 +412,7 @@ public abstract class FederationStoreContract
         Assert.Empty(await store.ListRoundsAsync(id, CancellationToken.None));
         Assert.Equal(0, (await store.FindLatestModelAsync(id, CancellationToken.None))!.Version);
         Assert.Equal(SessionState.Active, (await store.FindSessionAsync(id, CancellationToken.None))!.State);
+        Assert.Empty(await store.ListBudgetReservationsAsync(id, CancellationToken.None));
     }
 
     [Fact]

@@ -125,6 +125,10 @@ public sealed class SqliteLegacyMigrationTests : IDisposable
         Assert.Equal(RoundOutcomeKind.Completed, Assert.Single(await store.ListRoundsAsync(exhausted.SessionId, CancellationToken.None)).Outcome);
         Assert.Empty(await store.ListRoundsAsync(active.SessionId, CancellationToken.None));
 
+        // Issue 13: each released round was charged once; an aborted round of the old schema had reserved nothing.
+        Assert.Equal([new BudgetReservation(completed.SessionId, 1, 1, 5)], await store.ListBudgetReservationsAsync(completed.SessionId, CancellationToken.None));
+        Assert.Empty(await store.ListBudgetReservationsAsync(active.SessionId, CancellationToken.None));
+
         ModelVersionRecord latest = (await store.FindLatestModelAsync(completed.SessionId, CancellationToken.None))!;
         Assert.Equal((1L, 1L, 3, 0.5, "{\"epsilon\":0.5}"), (latest.Version, latest.RoundNumber, latest.Contributors, latest.EpsilonSpent, latest.PrivacyJson));
         Assert.Equal([0.25, -1.5], latest.Weights.ToArray());

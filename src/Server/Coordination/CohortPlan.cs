@@ -1,0 +1,46 @@
+namespace PrivateFl.Server.Coordination;
+
+/// <summary>
+/// How many waiting banks a round takes and how they split into cohorts: as few cohorts as hold them at the session's
+/// cohort size, at least its minimum number of cohorts, and every cohort at least its minimum size; sizes differ by at
+/// most one. Banks that cannot be placed wait for the next round.
+/// </summary>
+internal static class CohortPlan
+{
+    /// <summary>The number of banks a round takes from <paramref name="waiting"/> and the number of cohorts they form.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer banks wait than the smallest round the session allows.</exception>
+    public static (int Take, int Cohorts) Size(SessionDefinition definition, int waiting)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        int n = Math.Min(waiting, definition.MaximumClients);
+        int minimumSize = definition.MinimumCohortSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, Math.Max(minimumSize, definition.MinimumCohorts * minimumSize), nameof(waiting));
+        int cohorts = Math.Max((n + definition.CohortSize - 1) / definition.CohortSize, definition.MinimumCohorts);
+        if (n / cohorts >= minimumSize)
+        {
+            return (n, cohorts);
+        }
+
+        // Cohorts of the cohort size would leave one below the minimum: fewer cohorts, each full, and the rest wait.
+        cohorts = n / minimumSize;
+        return ((int)Math.Min(n, (long)cohorts * definition.CohortSize), cohorts);
+    }
+
+    /// <summary>Splits the banks, in their order, into <paramref name="cohorts"/> runs whose sizes differ by at most one.</summary>
+    public static string[][] Split(IReadOnlyList<string> banks, int cohorts)
+    {
+        ArgumentNullException.ThrowIfNull(banks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cohorts, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(cohorts, banks.Count);
+        var split = new string[cohorts][];
+        int start = 0;
+        for (int k = 0; k < cohorts; k++)
+        {
+            int size = (banks.Count / cohorts) + (k < banks.Count % cohorts ? 1 : 0);
+            split[k] = [.. banks.Skip(start).Take(size)];
+            start += size;
+        }
+
+        return split;
+    }
+}
