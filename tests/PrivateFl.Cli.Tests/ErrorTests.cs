@@ -98,8 +98,8 @@ public sealed class ErrorTests
         CliResult result = await Cli.JsonAsync(server, "session", "create", "s", "--template", "german-credit", "--banks", "3", "--delta", "0.5");
 
         string line = result.AssertFailed(1);
-        Assert.Contains("InvalidArgument", line, StringComparison.Ordinal);
-        Assert.Contains("privacy.delta", line, StringComparison.Ordinal);
+        Assert.StartsWith("privatefl: The server refused the call (InvalidArgument, INVALID_REQUEST): privacy.delta must be in (0, 1/n)", line, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(line, "privacy.delta"));
     }
 
     [Fact]
@@ -134,6 +134,18 @@ public sealed class ErrorTests
         CliResult result = await Cli.JsonAsync(server, "models", "download", "s");
 
         Assert.Contains("--client-id and --identity-key", result.AssertFailed(2), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsDownload_KeyFileNotAKey_ExitsTwoNamingTheOption()
+    {
+        await using CliServer server = await CliServer.StartAsync();
+        string notAKey = Path.Combine(server.Directory, "not-a-key");
+        await File.WriteAllTextAsync(notAKey, "hello");
+
+        CliResult result = await Cli.JsonAsync(server, "models", "download", "s", "--client-id", "bank-01", "--identity-key", notAKey);
+
+        Assert.Contains($"--identity-key (PRIVATEFL_IDENTITY_KEY) '{notAKey}' must hold a 32-byte Ed25519 private key", result.AssertFailed(2), StringComparison.Ordinal);
     }
 
     [Fact]

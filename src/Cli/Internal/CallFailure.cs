@@ -19,7 +19,9 @@ internal static class CallFailure
         ArgumentNullException.ThrowIfNull(exception);
         (string? reason, string? violations) = Details(exception);
         string detail = exception.Status.Detail;
-        if (reason is null && (exception.StatusCode == StatusCode.Unavailable || (exception.Status.DebugException is { } debug && Find<AuthenticationException>(debug) is not null)))
+        // No answer of the server's: refused connection, TLS rejected, or the connection dropped (gRPC may call the last
+        // INTERNAL, which would otherwise read as the server failing the call).
+        if (reason is null && (exception.StatusCode == StatusCode.Unavailable || exception.Status.DebugException is HttpRequestException or IOException or AuthenticationException))
         {
             return Unreachable(exception.Status.DebugException ?? exception, server);
         }
@@ -31,7 +33,8 @@ internal static class CallFailure
 
         string cause = reason is null ? exception.StatusCode.ToString() : $"{exception.StatusCode}, {reason}";
         string advice = reason == "ADMIN_KEY_INVALID" ? " Check --admin-key or PRIVATEFL_ADMIN_KEY." : string.Empty;
-        string text = violations is null ? detail : $"{detail.TrimEnd('.')}: {violations}";
+        // The field violations say it all (the status text repeats them); without them the text is the message.
+        string text = violations ?? detail;
         return new CliException($"The server refused the call ({cause}): {Flatten(text)}{advice}", ExitCodes.ServerRefused, exception);
     }
 

@@ -136,7 +136,13 @@ internal sealed class ServerConnection : IDisposable
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            throw new CliException(ex.Message.Replace(" (Parameter 'options')", string.Empty, StringComparison.Ordinal).Replace(" (Parameter 'path')", string.Empty, StringComparison.Ordinal), ExitCodes.BadArguments, ex);
+            // The SDK names its configuration keys; the user gave these as options.
+            string message = ex.Message
+                .Replace(" (Parameter 'options')", string.Empty, StringComparison.Ordinal)
+                .Replace(" (Parameter 'path')", string.Empty, StringComparison.Ordinal)
+                .Replace("FederatedClientOptions:IdentityKeyFile", "--identity-key (PRIVATEFL_IDENTITY_KEY)", StringComparison.Ordinal)
+                .Replace("FederatedClientOptions:ClientId", "--client-id (PRIVATEFL_CLIENT_ID)", StringComparison.Ordinal);
+            throw new CliException(message, ExitCodes.BadArguments, ex);
         }
     }
 
