@@ -1,6 +1,5 @@
 using PrivateFl.Cli.Commands;
 using PrivateFl.Cli.Internal;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace PrivateFl.Cli;
@@ -20,13 +19,13 @@ internal static class CliApplication
             config.SetApplicationName("privatefl");
             config.PropagateExceptions();
             config.Settings.StrictParsing = true;
-            config.ConfigureConsole(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(environment.Output), Interactive = InteractionSupport.No }));
+            config.ConfigureConsole(Output.CreateConsole(environment));
             config.AddCommand<EnrolCommand>("enrol")
                 .WithDescription("Generate a bank's identity key pair, write the private key owner-only (0600) and enrol the public key.")
                 .WithExample("enrol", "bank-01", "--key-out", "keys/bank-01.key");
             config.AddCommand<RevokeCommand>("revoke").WithDescription("Revoke a bank: the server refuses its calls from now on.");
             config.AddCommand<ClientsCommand>("clients").WithDescription("List the enrolled banks.");
-            config.AddBranch<CliSettings>("session", session =>
+            config.AddBranch("session", session =>
             {
                 session.SetDescription("Create or show a training session.");
                 session.AddCommand<SessionCreateCommand>("create")
@@ -37,7 +36,7 @@ internal static class CliApplication
             config.AddCommand<SessionsCommand>("sessions").WithDescription("List the sessions.");
             config.AddCommand<RoundsCommand>("rounds").WithDescription("List a session's rounds: outcome, banks, dropouts, stage timings.");
             config.AddCommand<LedgerCommand>("ledger").WithDescription("Show a session's privacy ledger: ε spent per round against the budget.");
-            config.AddBranch<CliSettings>("models", models =>
+            config.AddBranch("models", models =>
             {
                 models.SetDescription("List, download or export a session's model versions.");
                 models.AddCommand<ModelsListCommand>("list").WithDescription("List a session's model versions.");

@@ -76,12 +76,12 @@ internal sealed class SessionCreateSettings : CliSettings
     public string? Graph { get; init; }
 
     [CommandOption("--dropout-rate <F>")]
-    [Description("The dropout rate the secure-aggregation threshold withstands, in [0, 1). Default: 0.1.")]
+    [Description("The dropout rate the secure-aggregation threshold withstands, in [[0, 1). Default: 0.1.")]
     [DefaultValue(0.1)]
     public double DropoutRate { get; init; } = 0.1;
 
     [CommandOption("--corrupted-fraction <F>")]
-    [Description("The fraction of colluding banks the threshold withstands, in [0, 1). Default: 0.")]
+    [Description("The fraction of colluding banks the threshold withstands, in [[0, 1). Default: 0.")]
     [DefaultValue(0.0)]
     public double CorruptedFraction { get; init; }
 
@@ -114,7 +114,7 @@ internal sealed class SessionCreateSettings : CliSettings
     public double? ServerLearningRate { get; init; }
 
     [CommandOption("--sampling-rate <Q>")]
-    [Description("Poisson sampling rate of each bank's rows, in (0, 1]. Default: 1.")]
+    [Description("Poisson sampling rate of each bank's rows, in (0, 1]]. Default: 1.")]
     public double? SamplingRate { get; init; }
 
     public override ValidationResult Validate()

@@ -12,6 +12,9 @@ internal sealed class CliEnvironment(TextWriter output, TextWriter error, Func<s
     /// <summary>Gets standard error: the one line of a failure.</summary>
     public TextWriter Error { get; } = error;
 
+    /// <summary>Gets whether standard output is the process's terminal (colours and its width) rather than a pipe, file or test.</summary>
+    public bool IsTerminal => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
+
     /// <summary>Reads an environment variable; null or empty when unset.</summary>
     public string? Variable(string name) => variable(name) is { Length: > 0 } value ? value : null;
 

@@ -22,19 +22,27 @@ internal sealed class Output
     public Output(CliEnvironment environment)
     {
         _environment = environment;
-        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        _console = CreateConsole(environment);
+    }
+
+    /// <summary>The console tables and help are written to: plain text unless standard output is a terminal.</summary>
+    public static IAnsiConsole CreateConsole(CliEnvironment environment)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(environment.Output),
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
+            Ansi = environment.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = environment.IsTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
 
         // Piped output is not cut at 80 columns.
-        if (!ReferenceEquals(environment.Output, Console.Out) || Console.IsOutputRedirected)
+        if (!environment.IsTerminal)
         {
-            _console.Profile.Width = 200;
+            console.Profile.Width = 200;
         }
+
+        return console;
     }
 
     /// <summary>A protocol message as a JSON node.</summary>
