@@ -128,6 +128,18 @@ public sealed class WalkthroughTests
     }
 
     [Fact]
+    public async Task SessionCreate_CohortOptions_AreTheSessionsCohorts()
+    {
+        await using CliServer server = await CliServer.StartAsync();
+
+        JsonElement created = (await Cli.JsonAsync(server, "session", "create", "c", "--template", "german-credit", "--banks", "12", "--min-banks", "6", "--cohort-size", "4", "--min-cohort-size", "3", "--min-cohorts", "2")).Json();
+
+        JsonElement cohorts = created.GetProperty("cohorts");
+        Assert.Equal((4, 3, 2), (cohorts.GetProperty("cohortSize").GetInt32(), cohorts.GetProperty("minimumCohortSize").GetInt32(), cohorts.GetProperty("minimumCohorts").GetInt32()));
+        Assert.Equal(0, (await Cli.TableAsync(server, "session", "show", "c")).ExitCode);
+    }
+
+    [Fact]
     public async Task SessionCreate_Mlp_SendsTheSeededInitialWeightsTheBanksReDerive()
     {
         await using CliServer server = await CliServer.StartAsync();

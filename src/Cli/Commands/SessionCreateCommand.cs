@@ -95,6 +95,17 @@ internal sealed class SessionCreateCommand(CliEnvironment environment) : CliComm
                     NoiseMultiplier = settings.NoiseMultiplier,
                 },
         };
+        if (settings.CohortSize is not null || settings.MinimumCohortSize is not null || settings.MinimumCohorts is not null)
+        {
+            // Unset values stay 0, which the server reads as its defaults (common.proto, CohortSettings).
+            request.Cohorts = new CohortSettings
+            {
+                CohortSize = (uint)(settings.CohortSize ?? 0),
+                MinimumCohortSize = (uint)(settings.MinimumCohortSize ?? 0),
+                MinimumCohorts = (uint)(settings.MinimumCohorts ?? 0),
+            };
+        }
+
         if (model.Kind == CreditModelKind.MultilayerPerceptron)
         {
             // Version 0 of a multilayer perceptron must be the weights its public seed gives (common.proto, ModelSpec).

@@ -117,6 +117,18 @@ internal sealed class SessionCreateSettings : CliSettings
     [Description("Poisson sampling rate of each bank's rows, in (0, 1]]. Default: 1.")]
     public double? SamplingRate { get; init; }
 
+    [CommandOption("--cohort-size <N>")]
+    [Description("The most banks in one cohort, each a secure round of its own (specs/protocol.md §6). Default: --banks (one cohort).")]
+    public int? CohortSize { get; init; }
+
+    [CommandOption("--min-cohort-size <N>")]
+    [Description("The fewest banks one cohort may have; banks refuse smaller cohorts. Default: --min-banks.")]
+    public int? MinimumCohortSize { get; init; }
+
+    [CommandOption("--min-cohorts <N>")]
+    [Description("The fewest surviving cohorts whose sums a round may release. Default: 1.")]
+    public int? MinimumCohorts { get; init; }
+
     public override ValidationResult Validate()
     {
         string? problem = (string.IsNullOrWhiteSpace(Schema), string.IsNullOrWhiteSpace(Template)) switch
@@ -138,6 +150,9 @@ internal sealed class SessionCreateSettings : CliSettings
         problem ??= DropoutRate is >= 0 and < 1 ? null : string.Create(CultureInfo.InvariantCulture, $"--dropout-rate must be in [0, 1); got {DropoutRate}.");
         problem ??= CorruptedFraction is >= 0 and < 1 ? null : string.Create(CultureInfo.InvariantCulture, $"--corrupted-fraction must be in [0, 1); got {CorruptedFraction}.");
         problem ??= BatchSize is null or (>= 1 and <= 10_000_000) ? null : $"--batch-size must be 1 to 10000000; got {BatchSize}.";
+        problem ??= CohortSize is null or (>= 3 and <= 100_000) ? null : $"--cohort-size must be 3 to 100000; got {CohortSize}.";
+        problem ??= MinimumCohortSize is null or (>= 3 and <= 100_000) ? null : $"--min-cohort-size must be 3 to 100000; got {MinimumCohortSize}.";
+        problem ??= MinimumCohorts is null or (>= 1 and <= 100_000) ? null : $"--min-cohorts must be 1 to 100000; got {MinimumCohorts}.";
         return problem is null ? base.Validate() : ValidationResult.Error(problem);
     }
 }

@@ -32,6 +32,7 @@ internal sealed class SessionShowCommand(CliEnvironment environment) : CliComman
         ("Rounds", string.Create(CultureInfo.InvariantCulture, $"{session.CompletedRounds} of {session.TotalRounds} completed; current model version {session.CurrentModelVersion}")),
         ("Banks per round", string.Create(CultureInfo.InvariantCulture, $"{session.MinimumClients} to {session.MaximumClients}")),
         ("Secure aggregation", SessionText.SecAgg(session)),
+        ("Cohorts", SessionText.Cohorts(session)),
         ("Training", SessionText.Training(session)),
         ("Privacy", SessionText.Privacy(session)),
         ("Created", Output.Time(session.CreatedUnixMs)),

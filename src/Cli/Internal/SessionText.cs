@@ -26,6 +26,10 @@ internal static class SessionText
         ? string.Create(CultureInfo.InvariantCulture, $"{(s.Mode == SecAggMode.Active ? "active" : "semi-honest")}, {(s.Graph == NeighbourGraphKind.Harary ? "Harary" : "complete")} graph, dropout rate {s.DropoutRate:G3}, corrupted fraction {s.CorruptedFraction:G3}")
         : "-";
 
+    public static string Cohorts(SessionInfo session) => session.Cohorts is { } c
+        ? string.Create(CultureInfo.InvariantCulture, $"up to {c.CohortSize} banks per cohort, at least {c.MinimumCohortSize}; at least {Math.Max(1, c.MinimumCohorts)} cohorts per round")
+        : "one cohort per round";
+
     public static string Training(SessionInfo session) => session.Training is { } t
         ? string.Create(CultureInfo.InvariantCulture, $"{(t.Rule == AggregationRule.GradientSum ? "gradient sum" : "federated averaging")}; batch {t.BatchSize}, {t.LocalEpochs} local epochs, learning rate {t.LearningRate:G4}, L2 {t.L2Regularisation:G3}, clip {t.ClipNorm:G4}, quantization {t.QuantizationScale:G6}, server step {t.ServerLearningRate:G4}, sampling {t.SamplingRate:G3}")
         : "-";
