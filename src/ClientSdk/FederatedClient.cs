@@ -57,11 +57,13 @@ public sealed partial class FederatedClient : IDisposable
         _ownsIdentityKey = identityKey is null;
         _identityKey = identityKey ?? LoadIdentityKey(options.IdentityKeyFile);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan };
+        ServerTrust.Create(options.TrustedCaFile, options.PinnedServerCertificateSha256, options.ClientCertificateFile, options.ClientKeyFile, FederatedClientOptionsValidator.TrustSettingNames)?.Configure(handler);
         _channel = GrpcChannel.ForAddress(options.ServerAddress, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = options.MaxMessageBytes,
             MaxSendMessageSize = options.MaxMessageBytes,
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+            HttpHandler = handler,
         });
         CallInvoker invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(_channel.CreateCallInvoker(), new CallSigningInterceptor(options.ClientId, _identityKey, timeProvider ?? TimeProvider.System));
         if (options.Interceptors.Count > 0)
