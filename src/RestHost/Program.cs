@@ -21,6 +21,7 @@ builder.Services.AddSingleton(services => new PredictFields(services.GetRequired
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
+builder.Services.AddRestHostObservability();
 builder.Services.AddModelReports();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -44,6 +45,7 @@ builder.Services.AddOptions<FormOptions>().Configure<IOptions<RestHostOptions>>(
 });
 
 WebApplication app = builder.Build();
+app.UseRestHostObservability();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     // A request refused by the server itself (a body over Kestrel's limit, a malformed request) keeps its 4xx status.
@@ -72,6 +74,7 @@ app.MapGet("/fl_train/{id:guid}", (Guid id, TrainingJobs jobs) =>
     .WithSummary("The status, progress and report of a training job.");
 
 app.MapPost("/fl_predict", PredictAsync)
+    .AddEndpointFilter<PredictionMetricsFilter>()
     .WithName("Predict")
     .WithSummary("Score an applicant of the served schema with the locally cached global model; the applicant never leaves the host.")
     .Accepts<Dictionary<string, string>>("application/json", "application/x-www-form-urlencoded")
