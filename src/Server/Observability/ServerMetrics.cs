@@ -39,7 +39,7 @@ internal sealed class ServerMetrics
         _aborted = meter.CreateCounter<long>("privatefl.server.rounds.aborted", "{round}", "Rounds aborted (too few survivors, a failed stage, a spent budget).");
         _stageDuration = meter.CreateHistogram<double>("privatefl.server.stage.duration", "s", "How long each closed stage of a round (per cohort) was open.");
         _dropouts = meter.CreateCounter<long>("privatefl.server.stage.dropouts", "{bank}", "Banks that left a round (per cohort) during a stage: alive before the stage minus alive after it.");
-        meter.CreateObservableGauge("privatefl.server.privacy.epsilon_spent", ObserveEpsilon, "1", "The privacy loss ε a session has spent, as of its last committed round since the server started.");
+        meter.CreateObservableGauge("privatefl.server.privacy.epsilon_spent", ObserveEpsilon, null, "The privacy loss ε a session has spent, as of its last committed round since the server started.");
         meter.CreateObservableUpDownCounter("privatefl.server.banks.connected", () => calls.Clients, "{bank}", "Banks with at least one authenticated federation call in flight: waiting in a lobby or taking part in a round.");
     }
 

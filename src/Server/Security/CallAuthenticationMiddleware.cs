@@ -113,10 +113,10 @@ internal sealed partial class CallAuthenticationMiddleware(
     /// </summary>
     private Task InvokeOtherServiceAsync(HttpContext context, string path, Grpc.AspNetCore.Server.GrpcMethodMetadata method)
     {
-        if (!string.Equals(path, "/" + method.Method.FullName, StringComparison.Ordinal))
+        if (!string.Equals(path, method.Method.FullName, StringComparison.Ordinal))
         {
             LogClientRejected(logger, path, "(not checked)", "method path not in its exact letter case");
-            return RefuseAsync(context, Code.Unimplemented, CallRefusals.MethodNameNotExact, $"Method names are case-sensitive: call /{method.Method.FullName} exactly.");
+            return RefuseAsync(context, Code.Unimplemented, CallRefusals.MethodNameNotExact, $"Method names are case-sensitive: call {method.Method.FullName} exactly.");
         }
 
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)

@@ -10,7 +10,7 @@ namespace PrivateFl.Server.Storage;
 /// <param name="RemoteAddress">The caller's IP address (or <c>unknown</c>).</param>
 /// <param name="Method">The admin RPC, e.g. <c>EnrollClient</c>.</param>
 /// <param name="TargetId">The id the call named (a client, session or model version), or empty.</param>
-/// <param name="Outcome"><c>OK</c>, or the gRPC status code and the refusal reason, e.g. <c>UNAUTHENTICATED ADMIN_KEY</c>.</param>
+/// <param name="Outcome"><c>OK</c>, or the gRPC status code and the refusal reason, e.g. <c>UNAUTHENTICATED ADMIN_KEY_INVALID</c>.</param>
 public sealed record AuditEntry(long TimestampUnixMs, string Actor, string RemoteAddress, string Method, string TargetId, string Outcome)
 {
     /// <summary>The longest <see cref="Actor"/>, <see cref="RemoteAddress"/>, <see cref="Method"/> and <see cref="TargetId"/> a store keeps.</summary>

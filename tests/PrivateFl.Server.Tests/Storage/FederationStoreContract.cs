@@ -437,7 +437,7 @@ public abstract class FederationStoreContract
         AuditEntry[] entries =
         [
             new(at, "admin", "127.0.0.1", "EnrollClient", Id("a") + " key:0123456789abcdef", "OK"),
-            new(at + 1, "unauthenticated", "::1", "ListClients", string.Empty, "UNAUTHENTICATED ADMIN_KEY"),
+            new(at + 1, "unauthenticated", "::1", "ListClients", string.Empty, "UNAUTHENTICATED ADMIN_KEY_INVALID"),
             new(at + 1, "admin", "10.0.0.7", "RevokeClient", Id("b"), "NOT_FOUND CLIENT_NOT_FOUND"),
         ];
 
