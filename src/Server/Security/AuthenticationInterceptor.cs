@@ -29,7 +29,8 @@ internal sealed partial class AuthenticationInterceptor(IOptions<ServerOptions> 
         }
         else if (!string.Equals(context.Method, HealthCheckMethod, StringComparison.Ordinal))
         {
-            // (The standard health service answers anyone, load balancers and orchestrators, and says only SERVING or not.)
+            // Every other unary call needs an authenticated bank; the health check answers anyone (load balancers,
+            // orchestrators) and says only SERVING or not.
             AuthenticatedClientFeature? client = context.GetHttpContext().Features.Get<AuthenticatedClientFeature>();
             if (client is null)
             {

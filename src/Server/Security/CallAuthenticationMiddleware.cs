@@ -41,7 +41,7 @@ internal sealed partial class CallAuthenticationMiddleware(
     ICallSignatureVerifier verifier,
     TimeProvider time,
     ILogger<CallAuthenticationMiddleware> logger,
-    Observability.AdminAudit audit)
+    Observability.AdminAudit? audit = null)
 {
     /// <summary>The metadata entry holding the operator's API key.</summary>
     public const string AdminKeyHeader = "x-privatefl-admin-key";
@@ -133,7 +133,7 @@ internal sealed partial class CallAuthenticationMiddleware(
         if (!AdminKeyCheck.Matches(options.Value.AdminApiKey, presented))
         {
             LogAdminRejected(logger, path);
-            await audit.RecordAsync(Observability.AdminAudit.Unauthenticated, context.Connection.RemoteIpAddress?.ToString(), path[AdminPrefix.Length..], string.Empty, $"UNAUTHENTICATED {CallRefusals.AdminKey}").ConfigureAwait(false);
+            await (audit?.RecordAsync(Observability.AdminAudit.Unauthenticated, context.Connection.RemoteIpAddress?.ToString(), path[AdminPrefix.Length..], string.Empty, $"UNAUTHENTICATED {CallRefusals.AdminKey}") ?? Task.CompletedTask).ConfigureAwait(false);
             await RefuseAsync(context, Code.Unauthenticated, CallRefusals.AdminKey, $"The admin API key in '{AdminKeyHeader}' is missing or wrong.").ConfigureAwait(false);
             return;
         }
