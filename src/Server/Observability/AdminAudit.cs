@@ -86,6 +86,6 @@ internal sealed partial class AdminAudit(IFederationStore store, TimeProvider ti
         return new string(cleaned);
     }
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Error, EventName = "AuditWriteFailed", Message = "The audit entry for admin call {Method} ({Outcome}) could not be stored.")]
-    private static partial void LogAuditFailed(ILogger logger, string method, string outcome, Exception exception);
+    [LoggerMessage(EventId = 601, Level = LogLevel.Error, EventName = "AuditWriteFailed", Message = "The audit entry for admin call {Method} ({Reason}) could not be stored.")]
+    private static partial void LogAuditFailed(ILogger logger, string method, string reason, Exception exception);
 }

@@ -24,12 +24,12 @@ internal sealed partial class ScrapeAuthenticationMiddleware(RequestDelegate nex
             return next(context);
         }
 
-        LogScrapeRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "(unknown)");
+        LogScrapeRefused(logger);
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, EventName = "ScrapeRefused", Message = "A metrics scrape from {Address} was refused: wrong or missing admin API key.")]
-    private static partial void LogScrapeRefused(ILogger logger, string address);
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, EventName = "ScrapeRefused", Message = "A metrics scrape was refused: wrong or missing admin API key.")]
+    private static partial void LogScrapeRefused(ILogger logger);
 }
