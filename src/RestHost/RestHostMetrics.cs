@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Reflection;
+using System.Text.Json.Serialization;
 
 namespace PrivateFl.RestHost;
 
@@ -38,7 +40,7 @@ internal sealed class RestHostMetrics
     /// <summary>A training job started.</summary>
     public void JobStarted() => _jobsStarted.Add(1);
 
-    /// <summary>A training job ended with <paramref name="status"/>.</summary>
+    /// <summary>A training job ended with <paramref name="status"/>, labelled with the status's name in the job's JSON (<c>succeeded</c>, <c>no_rounds</c>, …).</summary>
     public void JobEnded(TrainingJobStatus status) =>
-        _jobsEnded.Add(1, new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
+        _jobsEnded.Add(1, new KeyValuePair<string, object?>("status", typeof(TrainingJobStatus).GetField(status.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? status.ToString()));
 }
