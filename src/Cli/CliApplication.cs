@@ -43,6 +43,7 @@ internal static class CliApplication
                 models.AddCommand<ModelsDownloadCommand>("download").WithDescription("Download a model version's weights to a JSON file (as an enrolled bank).");
                 models.AddCommand<ModelsExportCommand>("export").WithDescription("Export a model version's scorecard and model card, as a bank's SDK computes them (as an enrolled bank).");
             });
+            config.AddCommand<AuditCommand>("audit").WithDescription("List the audit log of admin calls: who, from where, what, when and how it ended.");
             config.AddCommand<HealthCommand>("health").WithDescription("Check that the server answers: the gRPC health service if served, and an admin call when a key is given.");
         });
 

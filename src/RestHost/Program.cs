@@ -19,6 +19,7 @@ builder.Services.AddSingleton(services => new PredictFields(services.GetRequired
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
+builder.Services.AddRestHostObservability();
 builder.Services.AddModelReports();
 builder.Services.AddProblemDetails();
 // Numbers are written as numbers, and the document says so (bodies are read by RequestFields, not by the serializer).
@@ -44,6 +45,7 @@ builder.Services.AddOptions<FormOptions>().Configure<IOptions<RestHostOptions>>(
 });
 
 WebApplication app = builder.Build();
+app.UseRestHostObservability();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     // A request refused by the server itself (a body over Kestrel's limit, a malformed request) keeps its 4xx status.
@@ -85,6 +87,7 @@ app.MapGet("/fl_train/{id:guid}", (Guid id, TrainingJobs jobs) =>
     .RequireApiKey("A training job's report carries figures of this bank's data: it requires the API key in the X-Api-Key header.");
 
 app.MapPost("/fl_predict", PredictAsync)
+    .AddEndpointFilter<PredictionMetricsFilter>()
     .WithName("Predict")
     .WithTags(RestApiDocument.PredictionTag)
     .WithSummary("Score an applicant of the served schema with the locally cached global model; the applicant never leaves the host.")

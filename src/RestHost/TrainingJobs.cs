@@ -9,7 +9,7 @@ namespace PrivateFl.RestHost;
 /// the single slot, so that a request that would be refused with 409 never reads its data set, then starts the job or
 /// releases the slot. A job always ends, succeeded, failed with the reason whatever the SDK throws, or no_rounds when it trained nothing.
 /// </summary>
-internal sealed partial class TrainingJobs(FederatedClient client, IOptions<RestHostOptions> options, ModelCache models, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> logger)
+internal sealed partial class TrainingJobs(FederatedClient client, IOptions<RestHostOptions> options, ModelCache models, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> logger, RestHostMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<Guid, TrainingJob> _jobs = new();
     private int _busy;
@@ -40,6 +40,7 @@ internal sealed partial class TrainingJobs(FederatedClient client, IOptions<Rest
     {
         job.Started();
         LogJobStarted(logger, job.Id, job.Dataset, job.Rows);
+        metrics?.JobStarted();
         try
         {
             var progress = new Progress<TrainingProgress>(job.Update);
@@ -67,6 +68,7 @@ internal sealed partial class TrainingJobs(FederatedClient client, IOptions<Rest
         }
         finally
         {
+            metrics?.JobEnded(job.Status);
             Release();
         }
     }

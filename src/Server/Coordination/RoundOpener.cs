@@ -17,7 +17,7 @@ namespace PrivateFl.Server.Coordination;
 /// state) off the gate, and settles the round under the gate again. No thread waits on the store under the gate, and
 /// no second round can open, nor a waiter be admitted twice, in between (issue 12).
 /// </remarks>
-internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<RoundOptions> options, ILogger<RoundOpener> logger)
+internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<RoundOptions> options, ILogger<RoundOpener> logger, Observability.ServerMetrics? metrics = null)
 {
     /// <summary>
     /// Opens the session's next round if it can. Called under the session's gate (by the lobby) or outside it; the
@@ -143,6 +143,7 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IOptions<Rou
             }
 
             start(setups);
+            metrics?.RoundOpened(definition.SessionId, setups);
             return setups;
         }
     }

@@ -11,7 +11,7 @@ namespace PrivateFl.Server.Coordination;
 /// only its record. Either way, each culprit the round proved is counted against its bank.
 /// </summary>
 /// <remarks>Runs under the session's gate, called by the round's <see cref="RoundDriver"/> through the coordinator.</remarks>
-internal sealed partial class RoundReleaser(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<RoundReleaser> logger)
+internal sealed partial class RoundReleaser(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<RoundReleaser> logger, Observability.ServerMetrics? metrics = null)
 {
     /// <summary>
     /// Turns a round's released cohort sums into the session's next model version and commits it: each sum is decoded
@@ -74,6 +74,7 @@ internal sealed partial class RoundReleaser(SessionRegistry registry, IFederatio
         }
 
         LogRoundCompleted(logger, session.Definition.SessionId, round.Number, record.Included.Count, record.Participants.Count, model.Version);
+        metrics?.RoundEnded(session.Definition.SessionId, round, RoundOutcomeKind.Completed, outcome.EpsilonSpent);
         return outcome;
     }
 
@@ -84,6 +85,7 @@ internal sealed partial class RoundReleaser(SessionRegistry registry, IFederatio
         ArgumentNullException.ThrowIfNull(round);
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         RoundRecordData record = Record(session, round, RoundOutcomeKind.Aborted, reason, [], null, now);
+        metrics?.RoundEnded(session.Definition.SessionId, round, RoundOutcomeKind.Aborted);
         try
         {
             await registry.CommitRoundAsync(record, null, null, false).ConfigureAwait(false);
