@@ -5,7 +5,7 @@ namespace PrivateFl.Cluster.Tests;
 /// once on two cores could starve one into being declared dead, which is not what those tests look at.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class SiloProcessCollection
+public sealed class SiloProcessesRunInTurn
 {
     public const string Name = "Silo processes";
 }
