@@ -57,11 +57,13 @@ public sealed partial class FederatedClient : IDisposable
         _ownsIdentityKey = identityKey is null;
         _identityKey = identityKey ?? LoadIdentityKey(options.IdentityKeyFile);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan };
+        ServerTrust.Create(options.TrustedCaFile, options.PinnedServerCertificateSha256, options.ClientCertificateFile, options.ClientKeyFile, FederatedClientOptionsValidator.TrustSettingNames)?.Configure(handler);
         _channel = GrpcChannel.ForAddress(options.ServerAddress, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = options.MaxMessageBytes,
             MaxSendMessageSize = options.MaxMessageBytes,
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
+            HttpHandler = handler,
         });
         CallInvoker invoker = Grpc.Core.Interceptors.CallInvokerExtensions.Intercept(_channel.CreateCallInvoker(), new CallSigningInterceptor(options.ClientId, _identityKey, timeProvider ?? TimeProvider.System));
         if (options.Interceptors.Count > 0)
@@ -162,8 +164,8 @@ public sealed partial class FederatedClient : IDisposable
 
         LocalPrivacyLedger ledger = OpenLedger(sessionId);
         (TrainingStopReason stopReason, string stopMessage) = session.State == TrainingSessionState.BudgetExhausted
-            ? (TrainingStopReason.SessionBudgetExhausted, "The session has spent its privacy budget.")
-            : (TrainingStopReason.SessionCompleted, "The session has run all its rounds.");
+            ? (TrainingStopReason.SessionBudgetExhausted, session.IsActive ? "The session has spent its privacy budget." : "The session had already spent its privacy budget when training started.")
+            : (TrainingStopReason.SessionCompleted, session.IsActive ? "The session has run all its rounds." : "The session had already run all its rounds when training started.");
         int participated = 0;
         int lost = 0;
         long modelVersion = session.CurrentModelVersion;
@@ -223,6 +225,12 @@ public sealed partial class FederatedClient : IDisposable
         if (maxRounds is not null && participated >= maxRounds)
         {
             (stopReason, stopMessage) = (TrainingStopReason.RoundLimitReached, $"This client took part in the {maxRounds} rounds asked for.");
+        }
+
+        if (participated == 0)
+        {
+            // Ending without error is not success: the caller (a job, a log) must not read this run as a trained model.
+            stopMessage = lost == 0 ? $"No round was trained. {stopMessage}" : $"No round was trained ({lost} joined, all lost). {stopMessage}";
         }
 
         GlobalModel global = await GetGlobalModelAsync(sessionId, 0, cancellationToken).ConfigureAwait(false);

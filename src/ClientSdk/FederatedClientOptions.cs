@@ -72,6 +72,31 @@ public sealed class FederatedClientOptions
     public int? TrainingSeed { get; set; }
 
     /// <summary>
+    /// Gets or sets a PEM file of CA certificates the server's TLS certificate must chain to, instead of the machine's
+    /// trust store (a private CA, or a self-signed server certificate itself). Default: none (the machine's trust store).
+    /// </summary>
+    /// <remarks>The certificate must still name the server's host. Applies to this client's connection only.</remarks>
+    public string TrustedCaFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Gets or sets the SHA-256 of the server's TLS certificate, or of its public key (SPKI), as 64 hex digits (optionally
+    /// in colon-separated pairs). Default: none.
+    /// </summary>
+    /// <remarks>
+    /// A pinned server is accepted by that hash alone, without chain or host-name checks; with <see cref="TrustedCaFile"/>
+    /// also set, both must hold. Pin the public key to survive a re-issued certificate with the same key.
+    /// </remarks>
+    public string PinnedServerCertificateSha256 { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets a PEM certificate this client presents to the server (mutual TLS). Default: none.</summary>
+    public string ClientCertificateFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Gets or sets the PEM private key of <see cref="ClientCertificateFile"/>. Default: none (the key is in the certificate's file).
+    /// </summary>
+    public string ClientKeyFile { get; set; } = string.Empty;
+
+    /// <summary>
     /// Gets the gRPC interceptors every call of the client passes through, the first listed outermost: a bank adds its
     /// telemetry, auditing or proxy handling here. Read when the <see cref="FederatedClient"/> is created. Default: empty.
     /// </summary>

@@ -64,6 +64,11 @@ internal sealed class FederatedClientOptionsValidator : IValidateOptions<Federat
             return "FederatedClientOptions:MinimumCorruptedFraction must be at least 0 and below 1.";
         }
 
+        if (Transport.ServerTrust.Check(options.ServerAddress, options.TrustedCaFile, options.PinnedServerCertificateSha256, options.ClientCertificateFile, options.ClientKeyFile, TrustSettingNames) is { } trustProblem)
+        {
+            return trustProblem;
+        }
+
         if (options.Interceptors.Contains(null!))
         {
             return "FederatedClientOptions:Interceptors must not contain null.";
@@ -78,6 +83,13 @@ internal sealed class FederatedClientOptionsValidator : IValidateOptions<Federat
             ? "FederatedClientOptions:MaxMessageBytes must be 64 KiB to 256 MiB."
             : null;
     }
+
+    /// <summary>The TLS trust settings as configuration names them.</summary>
+    internal static Transport.ServerTrust.Names TrustSettingNames { get; } = new(
+        "FederatedClientOptions:TrustedCaFile",
+        "FederatedClientOptions:PinnedServerCertificateSha256",
+        "FederatedClientOptions:ClientCertificateFile",
+        "FederatedClientOptions:ClientKeyFile");
 
     private static bool IsLoopback(Uri address) =>
         address.IsLoopback || (IPAddress.TryParse(address.Host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip));

@@ -26,13 +26,29 @@ internal static class ModelReportEndpoints
     {
         app.MapGet("/scorecard", Scorecard)
             .WithName("Scorecard")
+            .WithTags(RestApiDocument.ModelTag)
             .WithSummary("The scorecard of the cached model: points per attribute and bin, base points, odds scaling, cut-off and the reference of reason codes; JSON, or CSV by ?format=csv or Accept: text/csv.")
-            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/csv");
+            .Responds<string>(StatusCodes.Status200OK, "The scorecard (fields in specs/rest-api.md, \"GET /scorecard\"): a JSON object, or RFC 4180 CSV.", "application/json", "text/csv")
+            .AddOpenApiOperationTransformer(ReportSchemas.Json(ReportSchemas.Scorecard))
+            .RespondsFieldProblem(StatusCodes.Status400BadRequest, "`format` is neither `json` nor `csv`.")
+            .RespondsProblem(StatusCodes.Status404NotFound, "The session trains a multilayer perceptron, whose score is not a sum of points: there is no scorecard.")
+            .RespondsProblem(StatusCodes.Status503ServiceUnavailable, "No trained model is cached yet.");
         app.MapGet("/model_card", ModelCardAsync)
             .WithName("ModelCard")
+            .WithTags(RestApiDocument.ModelTag)
             .WithSummary("The model card of the cached model version: schema, model, banks and rounds, ε and δ with the mechanism, and the test metrics and fairness report when a test set is configured; JSON, or Markdown by ?format=markdown or Accept: text/markdown.")
-            .Produces<string>(StatusCodes.Status200OK, "application/json", "text/markdown")
-            .AddEndpointFilter(RequireKeyForTestSetFigures);
+            .Responds<string>(StatusCodes.Status200OK, "The model card (fields in specs/rest-api.md, \"GET /model_card\"): a JSON object, or Markdown.", "application/json", "text/markdown")
+            .AddOpenApiOperationTransformer(ReportSchemas.Json(ReportSchemas.ModelCard))
+            .RespondsFieldProblem(StatusCodes.Status400BadRequest, "`format` is neither `json` nor `markdown`.")
+            .RespondsProblem(StatusCodes.Status500InternalServerError, "The configured test set (ModelCardOptions:TestDataset) cannot be opened or does not fit the schema.")
+            .RespondsProblem(StatusCodes.Status503ServiceUnavailable, "No trained model is cached yet.")
+
+            // With a test set the card carries figures of the bank's own customers (group counts, defaults, approvals),
+            // so it then needs the API key; without one it holds only what the released model and its privacy record
+            // already make public.
+            .RequireApiKey(
+                "The model card carries figures of this bank's test set (ModelCardOptions:TestDataset): it requires the API key in the X-Api-Key header.",
+                services => !string.IsNullOrEmpty(services.GetRequiredService<IOptions<ModelCardOptions>>().Value.TestDataset));
         return app;
     }
 
@@ -78,28 +94,6 @@ internal static class ModelReportEndpoints
         }
 
         return markdown ? TypedResults.Text(card.ToMarkdown(), Markdown) : TypedResults.Text(card.ToJson(), Json);
-    }
-
-    /// <summary>
-    /// With a test set configured the card carries figures of the bank's own customers (group counts, defaults,
-    /// approvals), so it then needs the API key of <c>/fl_train</c>, when one is set; without a test set it holds only
-    /// what the released model and its privacy record already make public.
-    /// </summary>
-    private static async ValueTask<object?> RequireKeyForTestSetFigures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        IServiceProvider services = context.HttpContext.RequestServices;
-        string apiKey = services.GetRequiredService<IOptions<RestHostOptions>>().Value.ApiKey;
-        if (!string.IsNullOrEmpty(apiKey) && !string.IsNullOrEmpty(services.GetRequiredService<IOptions<ModelCardOptions>>().Value.TestDataset))
-        {
-            byte[] expected = System.Text.Encoding.UTF8.GetBytes(apiKey);
-            byte[] presented = System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers["X-Api-Key"].ToString());
-            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, presented))
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized.", detail: "The model card carries figures of this bank's test set (ModelCardOptions:TestDataset): it requires the API key in the X-Api-Key header.");
-            }
-        }
-
-        return await next(context).ConfigureAwait(false);
     }
 
     /// <summary>True for the alternative format, false for JSON, null for a format value that is neither; ?format= wins over Accept.</summary>

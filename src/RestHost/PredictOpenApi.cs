@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using PrivateFl.ClientSdk;
 
@@ -11,19 +13,59 @@ namespace PrivateFl.RestHost;
 /// </summary>
 internal static class PredictOpenApi
 {
+    /// <summary>The operation transformer of <c>/fl_predict</c>: the request body of the schema this host serves.</summary>
+    public static Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        IServiceProvider services = context.ApplicationServices;
+        operation.RequestBody = RequestBody(
+            services.GetRequiredService<PredictFields>(),
+            services.GetRequiredService<IOptions<CreditPredictorOptions>>().Value.AllowUnknownCategories);
+        return Task.CompletedTask;
+    }
+
     public static OpenApiRequestBody RequestBody(PredictFields served, bool allowUnknownCategories)
     {
         OpenApiSchema schema = Applicant(served, allowUnknownCategories);
+        JsonObject example = Example(served);
         return new OpenApiRequestBody
         {
             Required = true,
             Description = $"One applicant of the schema '{served.Schema.Name}' v{served.Schema.Version} (hash {served.Schema.Hash}), as a JSON object or a form. Every bad field is listed in one 400.",
             Content = new Dictionary<string, OpenApiMediaType>
             {
-                ["application/json"] = new() { Schema = schema },
-                ["application/x-www-form-urlencoded"] = new() { Schema = schema },
+                ["application/json"] = new() { Schema = schema, Example = example },
+                ["application/x-www-form-urlencoded"] = new() { Schema = schema, Example = example.DeepClone() },
             },
         };
+    }
+
+    /// <summary>
+    /// An applicant that passes the served schema's checks, derived from the schema itself so that it is valid for any
+    /// schema: every field (optional and protected ones too, which are validated when given), a numeric column at the
+    /// middle of its declared range (a whole number when both ends are), a categorical one at its first category.
+    /// </summary>
+    public static JsonObject Example(PredictFields served)
+    {
+        var example = new JsonObject();
+        for (int c = 0; c < served.Schema.Columns.Count; c++)
+        {
+            FeatureColumn column = served.Schema.Columns[c];
+            example[served.Names[c]] = column.Kind == FeatureKind.Numeric
+                ? (JsonNode)Middle(column.Minimum!.Value, column.Maximum!.Value)
+                : JsonValue.Create(column.Vocabulary[0]);
+        }
+
+        return example;
+    }
+
+    private static JsonValue Middle(double minimum, double maximum)
+    {
+        // Halved first so that the widest ranges (±double.MaxValue) do not overflow; clamped for the rounding of subnormals.
+        double middle = Math.Clamp((minimum / 2) + (maximum / 2), minimum, maximum);
+        const double ExactIntegers = 1L << 53;
+        return double.IsInteger(minimum) && double.IsInteger(maximum) && Math.Abs(middle) < ExactIntegers
+            ? JsonValue.Create((long)Math.Floor(middle))
+            : JsonValue.Create(middle);
     }
 
     private static OpenApiSchema Applicant(PredictFields served, bool allowUnknownCategories)

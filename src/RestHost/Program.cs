@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -6,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Win32.SafeHandles;
 using PrivateFl.ClientSdk;
 using PrivateFl.RestHost;
-using Scalar.AspNetCore;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).ValidateOnStart();
@@ -21,9 +19,12 @@ builder.Services.AddSingleton(services => new PredictFields(services.GetRequired
 builder.Services.AddSingleton<ModelCache>();
 builder.Services.AddHostedService<ModelRefresher>();
 builder.Services.AddSingleton<TrainingJobs>();
+builder.Services.AddRestHostObservability();
 builder.Services.AddModelReports();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+// Numbers are written as numbers, and the document says so (bodies are read by RequestFields, not by the serializer).
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+builder.Services.AddOpenApi(openApi => RestApiDocument.Configure(openApi));
 builder.Services.AddHealthChecks()
     .AddCheck<ServerReadinessCheck>("aggregation-server", tags: ["ready"])
     .AddCheck<ModelReadinessCheck>("model", tags: ["ready"]);
@@ -44,6 +45,7 @@ builder.Services.AddOptions<FormOptions>().Configure<IOptions<RestHostOptions>>(
 });
 
 WebApplication app = builder.Build();
+app.UseRestHostObservability();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     // A request refused by the server itself (a body over Kestrel's limit, a malformed request) keeps its 4xx status.
@@ -55,35 +57,47 @@ app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == Sta
     ? RequestFields.UnsupportedMediaType(context.HttpContext.Request.ContentType ?? "none").ExecuteAsync(context.HttpContext)
     : Results.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
 app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapDocsPage();
 app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });
 
 // Routing matches "/fl_train" and "/fl_train/" alike, so the original clients' trailing slash keeps working.
 app.MapPost("/fl_train", TrainAsync)
     .WithName("Train")
+    .WithTags(RestApiDocument.TrainingTag)
     .WithSummary("Train on a data set of the host's data folder, in the federation's secure rounds.")
+    .WithDescription("Checks `addr`, then the one-job-at-a-time rule, then opens and checks the file; training runs in the background (`202`), or with `?wait=true` the call answers when training ends (`200` or `502`).")
     .Accepts<TrainRequest>("application/json", "application/x-www-form-urlencoded")
+    .Responds<TrainingReportView>(StatusCodes.Status200OK, "With `?wait=true`: training ended; the report.")
+    .Responds<TrainingJob>(StatusCodes.Status202Accepted, "The job started; `Location` is `/fl_train/{id}`, where it can be followed.")
+    .RespondsFieldProblem(StatusCodes.Status400BadRequest, "`addr` is refused (not a regular file inside the data folder, too large, does not fit the schema: each problem listed), or the body is malformed.")
+    .RespondsProblem(StatusCodes.Status409Conflict, "A training job is running, or another /fl_train request is being checked; no file was read.")
+    .RespondsBodyLimits()
+    .RespondsProblem(StatusCodes.Status502BadGateway, "With `?wait=true`: training failed (the federation, the server or the session); `detail` says why.")
+    .RequireApiKey("Training requires the API key in the X-Api-Key header.")
     .DisableAntiforgery();
 
 app.MapGet("/fl_train/{id:guid}", (Guid id, TrainingJobs jobs) =>
         jobs.Find(id) is { } job ? Results.Ok(job) : Results.Problem(statusCode: 404, title: "No such training job.", detail: $"Training job {id} does not exist."))
     .WithName("TrainingJob")
-    .WithSummary("The status, progress and report of a training job.");
+    .WithTags(RestApiDocument.TrainingTag)
+    .WithSummary("The status, progress and report of a training job.")
+    .Responds<TrainingJob>(StatusCodes.Status200OK, "The job: status, progress, and the report once it succeeded.")
+    .RespondsProblem(StatusCodes.Status404NotFound, "No job has this id (jobs are kept in memory until the host stops).")
+    .RequireApiKey("A training job's report carries figures of this bank's data: it requires the API key in the X-Api-Key header.");
 
 app.MapPost("/fl_predict", PredictAsync)
+    .AddEndpointFilter<PredictionMetricsFilter>()
     .WithName("Predict")
+    .WithTags(RestApiDocument.PredictionTag)
     .WithSummary("Score an applicant of the served schema with the locally cached global model; the applicant never leaves the host.")
     .Accepts<Dictionary<string, string>>("application/json", "application/x-www-form-urlencoded")
-    .AddOpenApiOperationTransformer((operation, context, _) =>
-    {
-        // Generated at run time from the session's schema: the fields, types, ranges and vocabularies it declares.
-        IServiceProvider services = context.ApplicationServices;
-        operation.RequestBody = PredictOpenApi.RequestBody(
-            services.GetRequiredService<PredictFields>(),
-            services.GetRequiredService<IOptions<CreditPredictorOptions>>().Value.AllowUnknownCategories);
-        return Task.CompletedTask;
-    })
+    .Responds<PredictionResponse>(StatusCodes.Status200OK, "The probability of good credit, the label, the scorecard score, the reason codes, and the model version with its ε and δ.")
+    .RespondsFieldProblem(StatusCodes.Status400BadRequest, "Every bad field in one answer, keyed by the field as given: not a field of the schema, given twice, missing, not a number, outside its range, not an allowed value; or a malformed body.")
+    .RespondsBodyLimits()
+    .RespondsProblem(StatusCodes.Status503ServiceUnavailable, "No trained model is cached yet: the federation has not trained one, or the server does not answer.")
+    .AddOpenApiOperationTransformer(PredictOpenApi.TransformAsync)
+    .RequireApiKey("Predictions require the API key in the X-Api-Key header (RestHostOptions:RequireApiKeyForPredict).", services => services.GetRequiredService<IOptions<RestHostOptions>>().Value.RequireApiKeyForPredict)
     .DisableAntiforgery();
 
 app.MapModelReports();
@@ -93,17 +107,6 @@ app.Run();
 static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, HostSchema hostSchema, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
 {
     RestHostOptions settings = options.Value;
-    string apiKey = settings.ApiKey;
-    if (!string.IsNullOrEmpty(apiKey))
-    {
-        byte[] expected = System.Text.Encoding.UTF8.GetBytes(apiKey);
-        byte[] presented = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers["X-Api-Key"].ToString());
-        if (expected.Length != presented.Length || !CryptographicOperations.FixedTimeEquals(expected, presented))
-        {
-            return Results.Problem(statusCode: 401, title: "Unauthorized.", detail: "Training requires the API key in the X-Api-Key header.");
-        }
-    }
-
     (Dictionary<string, string?>? fields, IResult? bodyError) = await RequestFields.ReadAsync(context.Request, settings, cancellationToken);
     if (fields is null)
     {
@@ -143,7 +146,14 @@ static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOpti
     if (wait == true)
     {
         await job.Completion.WaitAsync(cancellationToken);
-        return job.Status == TrainingJobStatus.Succeeded ? Results.Ok(job.Report) : Results.Problem(statusCode: 502, title: "Training failed.", detail: job.Message);
+        return job.Status switch
+        {
+            TrainingJobStatus.Succeeded => Results.Ok(job.Report),
+
+            // Not a 200: a caller that reads the status code alone would take a run that trained nothing for a new model.
+            TrainingJobStatus.NoRounds => Results.Problem(statusCode: 409, title: "No round was trained.", detail: job.Message, extensions: new Dictionary<string, object?> { ["job_status"] = "no_rounds", ["report"] = job.Report }),
+            _ => Results.Problem(statusCode: 502, title: "Training failed.", detail: job.Message),
+        };
     }
 
     return Results.Accepted($"/fl_train/{job.Id}", job);

@@ -28,8 +28,15 @@ public sealed class RestHostOptions
     /// <remarks>Checked against <see cref="Schema"/> at start-up: an unknown column or two headers for one column stop the host.</remarks>
     public Dictionary<string, string> ColumnMapping { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the key callers of <c>/fl_train</c> present in <c>X-Api-Key</c>; empty leaves training open (development only). Default: empty.</summary>
+    /// <summary>
+    /// Gets or sets the key callers of <c>/fl_train</c> and <c>/fl_train/{id}</c> present in <c>X-Api-Key</c> (and of
+    /// <c>/fl_predict</c> with <see cref="RequireApiKeyForPredict"/>); empty leaves them open (development only). Default: empty.
+    /// </summary>
     public string ApiKey { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets whether <c>/fl_predict</c> also needs <see cref="ApiKey"/> (which must then be set). Default: <see langword="false"/>.</summary>
+    /// <remarks>A prediction reveals nothing about the bank's data, but scoring may be reserved to the bank's own systems.</remarks>
+    public bool RequireApiKeyForPredict { get; set; }
 
     /// <summary>Gets or sets how often the cached global model is refreshed from the server in the background (1 second to 1 day). Default: 30 seconds.</summary>
     /// <remarks>Predictions never wait for a refresh: they use whatever model is cached.</remarks>

@@ -22,6 +22,11 @@ internal sealed class RestHostOptionsValidator : IValidateOptions<RestHostOption
             failures.Add("RestHostOptions:SessionId must be set.");
         }
 
+        if (options.RequireApiKeyForPredict && string.IsNullOrEmpty(options.ApiKey))
+        {
+            failures.Add("RestHostOptions:RequireApiKeyForPredict is true but RestHostOptions:ApiKey is empty: set the key /fl_predict should require.");
+        }
+
         (ClientSdk.FeatureSchema? schema, string? schemaProblem) = HostSchema.Resolve(options.Schema);
         if (schemaProblem is not null)
         {

@@ -68,11 +68,12 @@ internal sealed class TrainingJob
         }
     }
 
-    public void Succeeded(TrainingReport report)
+    /// <summary>Ends the job with its report: <c>succeeded</c>, or <c>no_rounds</c> when the bank trained in no round.</summary>
+    public void Finished(TrainingReport report)
     {
         lock (_gate)
         {
-            Status = TrainingJobStatus.Succeeded;
+            Status = report.TrainedNoRounds ? TrainingJobStatus.NoRounds : TrainingJobStatus.Succeeded;
             EpsilonSpent = report.EpsilonSpent;
             Report = TrainingReportView.From(report);
             Message = report.StopMessage;

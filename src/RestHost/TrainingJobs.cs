@@ -7,9 +7,9 @@ namespace PrivateFl.RestHost;
 /// <summary>
 /// Runs training jobs in the background, one at a time (a bank takes part in a round once). A caller first reserves
 /// the single slot, so that a request that would be refused with 409 never reads its data set, then starts the job or
-/// releases the slot. A job always ends, succeeded or failed with the reason, whatever the SDK throws.
+/// releases the slot. A job always ends, succeeded, failed with the reason whatever the SDK throws, or no_rounds when it trained nothing.
 /// </summary>
-internal sealed partial class TrainingJobs(FederatedClient client, IOptions<RestHostOptions> options, ModelCache models, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> logger)
+internal sealed partial class TrainingJobs(FederatedClient client, IOptions<RestHostOptions> options, ModelCache models, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> logger, RestHostMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<Guid, TrainingJob> _jobs = new();
     private int _busy;
@@ -40,13 +40,14 @@ internal sealed partial class TrainingJobs(FederatedClient client, IOptions<Rest
     {
         job.Started();
         LogJobStarted(logger, job.Id, job.Dataset, job.Rows);
+        metrics?.JobStarted();
         try
         {
             var progress = new Progress<TrainingProgress>(job.Update);
             TrainingReport report = await client.TrainAsync(options.Value.SessionId, data, progress, cancellationToken: lifetime.ApplicationStopping).ConfigureAwait(false);
             // The new model is cached before the job reports success, so a prediction right after uses it.
             await models.RefreshAsync(lifetime.ApplicationStopping).ConfigureAwait(false);
-            job.Succeeded(report);
+            job.Finished(report);
             LogJobFinished(logger, job.Id, report.RoundsParticipated, report.ModelVersion);
         }
         catch (FederationException ex)
@@ -67,6 +68,7 @@ internal sealed partial class TrainingJobs(FederatedClient client, IOptions<Rest
         }
         finally
         {
+            metrics?.JobEnded(job.Status);
             Release();
         }
     }

@@ -20,14 +20,14 @@ public static class PrivateFlServerApplication
         Security.ListenerPolicy.ValidateConfiguration(builder.Configuration);
         builder.Services.AddPrivateFlServer();
         Hosting.SiloHosting.AddPrivateFlSilo(builder);
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) => ConfigureKestrel(kestrel, server.Value));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>, IOptions<Observability.ObservabilityOptions>>((kestrel, server, observability) => ConfigureKestrel(kestrel, server.Value, observability.Value));
         WebApplication app = builder.Build();
         app.UsePrivateFlServer();
         app.MapPrivateFlServer();
         return app;
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options)
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions options, Observability.ObservabilityOptions observability)
     {
         var url = new Uri(options.Urls);
         int port = url.IsDefaultPort && url.Port < 0 ? 5080 : url.Port;
@@ -53,7 +53,40 @@ public static class PrivateFlServerApplication
             kestrel.ListenAnyIP(port, Listen);
         }
 
+        if (observability.ScrapePath is not null)
+        {
+            ListenManagement(kestrel, options, new Uri(observability.ManagementUrl));
+        }
+
         // One gRPC message and its 5-byte prefix.
         kestrel.Limits.MaxRequestBodySize = options.MaxMessageBytes + 5L;
+    }
+
+    /// <summary>The management listener: HTTP/1.1 (what Prometheus speaks), TLS with the server's certificate on https://.</summary>
+    private static void ListenManagement(KestrelServerOptions kestrel, ServerOptions options, Uri url)
+    {
+        void Listen(ListenOptions listen)
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            if (url.Scheme == Uri.UriSchemeHttps)
+            {
+                listen.UseHttps(options.TlsCertificatePath, options.TlsCertificatePassword);
+            }
+
+            listen.Use(Observability.ManagementListener.Mark);
+        }
+
+        if (IPAddress.TryParse(url.Host.Trim('[', ']'), out IPAddress? address))
+        {
+            kestrel.Listen(address, url.Port, Listen);
+        }
+        else if (url.IsLoopback)
+        {
+            kestrel.ListenLocalhost(url.Port, Listen);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(url.Port, Listen);
+        }
     }
 }

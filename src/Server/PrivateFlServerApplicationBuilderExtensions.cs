@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using PrivateFl.Server.Observability;
 using PrivateFl.Server.Security;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -16,6 +18,21 @@ public static class PrivateFlServerApplicationBuilderExtensions
     public static IApplicationBuilder UsePrivateFlServer(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.ApplicationServices.GetService<IOptions<ObservabilityOptions>>()?.Value.ScrapePath is { } scrapePath)
+        {
+            // The management listener serves the scrape endpoint and nothing else; gRPC never sees its requests.
+            app.MapWhen(ManagementListener.IsManagement, management =>
+            {
+                management.UseMiddleware<ScrapeAuthenticationMiddleware>();
+                management.UseOpenTelemetryPrometheusScrapingEndpoint(scrapePath);
+                management.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                });
+            });
+        }
+
         app.UseMiddleware<PlaintextGuardMiddleware>();
         app.UseMiddleware<CallAuthenticationMiddleware>();
         return app;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using PrivateFl.Server.Coordination;
+using PrivateFl.Server.Observability;
 using PrivateFl.Server.Options;
 using PrivateFl.Server.Security;
 using PrivateFl.Server.Storage;
@@ -49,7 +51,12 @@ public static class PrivateFlServerServiceCollectionExtensions
             : ActivatorUtilities.CreateInstance<LocalRoundCoordination>(provider));
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();
-        services.AddGrpc(options => options.Interceptors.Add<AuthenticationInterceptor>());
+        AddObservability(services);
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<AuthenticationInterceptor>();
+            options.Interceptors.Add<AuditInterceptor>();
+        });
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<ServerOptions>>((grpc, server) =>
         {
             grpc.MaxReceiveMessageSize = server.Value.MaxMessageBytes;
@@ -61,6 +68,18 @@ public static class PrivateFlServerServiceCollectionExtensions
             grpc.CompressionProviders = [];
         });
         return builder;
+    }
+
+    private static void AddObservability(IServiceCollection services)
+    {
+        services.AddOptions<ObservabilityOptions>().BindConfiguration("Observability").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>());
+        services.TryAddSingleton<ServerMetrics>();
+        services.TryAddSingleton<ServerReadiness>();
+        services.TryAddSingleton<AdminAudit>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName).AddPrometheusExporter());
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddGrpcReflection();
     }
 
     private static IFederationStore CreateStore(IServiceProvider services) =>

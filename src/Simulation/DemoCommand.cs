@@ -28,7 +28,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 {
     private const string AdminKey = "privatefl-demo-admin-key-not-for-production";
     private const string SessionId = "german-credit-demo";
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // results.json: camelCase keys everywhere, like the privacy parameters it embeds from the server.
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
     {
@@ -52,7 +53,9 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         double centralised = Auc(scorecard, scorecard.Train(scorecard.CreateInitialWeights(), train, baselineOptions), test);
         double[] alone = [.. shards.Select(s => Auc(scorecard, scorecard.Train(scorecard.CreateInitialWeights(), s, baselineOptions), test))];
 
-        AnsiConsole.Write(new Rule("[bold]PrivateFl demo[/]: banks train one credit model; the server sees only masked, noised sums").LeftJustified());
+        // A short rule: a piped console is 80 columns wide, and a longer title would be cut with an ellipsis.
+        AnsiConsole.Write(new Rule("[bold]PrivateFl demo[/]").LeftJustified());
+        AnsiConsole.MarkupLine("Banks train one credit model; the server sees only masked, noised sums.");
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Data: {all.RowCount} applicants ({scenario.Citation}); test set {test.RowCount}; {settings.Clients} banks ({settings.Partition}) with {string.Join("/", shards.Select(s => s.RowCount))} rows.");
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Model: {Markup.Escape(model.ToString())}; protected, not model features: {Markup.Escape(string.Join(", ", all.Schema.ProtectedColumns.Select(c => c.Name)))}.");
 
@@ -88,7 +91,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         }).ToList();
 
         var rows = new List<RoundRow>();
-        var table = new Table().Border(TableBorder.Rounded).Title("Rounds (test set: log loss and ROC AUC of each released model)")
+        var table = new Table().Border(TableBorder.Rounded).Title("Rounds (test set: each released model)")
             .AddColumns("Round", "Banks", "Dropped", "In sum", "Log loss", "AUC", "ε spent", "Time");
         var training = Task.WhenAll(clients.Select((c, b) => c.TrainAsync(SessionId, shards[b], cancellationToken: cancellationToken)));
         bool interactive = AnsiConsole.Profile.Capabilities.Interactive;
@@ -100,12 +103,14 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
             {
                 RoundRow row = await Describe(record, admin, headers, model, test, clients[0], cancellationToken).ConfigureAwait(false);
                 rows.Add(row);
-                string[] cells = Cells(row);
-                table.AddRow(cells);
-                if (!interactive)
+                if (interactive)
                 {
-                    // Logs and pipes get one line per round instead of a redrawn table.
-                    AnsiConsole.MarkupLine($"round {string.Join(" | ", cells)}");
+                    table.AddRow(Cells(row));
+                }
+                else
+                {
+                    // Logs and pipes get one plain line per round as it ends, under a header written once, and no table.
+                    AnsiConsole.WriteLine(PlainLine(row));
                 }
 
                 added = true;
@@ -138,7 +143,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         }
         else
         {
-            AnsiConsole.MarkupLine("round Round | Banks | Dropped | In sum | Log loss | AUC | ε spent | Time");
+            AnsiConsole.WriteLine("Rounds (test set: each released model)");
+            AnsiConsole.WriteLine(PlainHeader);
             while (true)
             {
                 bool done = training.IsCompleted;
@@ -150,37 +156,39 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 
                 await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
-
-            AnsiConsole.Write(table);
         }
 
         TrainingReport[] reports = await training.ConfigureAwait(false);
         GlobalModel final = await clients[0].GetGlobalModelAsync(SessionId, cancellationToken: cancellationToken).ConfigureAwait(false);
         double federated = Auc(model, [.. final.Weights], test);
+        // Sized for 80 columns, so that no cell wraps when the output is piped.
         var summary = new Table().Border(TableBorder.Rounded).Title("Summary (test ROC AUC)")
-            .AddColumns("Model", "Test ROC AUC", "Privacy")
-            .AddRow("Centralised logistic regression (all rows in one place)", centralised.ToString("F3", CultureInfo.InvariantCulture), "none: every bank's data pooled")
-            .AddRow("Each bank alone, logistic regression (mean of the banks)", alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
-            .AddRow($"[bold]PrivateFl federated {Markup.Escape(scenario.Model.ToString())}, model version {final.Version}[/]", $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
+            .AddColumns("Model", "AUC", "Privacy")
+            .AddRow("Centralised, all rows pooled", centralised.ToString("F3", CultureInfo.InvariantCulture), "none: data pooled")
+            .AddRow(string.Create(CultureInfo.InvariantCulture, $"Each bank alone (mean of {alone.Length})"), alone.Average().ToString("F3", CultureInfo.InvariantCulture), "no sharing")
+            .AddRow(string.Create(CultureInfo.InvariantCulture, $"[bold]PrivateFl federated, version {final.Version}[/]"), $"[bold]{federated.ToString("F3", CultureInfo.InvariantCulture)}[/]", DescribeModel(final, settings));
         AnsiConsole.Write(summary);
+        AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Baselines: non-private {Markup.Escape(ModelSpecification.LogisticRegression.ToString())}; banks alone {alone.Min():F3} to {alone.Max():F3}.");
         // A lender declines by a cut-off of its own choosing; 0.5 would approve nearly everyone at a 20–30% default rate.
         double cutoff = settings.Cutoff ?? (double)train.PositiveCount / train.RowCount;
         IReadOnlyList<string> cardFiles = await ModelCardOutput.WriteAsync(final, all.Schema, scenario.Model, test, cutoff, output, cancellationToken).ConfigureAwait(false);
 
         string resultsPath = Path.Combine(output, "results.json");
         string chartPath = Path.Combine(output, "auc-and-epsilon.png");
+        // Without DP the budget is infinite: JSON has no infinity, so ε is then null, never a string.
+        double? budget = settings.DpMode == "none" || double.IsInfinity(settings.EpsilonValue) ? null : settings.EpsilonValue;
         await File.WriteAllTextAsync(resultsPath, JsonSerializer.Serialize(new
         {
-            settings = new { settings.Clients, settings.Rounds, epsilon = settings.Epsilon, settings.Dropout, settings.DpMode, settings.Seed, settings.Dataset, settings.Model, settings.Partition },
+            settings = new { settings.Clients, settings.Rounds, epsilon = budget, settings.Dropout, settings.DpMode, settings.Seed, settings.Dataset, settings.Model, settings.Partition },
             model = model.ToString(),
-            session = new { SessionId, final.Version, final.EpsilonSpent, final.Delta, privacy = JsonDocument.Parse(string.IsNullOrEmpty(final.PrivacyParametersJson) ? "{}" : final.PrivacyParametersJson).RootElement },
+            session = new { SessionId, final.Version, epsilonBudget = budget, final.EpsilonSpent, final.Delta, privacy = JsonDocument.Parse(string.IsNullOrEmpty(final.PrivacyParametersJson) ? "{}" : final.PrivacyParametersJson).RootElement },
             baselines = new { centralised, bankAloneMean = alone.Average(), bankAlone = alone },
             federatedTestAuc = federated,
-            rounds = rows.Select(r => new { r.Round, Outcome = OutcomeName(r.Outcome), r.Participants, r.Dropped, r.Included, r.Auc, r.LogLoss, epsilon = double.IsInfinity(r.Epsilon) ? (double?)null : r.Epsilon, r.Milliseconds }),
-            banks = reports.Select(r => new { r.RoundsParticipated, r.RoundsLost, r.LocalRocAuc, r.LocalEpsilonSpent, StopReason = r.StopReason.ToString(), r.StopMessage }),
+            rounds = rows.Select(r => new { r.Round, Outcome = OutcomeName(r.Outcome), r.Participants, r.Dropped, r.Included, auc = Finite(r.Auc), logLoss = Finite(r.LogLoss), epsilon = Finite(r.Epsilon), r.Milliseconds }),
+            banks = reports.Select((r, b) => new { id = BankId(b), rows = shards[b].RowCount, aloneTestAuc = alone[b], r.RoundsParticipated, r.RoundsLost, r.TrainedNoRounds, r.LocalRocAuc, r.LocalEpsilonSpent, StopReason = r.StopReason.ToString(), r.StopMessage }),
             wallSeconds = clock.Elapsed.TotalSeconds,
         }, Indented), cancellationToken).ConfigureAwait(false);
-        ResultsChart.Save(chartPath, rows, centralised);
+        ResultsChart.Save(chartPath, rows, centralised, alone, budget);
         AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"Wrote [bold]{resultsPath}[/], [bold]{chartPath}[/] and {string.Join(", ", cardFiles.Select(f => $"[bold]{Path.GetFileName(f)}[/]"))} in {clock.Elapsed.TotalSeconds:F1} s.");
         foreach (FederatedClient client in clients)
         {
@@ -266,7 +274,10 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         return new RoundRow(record.RoundNumber, record.RoundOutcome, record.Participants.Count, record.Dropped.Count, record.Included.Count, auc, logLoss, epsilon, milliseconds);
     }
 
-    /// <summary>The outcome as the results file has always spelled it (COMPLETED, ABORTED), so that readers of earlier files keep working.</summary>
+    /// <summary>An aborted round has no model (NaN) and a round without DP no ε (infinity); JSON has neither, so they are null.</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    /// <summary>The outcome as the wire enum and the results file have always spelled it (COMPLETED, ABORTED).</summary>
     private static string OutcomeName(RoundOutcome outcome) => outcome switch
     {
         RoundOutcome.Completed => "COMPLETED",
@@ -274,15 +285,24 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
         _ => "UNSPECIFIED",
     };
 
+    private const string PlainHeader = "Round  Banks  Dropped  In sum  Log loss    AUC   ε spent     Time";
+
+    /// <summary>One round as a plain, aligned line under <see cref="PlainHeader"/>, for a pipe or a log.</summary>
+    private static string PlainLine(RoundRow row) => string.Create(CultureInfo.InvariantCulture,
+        $"{row.Round,5}  {row.Participants,5}  {row.Dropped,7}  {(row.Outcome == RoundOutcome.Completed ? row.Included.ToString(CultureInfo.InvariantCulture) : "aborted"),6}  {Number(row.LogLoss, "F4"),8}  {Number(row.Auc, "F3"),5}  {(double.IsInfinity(row.Epsilon) ? "no DP" : Number(row.Epsilon, "F3")),8}  {row.Milliseconds / 1000,5:F2} s");
+
+    // An aborted round has no model to measure: a dash, not "NaN".
+    private static string Number(double value, string format) => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+
     private static string[] Cells(RoundRow row) =>
     [
         row.Round.ToString(CultureInfo.InvariantCulture),
         row.Participants.ToString(CultureInfo.InvariantCulture),
         row.Dropped == 0 ? "0" : $"[yellow]{row.Dropped}[/]",
         row.Outcome == RoundOutcome.Completed ? row.Included.ToString(CultureInfo.InvariantCulture) : "[red]aborted[/]",
-        row.LogLoss.ToString("F4", CultureInfo.InvariantCulture),
-        row.Auc.ToString("F3", CultureInfo.InvariantCulture),
-        double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : row.Epsilon.ToString("F3", CultureInfo.InvariantCulture),
+        Number(row.LogLoss, "F4"),
+        Number(row.Auc, "F3"),
+        double.IsInfinity(row.Epsilon) ? "∞ (no DP)" : Number(row.Epsilon, "F3"),
         string.Create(CultureInfo.InvariantCulture, $"{row.Milliseconds / 1000:F2} s"),
     ];
 
@@ -302,8 +322,8 @@ internal sealed class DemoCommand : AsyncCommand<DemoSettings>
 
     private static string DescribeModel(GlobalModel model, DemoSettings settings) =>
         settings.DpMode == "none"
-            ? "secure aggregation; no DP"
-            : string.Create(CultureInfo.InvariantCulture, $"secure aggregation + {settings.DpMode}-level DP: ε = {model.EpsilonSpent:F3}, δ = {model.Delta:G2}");
+            ? "SecAgg; no DP"
+            : string.Create(CultureInfo.InvariantCulture, $"{settings.DpMode}-level DP, ε = {model.EpsilonSpent:F3}");
 
     private static double Auc(CreditModel model, double[] weights, CreditDataset test) =>
         ModelMetrics.RocAuc(model.PredictProbabilities(weights, test), test.Labels);

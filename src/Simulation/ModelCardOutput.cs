@@ -38,9 +38,10 @@ internal static class ModelCardOutput
 
     private static void Print(FairnessReport fairness)
     {
+        // Short title and headers, explained in a note below: a piped console is 80 columns wide, and the table must fit.
         var table = new Table().Border(TableBorder.Rounded)
-            .Title(string.Create(CultureInfo.InvariantCulture, $"Fairness on the test set (approved: probability of default < {fairness.Threshold:G3}; protected columns are not model features)"))
-            .AddColumns("Column", "Group", "Rows", "Defaults", "Approval rate", "ROC AUC", "Approval-rate ratio");
+            .Title(string.Create(CultureInfo.InvariantCulture, $"Fairness on the test set (approved: P(default) < {fairness.Threshold:G3})"))
+            .AddColumns("Column", "Group", "Rows", "Defaults", "Approved", "AUC", "Ratio");
         foreach (ProtectedColumnFairness column in fairness.Columns)
         {
             string ratio = column.ApprovalRateRatio.ToString("F3", CultureInfo.InvariantCulture) + (column.MeetsFourFifthsRule ? string.Empty : " [red](< 4/5)[/]");
@@ -59,5 +60,6 @@ internal static class ModelCardOutput
         }
 
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("Approved: approval rate at the cut-off; Ratio: lowest over highest approval rate of a column, flagged below 4/5. Protected columns are not model features.");
     }
 }

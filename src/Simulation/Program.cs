@@ -1,3 +1,4 @@
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace PrivateFl.Simulation;
@@ -7,6 +8,21 @@ internal static class Program
 {
     public static Task<int> Main(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // A pipe or a file gets plain text: no escape codes and no live redraws, whatever TERM or a CI variable suggests.
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+                Out = new AnsiConsoleOutput(Console.Out),
+
+                // The default enrichers turn ANSI back on under a CI runner (GITHUB_ACTIONS, …) even with Ansi = No.
+                Enrichment = new ProfileEnrichment { UseDefaultEnrichers = false },
+            });
+        }
+
         var app = new CommandApp<DemoCommand>();
         app.Configure(config =>
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace PrivateFl.Cluster.Tests;
 
 /// <summary>The standalone server refuses a cluster it cannot join with one line naming the setting, never the password.</summary>
+[Collection(SiloProcessesRunInTurn.Name)]
 public sealed class ClusterStartupTests
 {
     private const string Password = "membership-db-password-never-printed-7";

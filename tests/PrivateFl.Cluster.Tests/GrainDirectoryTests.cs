@@ -11,6 +11,7 @@ namespace PrivateFl.Cluster.Tests;
 /// What a silo's death does to grains on the silos that survive, with the distributed (PrivateFl's default) and the classic grain directory
 /// (docs/scale-out.md, "Grain directory"). <c>PRIVATEFL_DIRECTORY_KILLS</c> repeats each kill for the measurement.
 /// </summary>
+[Collection(SiloProcessesRunInTurn.Name)]
 public sealed class GrainDirectoryTests(ITestOutputHelper output)
 {
     private const int Grains = 300;

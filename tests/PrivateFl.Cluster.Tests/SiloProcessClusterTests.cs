@@ -11,6 +11,7 @@ namespace PrivateFl.Cluster.Tests;
 /// Three server processes on loopback with a throwaway PostgreSQL for membership and store, as an operator runs them:
 /// one is killed with SIGKILL and the other two carry on.
 /// </summary>
+[Collection(SiloProcessesRunInTurn.Name)]
 public sealed class SiloProcessClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _clusterId = "test-" + Guid.NewGuid().ToString("n");

@@ -78,11 +78,15 @@ public sealed class ClientErrorTests
         await server.CreateCreditSessionAsync("done", clients: 3, rounds: 1);
         (IReadOnlyList<CreditDataset> banks, _) = CreditData.Split(3);
         var clients = ids.Select(id => server.Client(id)).ToList();
-        await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("done", banks[i])));
+        TrainingReport[] trained = await Task.WhenAll(clients.Select((c, i) => c.TrainAsync("done", banks[i])));
 
         TrainingReport late = await clients[0].TrainAsync("done", banks[0]);
 
+        Assert.All(trained, r => Assert.False(r.TrainedNoRounds));
         Assert.Equal(0, late.RoundsParticipated);
+        Assert.True(late.TrainedNoRounds);
+        Assert.StartsWith("No round was trained.", late.StopMessage, StringComparison.Ordinal);
+        Assert.Contains("already run all its rounds when training started", late.StopMessage, StringComparison.Ordinal);
         Assert.Equal(1, late.ModelVersion);
         Assert.False((await clients[0].GetSessionAsync("done")).IsActive);
         Assert.Equal(TrainingSessionState.Completed, (await clients[0].GetSessionAsync("done")).State);

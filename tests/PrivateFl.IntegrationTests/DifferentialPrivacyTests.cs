@@ -32,7 +32,10 @@ public sealed class DifferentialPrivacyTests
         SessionInfo session = await server.Admin.GetSessionAsync(new GetSessionRequest { SessionId = "budget" }, InProcessServer.AdminCall());
         Assert.Equal(SessionState.BudgetExhausted, session.SessionState);
         Assert.Equal(TrainingSessionState.BudgetExhausted, (await clients[0].GetSessionAsync("budget")).State);
-        Assert.Equal(TrainingStopReason.SessionBudgetExhausted, (await clients[0].TrainAsync("budget", banks[0])).StopReason);
+        TrainingReport late = await clients[0].TrainAsync("budget", banks[0]);
+        Assert.Equal(TrainingStopReason.SessionBudgetExhausted, late.StopReason);
+        Assert.True(late.TrainedNoRounds);
+        Assert.Equal("No round was trained. The session had already spent its privacy budget when training started.", late.StopMessage);
         Assert.Equal(2u, session.CompletedRounds);
         PrivacyLedgerReply ledger = await server.Admin.GetPrivacyLedgerAsync(new GetPrivacyLedgerRequest { SessionId = "budget" }, InProcessServer.AdminCall());
         Assert.Equal(2, ledger.Entries.Count);
@@ -81,6 +84,8 @@ public sealed class DifferentialPrivacyTests
         var restarted = ids.Select(id => server.Client(id, maxEpsilon: ownBudget)).ToList();
         TrainingReport[] again = await Task.WhenAll(restarted.Select((c, i) => c.TrainAsync("lax", banks[i]))).WaitAsync(Limit);
         Assert.All(again, r => Assert.Equal(0, r.RoundsParticipated));
+        Assert.All(again, r => Assert.True(r.TrainedNoRounds));
+        Assert.All(again, r => Assert.StartsWith("No round was trained.", r.StopMessage, StringComparison.Ordinal));
         Assert.All(again, r => Assert.Equal(TrainingStopReason.LocalBudgetExhausted, r.StopReason));
         Assert.All(again, r => Assert.Contains("own privacy budget", r.StopMessage, StringComparison.Ordinal));
         foreach (FederatedClient client in restarted)

@@ -23,6 +23,7 @@ internal sealed class InProcessServer : IAsyncDisposable
     private GrpcChannel? _adminChannel;
 
     private readonly string? _postgresConnectionString;
+    private IReadOnlyDictionary<string, string?>? _settings;
 
     private InProcessServer(string databasePath, TimeSpan stageDeadline, string? postgresConnectionString = null)
     {
@@ -45,6 +46,17 @@ internal sealed class InProcessServer : IAsyncDisposable
         await server.StartAppAsync();
         return server;
     }
+
+    /// <summary>Starts the server with extra configuration (for example <c>Observability:*</c>).</summary>
+    public static async Task<InProcessServer> StartWithAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var server = new InProcessServer(Path.Combine(Path.GetTempPath(), $"privatefl-it-{Guid.NewGuid():n}.db"), TimeSpan.FromSeconds(3)) { _settings = settings };
+        await server.StartAppAsync();
+        return server;
+    }
+
+    /// <summary>Gets every address the server listens on (the gRPC listener first, then the management listener if any).</summary>
+    public IReadOnlyList<Uri> Addresses { get; private set; } = [];
 
     public static CallOptions AdminCall() => new(new Metadata { { "x-privatefl-admin-key", AdminKey } });
 
@@ -172,6 +184,11 @@ internal sealed class InProcessServer : IAsyncDisposable
                     ["RoundOptions:StageDeadline"] = _stageDeadline.ToString(),
                     ["Logging:LogLevel:Default"] = "Warning",
                 });
+                if (_settings is not null)
+                {
+                    builder.Configuration.AddInMemoryCollection(_settings);
+                }
+
                 if (_postgresConnectionString is not null)
                 {
                     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -182,8 +199,8 @@ internal sealed class InProcessServer : IAsyncDisposable
                 }
             });
         await _app.StartAsync();
-        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Address = new Uri(address);
+        Addresses = [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
+        Address = Addresses[0];
         _adminChannel = GrpcChannel.ForAddress(Address);
         Admin = new Admin.AdminClient(_adminChannel);
     }

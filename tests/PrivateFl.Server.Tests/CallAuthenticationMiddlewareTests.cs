@@ -455,7 +455,8 @@ public sealed class CallAuthenticationMiddlewareTests : IDisposable
             limiter ?? _limiter,
             verifier ?? new Ed25519CallSignatureVerifier(),
             _time,
-            NullLogger<CallAuthenticationMiddleware>.Instance);
+            NullLogger<CallAuthenticationMiddleware>.Instance,
+            new PrivateFl.Server.Observability.AdminAudit(store ?? _store, _time, NullLogger<PrivateFl.Server.Observability.AdminAudit>.Instance));
 
     private static DefaultHttpContext Context(Stream body)
     {

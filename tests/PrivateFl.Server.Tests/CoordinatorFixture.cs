@@ -17,17 +17,17 @@ internal sealed class CoordinatorFixture : IDisposable
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"privatefl-test-{Guid.NewGuid():n}.db");
     private readonly Dictionary<string, SigningKey> _identities = [];
 
-    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null, Func<IFederationStore, IFederationStore>? wrapStore = null, CohortSettingsData? cohorts = null)
+    public CoordinatorFixture(int clients, int modelLength = 8, int totalRounds = 5, SecAggMode mode = SecAggMode.SemiHonest, int? maximumClients = null, Func<IFederationStore, IFederationStore>? wrapStore = null, CohortSettingsData? cohorts = null, PrivateFl.Server.Observability.ServerMetrics? metrics = null)
     {
         IFederationStore sqlite = new SqliteFederationStore(Microsoft.Extensions.Options.Options.Create(new StorageOptions { DatabasePath = _databasePath }));
         Store = wrapStore?.Invoke(sqlite) ?? sqlite;
         Store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         Options = new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(2), StageDeadline = TimeSpan.FromSeconds(10) };
         Registry = new SessionRegistry(Store);
-        Releaser = new RoundReleaser(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RoundReleaser>.Instance);
+        Releaser = new RoundReleaser(Registry, Store, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<RoundReleaser>.Instance, metrics);
         Coordination = new LocalRoundCoordination(Registry, Releaser, Time);
-        Opener = new RoundOpener(Registry, Coordination, Store, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RoundOpener>.Instance);
-        Coordinator = new TrainingCoordinator(Registry, Opener, Coordination, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance);
+        Opener = new RoundOpener(Registry, Coordination, Store, Microsoft.Extensions.Options.Options.Create(Options), NullLogger<RoundOpener>.Instance, metrics);
+        Coordinator = new TrainingCoordinator(Registry, Opener, Coordination, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<TrainingCoordinator>.Instance, NullLogger<RoundDriver>.Instance, metrics);
         for (int i = 1; i <= clients; i++)
         {
             string id = $"bank-{i:D2}";

@@ -128,6 +128,12 @@ internal static class RpcErrorTranslator
 
         // The text goes into the message for people; the type above was chosen without it.
         string detail = exception.Status.Detail;
+        if (TlsRejection(exception) is { } tls)
+        {
+            // This client refused the server's certificate (ServerTrust): no server answered, so nothing was refused by it.
+            return new ServerUnavailableException($"The TLS connection to the aggregation server at {server} failed: {tls.Message}", exception);
+        }
+
         string cause = reason is null ? code.ToString() : $"{code}, {reason}";
         return Classify(code, reason) switch
         {
@@ -143,6 +149,20 @@ internal static class RpcErrorTranslator
             },
             _ => new ServerErrorException($"The aggregation server refused or failed a call ({cause}): {detail}", exception),
         };
+    }
+
+    /// <summary>The TLS handshake failure under a call that never reached the server, or null.</summary>
+    private static System.Security.Authentication.AuthenticationException? TlsRejection(RpcException exception)
+    {
+        for (Exception? e = exception.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException tls)
+            {
+                return tls.InnerException as System.Security.Authentication.AuthenticationException ?? tls;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The reasons of specs/api.md, "Statuses", as the server spells them.</summary>

@@ -19,7 +19,7 @@ namespace PrivateFl.Server.Coordination;
 /// and settles the round under the gate again. No thread waits on the store or a grain under the gate, and no second
 /// round can open, nor a waiter be admitted twice, in between (issue 12).
 /// </remarks>
-internal sealed partial class RoundOpener(SessionRegistry registry, IRoundCoordination coordination, IFederationStore store, IOptions<RoundOptions> options, ILogger<RoundOpener> logger)
+internal sealed partial class RoundOpener(SessionRegistry registry, IRoundCoordination coordination, IFederationStore store, IOptions<RoundOptions> options, ILogger<RoundOpener> logger, Observability.ServerMetrics? metrics = null)
 {
     /// <summary>
     /// Opens this front end's part of the session's next round if it can. Called under the session's gate (by the lobby)
@@ -171,6 +171,8 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IRoundCoordi
             }
 
             start(slot, setups);
+
+            metrics?.RoundOpened(definition.SessionId, setups);
             return setups;
         }
     }

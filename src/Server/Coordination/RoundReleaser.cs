@@ -15,7 +15,7 @@ namespace PrivateFl.Server.Coordination;
 /// Works on a round's <see cref="FrontEndReport"/> (every cohort's sum and record parts), so the same code ends a round
 /// whether its cohorts ran in one process or were reported by several front ends to the round's grain. Call off any gate.
 /// </remarks>
-internal sealed partial class RoundReleaser(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<RoundReleaser> logger)
+internal sealed partial class RoundReleaser(SessionRegistry registry, IFederationStore store, IOptions<RoundOptions> options, TimeProvider time, ILogger<RoundReleaser> logger, Observability.ServerMetrics? metrics = null)
 {
     /// <summary>
     /// Turns a round's released cohort sums into the session's next model version and commits it: each sum is decoded
@@ -75,6 +75,7 @@ internal sealed partial class RoundReleaser(SessionRegistry registry, IFederatio
         // Counted before the banks learn the outcome: the operator's report is out by the time the round's result is.
         await ReportCulpritsAsync(definition.SessionId, roundNumber, report).ConfigureAwait(false);
         LogRoundCompleted(logger, definition.SessionId, roundNumber, record.Included.Count, record.Participants.Count, model.Version);
+        metrics?.RoundEnded(definition.SessionId, RoundOutcomeKind.Completed, privacy.Epsilon);
         return (model, last);
     }
 
@@ -89,6 +90,7 @@ internal sealed partial class RoundReleaser(SessionRegistry registry, IFederatio
         ArgumentNullException.ThrowIfNull(report);
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
         RoundRecordData record = Record(sessionId, roundNumber, report, RoundOutcomeKind.Aborted, reason, [], null, now);
+        metrics?.RoundEnded(sessionId, RoundOutcomeKind.Aborted);
         try
         {
             await registry.CommitRoundAsync(record, null, null, false).ConfigureAwait(false);

@@ -29,9 +29,10 @@ internal sealed partial class TrainingCoordinator : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<TrainingCoordinator> _logger;
     private readonly ILogger<RoundDriver> _driverLogger;
+    private readonly Observability.ServerMetrics? _metrics;
     private readonly ConcurrentDictionary<string, RoundLobby> _lobbies = new(StringComparer.Ordinal);
 
-    public TrainingCoordinator(SessionRegistry registry, RoundOpener opener, IRoundCoordination coordination, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger)
+    public TrainingCoordinator(SessionRegistry registry, RoundOpener opener, IRoundCoordination coordination, IOptions<RoundOptions> options, TimeProvider time, ILogger<TrainingCoordinator> logger, ILogger<RoundDriver> driverLogger, Observability.ServerMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _registry = registry;
@@ -42,6 +43,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         _time = time;
         _logger = logger;
         _driverLogger = driverLogger;
+        _metrics = metrics;
     }
 
     /// <summary>Loads a session's runtime state (from the store on first use).</summary>
@@ -247,6 +249,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         lock (session.Gate)
         {
             report = round.Report(_frontEnd, released, reasons);
+            _metrics?.CohortsEnded(session.Definition.SessionId, round);
         }
 
         // Task.Run: the owner may commit to the store before its task is returned, and this runs under the gate.
@@ -272,6 +275,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
         session.Round = null;
         var aborted = new CoordinatorException(CoordinatorErrorKind.Aborted, $"Round {round.Number} of session '{session.Definition.SessionId}' was aborted: {reason} The model stays at version {session.Model.Version}.") { Reason = ErrorReasons.RoundAborted };
         LogRoundAborted(_logger, session.Definition.SessionId, round.Number, reason);
+        _metrics?.CohortsEnded(session.Definition.SessionId, round);
         round.FailRemaining(aborted);
         Lobby(session).TryOpen();
     }

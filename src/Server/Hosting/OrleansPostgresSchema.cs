@@ -40,7 +40,7 @@ internal sealed partial class OrleansPostgresSchema(
             int created = await EnsureAsync(connectionString, cancellationToken).ConfigureAwait(false);
             if (created > 0)
             {
-                LogTablesCreated(logger, created, target);
+                LogTablesCreated(logger, created);
             }
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
@@ -97,6 +97,6 @@ internal sealed partial class OrleansPostgresSchema(
         return reader.ReadToEnd();
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, EventName = "OrleansTablesCreated", Message = "Ran {Scripts} of Orleans' PostgreSQL scripts: the membership tables now exist ({Target}).")]
-    private static partial void LogTablesCreated(ILogger logger, int scripts, string target);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, EventName = "OrleansTablesCreated", Message = "Ran {Count} of Orleans' PostgreSQL scripts: the membership tables now exist.")]
+    private static partial void LogTablesCreated(ILogger logger, int count);
 }

@@ -62,7 +62,7 @@ internal static class ServerHost
 
     private static async Task StopStartedAsync(WebApplication app)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), app.Services.GetService<TimeProvider>() ?? TimeProvider.System);
         try
         {
             await app.StopAsync(timeout.Token).ConfigureAwait(false);

@@ -16,6 +16,9 @@ internal sealed partial class AuthenticationInterceptor(IOptions<ServerOptions> 
     public const string ClientIdKey = "privatefl-client-id";
     private const string AdminServicePrefix = "/privatefl.v1.Admin/";
 
+    /// <summary>The one unary method served without a signature or key (grpc/health/v1/health.proto).</summary>
+    public const string HealthCheckMethod = "/grpc.health.v1.Health/Check";
+
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,8 +27,10 @@ internal sealed partial class AuthenticationInterceptor(IOptions<ServerOptions> 
         {
             AuthenticateAdmin(context);
         }
-        else
+        else if (!string.Equals(context.Method, HealthCheckMethod, StringComparison.Ordinal))
         {
+            // Every other unary call needs an authenticated bank; the health check answers anyone (load balancers,
+            // orchestrators) and says only SERVING or not.
             AuthenticatedClientFeature? client = context.GetHttpContext().Features.Get<AuthenticatedClientFeature>();
             if (client is null)
             {

@@ -40,7 +40,8 @@ internal sealed partial class CallAuthenticationMiddleware(
     CallLimiter limiter,
     ICallSignatureVerifier verifier,
     TimeProvider time,
-    ILogger<CallAuthenticationMiddleware> logger)
+    ILogger<CallAuthenticationMiddleware> logger,
+    Observability.AdminAudit? audit = null)
 {
     /// <summary>The metadata entry holding the operator's API key.</summary>
     public const string AdminKeyHeader = "x-privatefl-admin-key";
@@ -49,6 +50,9 @@ internal sealed partial class CallAuthenticationMiddleware(
     private const string AdminPrefix = "/privatefl.v1.Admin/";
     private const string PackagePrefix = "/privatefl.v1.";
     private const int FramePrefixSize = 5;
+
+    /// <summary>The most a call to a service that needs no signature (health, reflection) may send, over its whole stream.</summary>
+    internal const long MaxUnsignedBodyBytes = 64 * 1024;
 
     /// <summary>The key verified against for ids that cannot authenticate; its private half was discarded at start-up.</summary>
     private static readonly byte[] NobodysKey = NewNobodysKey();
@@ -85,6 +89,10 @@ internal sealed partial class CallAuthenticationMiddleware(
                 LogClientRejected(logger, path, "(not checked)", "method path not in its exact letter case");
                 await RefuseAsync(context, Code.Unimplemented, CallRefusals.MethodNameNotExact, "PrivateFl method names are case-sensitive: call /privatefl.v1.Federation/<Method> or /privatefl.v1.Admin/<Method> exactly.").ConfigureAwait(false);
             }
+            else if (context.GetEndpoint()?.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>() is { } other)
+            {
+                await InvokeOtherServiceAsync(context, path, other).ConfigureAwait(false);
+            }
             else
             {
                 await next(context).ConfigureAwait(false);
@@ -98,12 +106,34 @@ internal sealed partial class CallAuthenticationMiddleware(
         }
     }
 
+    /// <summary>
+    /// The services that need no signature (the gRPC health service, and reflection when configured) are served on
+    /// their exact method paths only, and their requests may hold at most <see cref="MaxUnsignedBodyBytes"/>: gRPC
+    /// routing ignores letter case, and nobody who calls them unsigned should make the server read a large body.
+    /// </summary>
+    private Task InvokeOtherServiceAsync(HttpContext context, string path, Grpc.AspNetCore.Server.GrpcMethodMetadata method)
+    {
+        if (!string.Equals(path, method.Method.FullName, StringComparison.Ordinal))
+        {
+            LogClientRejected(logger, path, "(not checked)", "method path not in its exact letter case");
+            return RefuseAsync(context, Code.Unimplemented, CallRefusals.MethodNameNotExact, $"Method names are case-sensitive: call {method.Method.FullName} exactly.");
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = MaxUnsignedBodyBytes;
+        }
+
+        return next(context);
+    }
+
     private async Task InvokeAdminAsync(HttpContext context, string path)
     {
         string presented = context.Request.Headers[AdminKeyHeader].ToString();
         if (!AdminKeyCheck.Matches(options.Value.AdminApiKey, presented))
         {
             LogAdminRejected(logger, path);
+            await (audit?.RecordAsync(Observability.AdminAudit.Unauthenticated, context.Connection.RemoteIpAddress?.ToString(), path[AdminPrefix.Length..], string.Empty, $"UNAUTHENTICATED {CallRefusals.AdminKey}") ?? Task.CompletedTask).ConfigureAwait(false);
             await RefuseAsync(context, Code.Unauthenticated, CallRefusals.AdminKey, $"The admin API key in '{AdminKeyHeader}' is missing or wrong.").ConfigureAwait(false);
             return;
         }

@@ -34,6 +34,18 @@ internal sealed class CallLimiter(IOptions<ServerOptions> options, TimeProvider?
         }
     }
 
+    /// <summary>Gets how many clients have at least one authenticated call in flight.</summary>
+    public int Clients
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _perClient.Count;
+            }
+        }
+    }
+
     /// <summary>Gets the calls in flight whose signature has not verified yet.</summary>
     public int UnauthenticatedCalls => Volatile.Read(ref _unauthenticated);
 

@@ -9,6 +9,12 @@ namespace PrivateFl.Server.Services;
 /// <summary>The operator's gRPC service: sessions, enrolment, rounds and the privacy ledger.</summary>
 internal sealed partial class AdminService(SessionRegistry sessions, IFederationStore store, TimeProvider time) : Admin.AdminBase
 {
+    /// <summary>The audit entries <c>ListAuditLog</c> returns when its request names no limit.</summary>
+    internal const int DefaultAuditEntries = 100;
+
+    /// <summary>The most audit entries one <c>ListAuditLog</c> returns.</summary>
+    internal const int MaxAuditEntries = 10_000;
+
     public override Task<SessionInfo> CreateSession(CreateSessionRequest request, ServerCallContext context) =>
         RpcErrors.Guard(async () =>
         {
@@ -97,6 +103,34 @@ internal sealed partial class AdminService(SessionRegistry sessions, IFederation
                 Delta = e.Delta,
                 MechanismJson = e.MechanismJson,
                 RecordedUnixMs = e.RecordedUnixMs,
+            }));
+            return reply;
+        });
+
+    public override Task<ListAuditLogReply> ListAuditLog(ListAuditLogRequest request, ServerCallContext context) =>
+        RpcErrors.Guard(async () =>
+        {
+            if (request.Limit > MaxAuditEntries)
+            {
+                throw RpcErrors.InvalidArgument("limit", $"must be 0 (meaning {DefaultAuditEntries}) to {MaxAuditEntries}; got {request.Limit}.");
+            }
+
+            if (request.SinceUnixMs < 0)
+            {
+                throw RpcErrors.InvalidArgument("since_unix_ms", $"must be 0 (the whole log) or a time in Unix milliseconds; got {request.SinceUnixMs}.");
+            }
+
+            int limit = request.Limit == 0 ? DefaultAuditEntries : (int)request.Limit;
+            var reply = new ListAuditLogReply();
+            reply.Entries.Add((await store.ListAuditAsync(request.SinceUnixMs == 0 ? null : request.SinceUnixMs, limit, context.CancellationToken).ConfigureAwait(false)).Select(e => new AuditLogEntry
+            {
+                Id = e.Id,
+                TimestampUnixMs = e.TimestampUnixMs,
+                Actor = e.Actor,
+                RemoteAddress = e.RemoteAddress,
+                Method = e.Method,
+                TargetId = e.TargetId,
+                Outcome = e.Outcome,
             }));
             return reply;
         });

@@ -205,6 +205,23 @@ internal abstract class AdoFederationStore : IFederationStore
         return await QueryAsync(connection, null, "SELECT session_id, round_number, charge, reserved_unix_ms FROM budget_reservations WHERE session_id = @id ORDER BY charge;", ReadReservation, cancellationToken, ("id", sessionId)).ConfigureAwait(false);
     }
 
+    public async Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        StoreArguments.Audit(entry);
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "INSERT INTO audit_log (timestamp_unix_ms, actor, remote_address, method, target_id, outcome) VALUES (@t, @a, @r, @m, @g, @o);", cancellationToken, ("t", entry.TimestampUnixMs), ("a", entry.Actor), ("r", entry.RemoteAddress), ("m", entry.Method), ("g", entry.TargetId), ("o", entry.Outcome)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? sinceUnixMs, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        await using DbConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        List<AuditEntry> newestFirst = await QueryAsync(connection, null, "SELECT id, timestamp_unix_ms, actor, remote_address, method, target_id, outcome FROM audit_log WHERE timestamp_unix_ms >= @since ORDER BY id DESC LIMIT @n;", ReadAudit, cancellationToken, ("since", sinceUnixMs ?? long.MinValue), ("n", limit)).ConfigureAwait(false);
+        newestFirst.Reverse();
+        return newestFirst;
+    }
+
     public async Task<bool> TryRecordNonceAsync(string clientId, ReadOnlyMemory<byte> nonce, long expiresUnixMs, CancellationToken cancellationToken)
     {
         StoreArguments.Id(clientId, nameof(clientId));
@@ -280,6 +297,9 @@ internal abstract class AdoFederationStore : IFederationStore
 
     private Task<int> InsertModelAsync(DbConnection connection, DbTransaction transaction, ModelVersionRecord model, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, $"INSERT INTO model_versions ({ModelColumns}) VALUES (@id, @v, @r, @w, @c, @e, @d, @p, @t);", cancellationToken, ("id", model.SessionId), ("v", model.Version), ("r", model.RoundNumber), ("w", WeightCodec.Encode(model.Weights)), ("c", model.Contributors), ("e", model.EpsilonSpent), ("d", model.Delta), ("p", model.PrivacyJson), ("t", model.CreatedUnixMs));
+
+    private static AuditEntry ReadAudit(DbDataReader reader) =>
+        new(reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)) { Id = reader.GetInt64(0) };
 
     private BudgetReservation ReadReservation(DbDataReader reader) =>
         new(reader.GetString(0), reader.GetInt64(1), ReadInt32(reader, 2), reader.GetInt64(3));

@@ -151,4 +151,19 @@ public interface IFederationStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many were forgotten.</returns>
     Task<int> PruneNoncesAsync(long nowUnixMs, CancellationToken cancellationToken);
+
+    /// <summary>Appends an admin action to the audit log.</summary>
+    /// <param name="entry">The action (its <see cref="AuditEntry.Id"/> is ignored; the store assigns the next one).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the entry is durable.</returns>
+    /// <exception cref="ArgumentException">A field is empty where it must not be, or longer than <see cref="AuditEntry.MaxFieldLength"/> (<see cref="AuditEntry.MaxOutcomeLength"/> for the outcome).</exception>
+    Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Lists the audit log: the last <paramref name="limit"/> entries at or after <paramref name="sinceUnixMs"/>, oldest first.</summary>
+    /// <param name="sinceUnixMs">The earliest time listed, in Unix milliseconds; null for the whole log.</param>
+    /// <param name="limit">The most entries returned, 1 to 10,000.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The entries, in the order they were appended.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not 1 to 10,000.</exception>
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? sinceUnixMs, int limit, CancellationToken cancellationToken);
 }

@@ -83,6 +83,18 @@ internal sealed class PostgresFederationStore : AdoFederationStore, IAsyncDispos
         INSERT INTO budget_reservations (session_id, round_number, charge, reserved_unix_ms)
             SELECT session_id, round_number, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY round_number), recorded_unix_ms FROM privacy_ledger;
         """,
+        // 3 (issue 14): the audit log of admin actions, append-only.
+        """
+        CREATE TABLE audit_log (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            timestamp_unix_ms bigint NOT NULL,
+            actor text NOT NULL,
+            remote_address text NOT NULL,
+            method text NOT NULL,
+            target_id text NOT NULL,
+            outcome text NOT NULL);
+        CREATE INDEX audit_log_time ON audit_log (timestamp_unix_ms);
+        """,
     ];
 
     private readonly NpgsqlDataSource _dataSource;

@@ -99,6 +99,18 @@ internal sealed class SqliteFederationStore : AdoFederationStore
         INSERT INTO budget_reservations (session_id, round_number, charge, reserved_unix_ms)
             SELECT session_id, round_number, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY round_number), recorded_unix_ms FROM privacy_ledger;
         """,
+        // 6 (issue 14): the audit log of admin actions, append-only.
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            timestamp_unix_ms INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            remote_address TEXT NOT NULL,
+            method TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            outcome TEXT NOT NULL);
+        CREATE INDEX audit_log_time ON audit_log (timestamp_unix_ms);
+        """,
     ];
 
     private readonly string _connectionString;

@@ -8,6 +8,22 @@ internal static class StoreArguments
         ArgumentException.ThrowIfNullOrWhiteSpace(value, paramName);
     }
 
+    public static void Audit(AuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        foreach (string field in (string[])[entry.Actor, entry.RemoteAddress, entry.Method])
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(field, nameof(entry));
+        }
+
+        ArgumentNullException.ThrowIfNull(entry.TargetId, nameof(entry));
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Outcome, nameof(entry));
+        if (entry.Actor.Length > AuditEntry.MaxFieldLength || entry.RemoteAddress.Length > AuditEntry.MaxFieldLength || entry.Method.Length > AuditEntry.MaxFieldLength || entry.TargetId.Length > AuditEntry.MaxFieldLength || entry.Outcome.Length > AuditEntry.MaxOutcomeLength)
+        {
+            throw new ArgumentException($"An audit entry's actor, address, method and target hold at most {AuditEntry.MaxFieldLength} characters and its outcome {AuditEntry.MaxOutcomeLength}.", nameof(entry));
+        }
+    }
+
     public static void Client(EnrolledClient client)
     {
         ArgumentNullException.ThrowIfNull(client);

@@ -95,5 +95,9 @@ public sealed class CommitOffTheLockTests
         public Task<BudgetReservation?> ReserveBudgetAsync(string sessionId, long roundNumber, int maximumCharges, long nowUnixMs, CancellationToken cancellationToken) => inner.ReserveBudgetAsync(sessionId, roundNumber, maximumCharges, nowUnixMs, cancellationToken);
 
         public Task<IReadOnlyList<BudgetReservation>> ListBudgetReservationsAsync(string sessionId, CancellationToken cancellationToken) => inner.ListBudgetReservationsAsync(sessionId, cancellationToken);
+
+        public Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken) => inner.AppendAuditAsync(entry, cancellationToken);
+
+        public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(long? sinceUnixMs, int limit, CancellationToken cancellationToken) => inner.ListAuditAsync(sinceUnixMs, limit, cancellationToken);
     }
 }

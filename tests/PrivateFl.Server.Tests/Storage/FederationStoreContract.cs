@@ -429,6 +429,69 @@ public abstract class FederationStoreContract
         Assert.Empty(await store.ListLedgerAsync(id, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task AppendAuditAsync_SeveralEntries_ListedInOrderWithIdsAfterARestart()
+    {
+        IFederationStore store = await StoreAsync();
+        long at = AuditTime();
+        AuditEntry[] entries =
+        [
+            new(at, "admin", "127.0.0.1", "EnrollClient", Id("a") + " key:0123456789abcdef", "OK"),
+            new(at + 1, "unauthenticated", "::1", "ListClients", string.Empty, "UNAUTHENTICATED ADMIN_KEY_INVALID"),
+            new(at + 1, "admin", "10.0.0.7", "RevokeClient", Id("b"), "NOT_FOUND CLIENT_NOT_FOUND"),
+        ];
+
+        foreach (AuditEntry entry in entries)
+        {
+            await store.AppendAuditAsync(entry, CancellationToken.None);
+        }
+
+        IReadOnlyList<AuditEntry> listed = await (await StoreAsync()).ListAuditAsync(at, 10_000, CancellationToken.None);
+
+        Assert.Equal(entries, listed.Select(e => e with { Id = 0 }));
+        Assert.True(listed[0].Id > 0 && listed[0].Id < listed[1].Id && listed[1].Id < listed[2].Id);
+    }
+
+    [Fact]
+    public async Task ListAuditAsync_SinceAndLimit_ReturnsTheLatestEntriesAtOrAfterSinceOldestFirst()
+    {
+        IFederationStore store = await StoreAsync();
+        long at = AuditTime();
+        for (int i = 0; i < 5; i++)
+        {
+            await store.AppendAuditAsync(new AuditEntry(at + i, "admin", "127.0.0.1", "GetSession", Id($"s{i}"), "OK"), CancellationToken.None);
+        }
+
+        IReadOnlyList<AuditEntry> latestTwo = await store.ListAuditAsync(at + 1, 2, CancellationToken.None);
+        IReadOnlyList<AuditEntry> fromThird = await store.ListAuditAsync(at + 2, 100, CancellationToken.None);
+
+        Assert.Equal([Id("s3"), Id("s4")], latestTwo.Select(e => e.TargetId));
+        Assert.Equal([Id("s2"), Id("s3"), Id("s4")], fromThird.Select(e => e.TargetId));
+        Assert.Contains(await store.ListAuditAsync(null, 10_000, CancellationToken.None), e => e.TargetId == Id("s0"));
+    }
+
+    [Fact]
+    public async Task AppendAuditAsync_BadEntryOrLimit_RefusedAndNothingStored()
+    {
+        IFederationStore store = await StoreAsync();
+        long at = AuditTime();
+        var good = new AuditEntry(at, "admin", "127.0.0.1", "ListClients", Id("t"), "OK");
+
+        await Assert.ThrowsAsync<ArgumentException>("entry", () => store.AppendAuditAsync(good with { Actor = " " }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>("entry", () => store.AppendAuditAsync(good with { Method = new string('m', AuditEntry.MaxFieldLength + 1) }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>("entry", () => store.AppendAuditAsync(good with { Outcome = new string('o', AuditEntry.MaxOutcomeLength + 1) }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>("limit", () => store.ListAuditAsync(null, 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>("limit", () => store.ListAuditAsync(null, 10_001, CancellationToken.None));
+
+        Assert.Empty(await store.ListAuditAsync(at, 100, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A time later than every audit entry an earlier test wrote (microseconds now, as if they were milliseconds), so that
+    /// "since" selects only this test's entries in a database the tests share.
+    /// </summary>
+    private static long AuditTime() => DateTime.UtcNow.Ticks / 10;
+
     private async Task<IFederationStore> StoreAsync()
     {
         IFederationStore store = NewStore();
