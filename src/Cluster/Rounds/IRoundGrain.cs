@@ -23,7 +23,7 @@ public interface IRoundGrain : IGrainWithStringKey
     Task<bool> IsKnownAsync();
 
     /// <summary>Reserves the round's charge against the session's budget, once however many cohorts ask.</summary>
-    /// <returns>The charge (the budget's n-th round), or 0 if the budget pays for no further round or the round is unknown here.</returns>
+    /// <returns>The charge (the budget's n-th round), 0 if the budget pays for no further round, or -1 if the round is unknown here (its master was lost with its silo).</returns>
     [Alias("Reserve")]
     Task<int> ReserveBudgetAsync();
 

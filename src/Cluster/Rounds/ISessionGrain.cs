@@ -21,6 +21,11 @@ public interface ISessionGrain : IGrainWithStringKey
     /// <param name="slot">The round (its number and epoch).</param>
     /// <param name="outcome">How it ended.</param>
     /// <returns>A task that completes when the session has taken it in.</returns>
+    /// <remarks>
+    /// Interleaves with the session's other calls: the round grain makes it from within a seal the session grain is
+    /// awaiting (a round can end as formation ends), and it only closes the round in memory.
+    /// </remarks>
     [Alias("Ended")]
+    [Orleans.Concurrency.AlwaysInterleave]
     Task RoundEndedAsync(RoundSlot slot, RoundEnd outcome);
 }

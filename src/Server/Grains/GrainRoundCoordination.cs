@@ -37,17 +37,52 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
         return grains.GetGrain<IRoundGrain>(slot.RoundKey).ReportAsync(new FrontEndReport(FrontEnd, [], [], [], [], [], 0, 0, 0));
     }
 
-    public Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot)
+    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        return grains.GetGrain<IRoundGrain>(slot.RoundKey).ReserveBudgetAsync();
+        int charge = await grains.GetGrain<IRoundGrain>(slot.RoundKey).ReserveBudgetAsync().ConfigureAwait(false);
+        return charge >= 0 ? charge : throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s master was lost with its silo; no budget was reserved and the sum is not unmasked.");
     }
+
+    // A report is idempotent, so a call that timed out is made again; a master that cannot be reached (its silo died)
+    // or keeps timing out is read from the store: what it committed or recorded stands, and a round with neither
+    // never released (the dead master cannot commit later, and a new one fences the old round off).
+    private async Task<RoundEnd> ReportAsync(RoundSlot slot, FrontEndReport report)
+    {
+        IRoundGrain round = grains.GetGrain<IRoundGrain>(slot.RoundKey);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await round.ReportAsync(report).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (attempt < ReportAttempts)
+            {
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                RoundRecordData? record = (await store.ListRoundsAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault(r => r.RoundNumber == slot.RoundNumber);
+                if (record is { Outcome: RoundOutcomeKind.Completed, ModelVersion: long version })
+                {
+                    int charged = (await store.ListBudgetReservationsAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false)).Count;
+                    ModelVersionRecord? model = await store.FindModelAsync(slot.SessionId, version, CancellationToken.None).ConfigureAwait(false);
+                    StoredSession? stored = await store.FindSessionAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false);
+                    return new RoundEnd(true, version, model?.EpsilonSpent ?? 0, charged, stored?.State == SessionState.Completed, string.Empty);
+                }
+
+                string reason = record?.AbortReason ?? $"the round's master could not be reached ({ex.GetType().Name}); nothing was released.";
+                return new RoundEnd(false, slot.ModelVersion, 0, slot.ChargedRounds, false, reason);
+            }
+        }
+    }
+
+    private const int ReportAttempts = 3;
 
     public async Task<RoundRelease> EndAsync(SessionRuntime session, RoundSlot slot, FrontEndReport report)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(slot);
-        RoundEnd end = await grains.GetGrain<IRoundGrain>(slot.RoundKey).ReportAsync(report).ConfigureAwait(false);
+        RoundEnd end = await ReportAsync(slot, report).ConfigureAwait(false);
         if (!end.Released)
         {
             lock (session.Gate)

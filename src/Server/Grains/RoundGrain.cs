@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Placement;
 using PrivateFl.Cluster.Rounds;
 using PrivateFl.Server.Coordination;
 using PrivateFl.Server.Storage;
@@ -15,6 +16,7 @@ namespace PrivateFl.Server.Grains;
 /// sealed (a reactivation after its silo died) refuses every report and reservation: the old round is fenced off.
 /// </remarks>
 [Reentrant]
+[PreferLocalPlacement]
 internal sealed partial class RoundGrain(IFederationStore store, RoundReleaser releaser, IClusterMembershipService membership, TimeProvider time, ILogger<RoundGrain> logger) : Grain, IRoundGrain
 {
     private readonly Dictionary<string, FrontEndReport?> _frontEnds = new(StringComparer.Ordinal);
@@ -48,7 +50,8 @@ internal sealed partial class RoundGrain(IFederationStore store, RoundReleaser r
     {
         if (_slot is not { } slot || _definition is not { } definition)
         {
-            return Task.FromResult(0);
+            // A reactivation: the round it fenced off must not reserve (nor unmask) under a charge it cannot report.
+            return Task.FromResult(-1);
         }
 
         return _reservation ??= ReserveOnceAsync(slot, definition);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using PrivateFl.Cluster.Rounds;
 using PrivateFl.Server.Coordination;
 using PrivateFl.Server.Options;
@@ -16,6 +17,7 @@ namespace PrivateFl.Server.Grains;
 /// with its epoch, and that round's front ends learn it from the round grain, which no longer knows them. A watchdog
 /// ends a round whose round grain was lost, so the next round can open.
 /// </remarks>
+[PreferLocalPlacement]
 internal sealed partial class SessionGrain(IFederationStore store, SessionRegistry registry, RoundReleaser releaser, IClusterMembershipService membership, IOptions<RoundOptions> options, TimeProvider time, ILogger<SessionGrain> logger) : Grain, ISessionGrain
 {
     private RoundSlot? _open;
@@ -108,7 +110,7 @@ internal sealed partial class SessionGrain(IFederationStore store, SessionRegist
             return;
         }
 
-        if (!await Round(open).IsKnownAsync().ConfigureAwait(true))
+        if (!await Round(open).IsKnownAsync().ConfigureAwait(true) && _open?.Epoch == open.Epoch)
         {
             // Its round grain was lost with its silo (a new activation knows nothing): the round aborts, the next may open.
             string reason = "the round's master was lost with its silo.";
