@@ -28,6 +28,9 @@ public sealed class ClusterRoundTests : IAsyncLifetime
     private readonly Dictionary<string, SigningKey> _keys = new(StringComparer.Ordinal);
     private InProcessTestCluster _cluster = null!;
 
+    // Each silo's services, by its index at start (the cluster's list of silos shrinks when one is killed).
+    private IServiceProvider[] _silos = [];
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
@@ -39,6 +42,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         builder.ConfigureClient(client => client.Services.AddSerializer(serializer => serializer.AddAssembly(typeof(ISiloProbeGrain).Assembly)));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        _silos = [.. _cluster.Silos.Select(s => _cluster.GetSiloServiceProvider(s.SiloAddress))];
         await Store(0).MigrateAsync(CancellationToken.None);
     }
 
@@ -141,7 +145,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(new StorageOptions { DatabasePath = database }));
-        services.AddSingleton(Options.Create(new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(1), CohortFormationWindow = TimeSpan.FromSeconds(4), StageDeadline = TimeSpan.FromSeconds(20) }));
+        services.AddSingleton(Options.Create(new RoundOptions { MinimumClients = 3, GatherWindow = TimeSpan.FromSeconds(1), CohortFormationWindow = TimeSpan.FromSeconds(4), StageDeadline = TimeSpan.FromMinutes(2) }));
         services.AddSingleton<IFederationStore, SqliteFederationStore>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<RoundReleaser>();
@@ -158,7 +162,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         }
     }
 
-    private IServiceProvider Silo(int index) => _cluster.GetSiloServiceProvider(_cluster.Silos[index].SiloAddress);
+    private IServiceProvider Silo(int index) => _silos[index];
 
     private IFederationStore Store(int silo) => Silo(silo).GetRequiredService<IFederationStore>();
 

@@ -15,6 +15,9 @@ public sealed partial class LoggingClaimsTests
         "SessionId", "RoundNumber", "Reason", "Method", "ClientId", "JobId", "Stage", "ModelVersion", "Rounds", "Participants",
         "Included", "Count", "Violation", "Version", "Threshold", "SqliteError", "Rows", "Received", "Problem", "Path",
         "Misbehaviour", "LocalAddress", "Kind", "Epsilon", "DelayMs", "Degree", "Dataset", "Budget", "Attempt", "Alive", "Clients", "Cohort",
+
+        // A front end is a silo's address and an epoch a round's random id: both are public to every silo of the cluster.
+        "FrontEnd", "FrontEnds", "Epoch",
     ];
 
     [Fact]

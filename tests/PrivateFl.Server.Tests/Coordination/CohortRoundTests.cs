@@ -126,6 +126,8 @@ public sealed class CohortRoundTests
         Task<RoundOutcome?>[] banks = Run(fixture, Deltas(6), stopBeforeMaskedInput: ["bank-02", "bank-03", "bank-05", "bank-06"]);
         await fixture.AdvanceUntilAsync(Task.WhenAll(banks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))), TimeSpan.FromSeconds(5));
 
+        // A bank learns its cohort aborted as soon as it does; the round's record follows when the last cohort ends.
+        await fixture.AdvanceUntilAsync(RoundRecordedAsync(fixture), TimeSpan.FromSeconds(5));
         Assert.Equal(RoundOutcomeKind.Aborted, Assert.Single(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Outcome);
         Assert.Empty(await fixture.Store.ListBudgetReservationsAsync(CoordinatorFixture.SessionId, CancellationToken.None));
     }
@@ -158,4 +160,12 @@ public sealed class CohortRoundTests
 
     private static double[][] Deltas(int n) =>
         [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, 8).Select(j => (((i * 8) + j) % 7 * 0.0625) - 0.1875).ToArray())];
+
+    private static async Task RoundRecordedAsync(CoordinatorFixture fixture)
+    {
+        while ((await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Count == 0)
+        {
+            await Task.Delay(5);
+        }
+    }
 }
