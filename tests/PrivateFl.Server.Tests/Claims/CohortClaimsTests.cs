@@ -145,9 +145,10 @@ public sealed class CohortClaimsTests
     [Fact]
     public async Task Round_DpSessionInThreeCohorts_ChargedOnceAtTheEpsilonOfOneRound()
     {
-        const int N = 12;
+        // 11 banks in cohorts of 4, 4 and 3; with δ = 0.1 a cohort of 4 has t = m = 3 and the cohort of 3 has t = m = 2.
+        const int N = 11;
         using var fixture = new CoordinatorFixture(clients: N);
-        SessionDefinition single = DpDefinition(fixture, "c-dp", N, recordLevel: false);
+        SessionDefinition single = DpDefinition(fixture, "c-dp", N, recordLevel: false, dropout: 0.1);
         SessionDefinition definition = single with { Cohorts = new CohortSettingsData(4, 3, 3) };
         var session = new ClaimsSession(fixture, definition);
 
@@ -169,15 +170,23 @@ public sealed class CohortClaimsTests
         double tau = record.RootElement.GetProperty("discretenessTau").GetDouble();
         Assert.Equal(Crypto.Privacy.DistributedNoise.DiscretenessTau(Crypto.Privacy.DistributedNoise.MinimumClientSigma, 4), tau);
         Assert.All(tickets, t => Assert.True(Crypto.Privacy.DistributedNoise.DiscretenessTau(t.ClientNoiseSigma, t.Participants.Count) <= tau));
+
+        // The record states the weakest cohort: the smallest one's t, m and σ_client.
+        Assert.Equal([3, 4, 4], tickets.GroupBy(t => t.Cohort).Select(g => g.Count()).Order());
+        RoundTicket smallest = tickets.First(t => t.Participants.Count == 3);
+        Assert.Equal(
+            (smallest.Parameters.Threshold, PrivacyPlan.MinimumSurvivors(definition, 3, smallest.Parameters.Threshold), smallest.ClientNoiseSigma),
+            (record.RootElement.GetProperty("threshold").GetInt32(), record.RootElement.GetProperty("minimumSurvivors").GetInt32(), record.RootElement.GetProperty("clientNoiseSigma").GetDouble()));
+        Assert.NotEqual(smallest.ClientNoiseSigma, tickets.First(t => t.Participants.Count == 4).ClientNoiseSigma);
     }
 
     /// <summary>A client-level or record-level DP session over the fixture's banks whose every cohort size gives an accountable σ_client.</summary>
-    private static SessionDefinition DpDefinition(CoordinatorFixture fixture, string sessionId, int clients, bool recordLevel) =>
+    private static SessionDefinition DpDefinition(CoordinatorFixture fixture, string sessionId, int clients, bool recordLevel, double dropout = 0.3) =>
         ClaimsSession.Define(
             fixture,
             sessionId,
             clients,
-            new SecAggSettingsData(SecAggMode.SemiHonest, NeighbourGraphKind.Complete, 0.3, 0, 40, 20),
+            new SecAggSettingsData(SecAggMode.SemiHonest, NeighbourGraphKind.Complete, dropout, 0, 40, 20),
             new PrivacySettingsData(recordLevel ? DpModeKind.RecordLevel : DpModeKind.ClientLevel, 100, 1e-5, 1.0),
             recordLevel ? fixture.Definition.Training with { Rule = AggregationRuleKind.GradientSum } : null);
 
