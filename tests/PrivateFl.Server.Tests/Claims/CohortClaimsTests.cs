@@ -100,6 +100,23 @@ public sealed class CohortClaimsTests
                 return (problems.Count == 0).Label($"{c}: {string.Join("; ", problems)}").Classify(c.cohorts > 1, "several cohorts");
             });
 
+    /// <summary>protocol.md §3.1: a front end takes part in a round only once max(minimum_clients, K_min·M) of its banks wait.</summary>
+    [Fact]
+    public async Task WaitForRound_FewerBanksThanTheMinimumCohortsAtTheirMinimumSize_NoRoundUntilOneMoreWaits()
+    {
+        // K_min = 3 cohorts of at least M = 3: a round needs 9 banks, whatever the gather window.
+        using var fixture = new CoordinatorFixture(clients: 12, cohorts: new CohortSettingsData(4, 3, 3));
+        string[] ids = [.. fixture.ClientIds.Order(StringComparer.Ordinal)];
+        Task<RoundTicket>[] first = [.. ids[..8].Select(id => fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, id, fixture.Definition.SchemaHash, CancellationToken.None))];
+        await fixture.AdvanceUntilAsync(Task.WhenAny(first), fixture.Options.GatherWindow, maxSteps: 5);
+        Assert.All(first, t => Assert.False(t.IsCompleted, "a round opened with 8 banks"));
+
+        Task<RoundTicket> ninth = fixture.Coordinator.WaitForRoundAsync(CoordinatorFixture.SessionId, ids[8], fixture.Definition.SchemaHash, CancellationToken.None);
+        await fixture.AdvanceUntilAsync(Task.WhenAll(first.Append(ninth)), fixture.Options.GatherWindow, maxSteps: 5);
+        RoundTicket[] tickets = await Task.WhenAll(first.Append(ninth));
+        Assert.Equal([3, 3, 3], tickets.GroupBy(t => t.Cohort).Select(g => g.Count()));
+    }
+
     [Fact]
     public async Task MaskedInput_ReservationPending_NoBankOfAnyCohortLearnsTheSurvivorsUntilItIsMade()
     {
@@ -136,8 +153,16 @@ public sealed class CohortClaimsTests
             Assert.Equal(ErrorReasons.RoundAborted, refused.Reason);
         }
 
+        // A cohort's banks learn its abort at once; the round's end (its record) follows when every cohort is done.
+        IReadOnlyList<RoundRecordData> rounds = [];
+        for (int i = 0; i < 200 && rounds.Count == 0; i++)
+        {
+            await Task.Delay(50);
+            rounds = await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None);
+        }
+
+        Assert.Equal(RoundOutcomeKind.Aborted, Assert.Single(rounds).Outcome);
         Assert.Equal(0, (await fixture.Store.FindLatestModelAsync(CoordinatorFixture.SessionId, CancellationToken.None))!.Version);
-        Assert.Equal(RoundOutcomeKind.Aborted, Assert.Single(await fixture.Store.ListRoundsAsync(CoordinatorFixture.SessionId, CancellationToken.None)).Outcome);
         Assert.Empty(await fixture.Store.ListLedgerAsync(CoordinatorFixture.SessionId, CancellationToken.None));
         Assert.Empty(await fixture.Store.ListBudgetReservationsAsync(CoordinatorFixture.SessionId, CancellationToken.None));
     }
