@@ -140,7 +140,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
     /// <summary>
     /// A round grain is memory only: an activation that was never sealed (what a reactivation after its silo died is)
     /// knows no round, so it refuses the reservation, which the front end turns into an abort before unmasking, and
-    /// refuses every report; nothing is charged, recorded or released (docs/claims.md C9).
+    /// refuses every report; nothing is charged, recorded or released (docs/claims.md C12).
     /// </summary>
     [Fact]
     public async Task RoundGrain_ActivatedWithoutItsSeal_RefusesTheReservationAndEveryReportAndStoresNothing()

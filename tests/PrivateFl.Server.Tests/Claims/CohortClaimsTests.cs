@@ -18,7 +18,7 @@ using SdkValidator = sdk::PrivateFl.ClientSdk.Transport.AnnouncementValidator;
 namespace PrivateFl.Server.Tests.Claims;
 
 /// <summary>
-/// specs/protocol.md §3 and specs/privacy.md §8, SECURITY.md "Cohorts" (docs/claims.md C2, C4, C5, C6): each cohort is a
+/// specs/protocol.md §3 and specs/privacy.md §8, SECURITY.md "Cohorts" (docs/claims.md C1, C2, C5, C10, C13): each cohort is a
 /// secure round of its own size, whose plan (t, m, σ_client) its banks re-derive and accept; the round's budget is
 /// reserved before any bank of any cohort learns the survivors, and a refused reservation unmasks nothing; a round of
 /// several cohorts is charged once, at the ε of one round, with τ bounded for the largest cohort.
