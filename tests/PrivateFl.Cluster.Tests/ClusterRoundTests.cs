@@ -141,6 +141,35 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A round grain is memory only: an activation that was never sealed (what a reactivation after its silo died is)
+    /// knows no round, so it refuses the reservation, which the front end turns into an abort before unmasking, and
+    /// refuses every report; nothing is charged, recorded or released (docs/claims.md C12).
+    /// </summary>
+    [Fact]
+    public async Task RoundGrain_ActivatedWithoutItsSeal_RefusesTheReservationAndEveryReportAndStoresNothing()
+    {
+        await CreateSessionAsync(9, new CohortSettingsData(3, 3, 1));
+        var slot = new PrivateFl.Cluster.Rounds.RoundSlot(PrivateFl.Cluster.Rounds.RoundSlotStatus.Open, SessionId, 1, Guid.NewGuid().ToString("n"), 0, 0, 0, string.Empty);
+        PrivateFl.Cluster.Rounds.IRoundGrain round = _cluster.Client.GetGrain<PrivateFl.Cluster.Rounds.IRoundGrain>(slot.RoundKey);
+
+        Assert.False(await round.IsKnownAsync());
+        Assert.Equal(-1, await round.ReserveBudgetAsync());
+        var report = new PrivateFl.Cluster.Rounds.FrontEndReport("front-end", ["a", "b", "c"], [new PrivateFl.Cluster.Rounds.CohortSum(0, 3, 2, new uint[ModelLength], ["a", "b", "c"])], [], [], [], 2, 2, 0);
+        PrivateFl.Cluster.Rounds.RoundEnd end = await round.ReportAsync(report);
+        Assert.False(end.Released);
+        Assert.Contains("master was lost", end.AbortReason, StringComparison.Ordinal);
+
+        // A front end's cohorts asking this grain for the reservation abort at MaskedInput: no survivor list goes out.
+        SessionRuntime session = await Silo(1).GetRequiredService<SessionRegistry>().GetAsync(SessionId, CancellationToken.None);
+        RoundAbortedException refused = await Assert.ThrowsAsync<RoundAbortedException>(() => Silo(1).GetRequiredService<IRoundCoordination>().ReserveBudgetAsync(session, slot));
+        Assert.Equal(RoundStage.MaskedInput, refused.Stage);
+
+        Assert.Empty(await Store(0).ListBudgetReservationsAsync(SessionId, CancellationToken.None));
+        Assert.Empty(await Store(0).ListRoundsAsync(SessionId, CancellationToken.None));
+        Assert.Equal(0L, (await Store(0).FindLatestModelAsync(SessionId, CancellationToken.None))!.Version);
+    }
+
     private static void AddFrontEnd(IServiceCollection services, string database)
     {
         services.TryAddSingleton(TimeProvider.System);

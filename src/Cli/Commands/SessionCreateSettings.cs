@@ -118,7 +118,7 @@ internal sealed class SessionCreateSettings : CliSettings
     public double? SamplingRate { get; init; }
 
     [CommandOption("--cohort-size <N>")]
-    [Description("The most banks in one cohort, each a secure round of its own (specs/protocol.md §6). Default: --banks (one cohort).")]
+    [Description("The most banks in one cohort, each a secure round of its own (specs/protocol.md §3). Default: --banks (one cohort).")]
     public int? CohortSize { get; init; }
 
     [CommandOption("--min-cohort-size <N>")]

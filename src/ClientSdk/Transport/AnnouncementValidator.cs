@@ -120,7 +120,7 @@ internal static class AnnouncementValidator
     }
 
     /// <summary>
-    /// The server chooses each cohort's banks and sees each cohort's sum (specs/protocol.md §6), so a bank refuses a cohort
+    /// The server chooses each cohort's banks and sees each cohort's sum (specs/protocol.md §3), so a bank refuses a cohort
     /// smaller than the session's minimum cohort size, as it read it when it joined, or than its own floor; and a round
     /// that announces another minimum than the one it joined under.
     /// </summary>

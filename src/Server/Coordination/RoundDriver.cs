@@ -12,8 +12,8 @@ namespace PrivateFl.Server.Coordination;
 /// <remarks>
 /// Runs under its session's gate. A DP round releases nothing from fewer than <see cref="MinimumSurvivors"/> clients
 /// (their noise would fall short of (σΔ)²): it aborts after MaskedInput, or after Expel if expulsions leave too few.
-/// What a released sum becomes, and what an abort leaves behind, is the owner's (<c>release</c>, <c>aborted</c>). On a
-/// cluster this is the cohort grain around the same <see cref="AggregationRound"/> (DESIGN.md).
+/// What a released sum becomes, and what an abort leaves behind, is the owner's (<c>release</c>, <c>aborted</c>). A round
+/// of several cohorts has one driver per cohort, under the front end's <see cref="RoundMaster"/> (specs/protocol.md §3).
 /// </remarks>
 internal sealed partial class RoundDriver : IDisposable
 {

@@ -11,7 +11,7 @@ using PrivateFl.Protocol.V1;
 namespace PrivateFl.ClientSdk.Tests.Claims;
 
 /// <summary>
-/// specs/protocol.md §6 and SECURITY.md "Cohorts": the server chooses each cohort's banks and sees each cohort's sum, so
+/// specs/protocol.md §3.3 and SECURITY.md "Cohorts": the server chooses each cohort's banks and sees each cohort's sum, so
 /// a bank refuses a cohort smaller than the session's minimum cohort size (as it read it when it joined) or its own
 /// FederatedClientOptions:MinimumCohortSize, and a round announcing another minimum than the one it joined under.
 /// </summary>
