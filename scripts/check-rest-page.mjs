@@ -44,9 +44,23 @@ try {
   console.error(`check-rest-page: FAIL: ${error.message}`);
 } finally {
   try { socket?.close(); } catch { /* closing anyway */ }
+  // Chromium's helper processes write to the profile until the browser has exited: removing it earlier fails with
+  // ENOTEMPTY under load (it did here, after every check had passed), so wait for the exit, then remove with retries.
+  const exited = browser.exitCode !== null || browser.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => browser.once('exit', resolve));
   browser.kill('SIGTERM');
-  await sleep(300);
-  rmSync(profile, { recursive: true, force: true });
+  await Promise.race([exited, sleep(10000)]);
+  if (browser.exitCode === null && browser.signalCode === null) {
+    browser.kill('SIGKILL');
+    await exited;
+  }
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (error) {
+    // The check's outcome stands; only the temporary profile is left behind.
+    console.error(`check-rest-page: warning: could not remove ${profile}: ${error.message}`);
+  }
 }
 process.exit(exitCode);
 

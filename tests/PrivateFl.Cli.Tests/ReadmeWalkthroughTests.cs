@@ -11,6 +11,7 @@ public sealed partial class ReadmeWalkthroughTests
         IReadOnlyList<string> lines = CliLines();
         Assert.Contains(lines, l => l.StartsWith("privatefl session create german-credit --schema data/schemas/german-credit.json", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("privatefl models export", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("privatefl session create taiwan --schema data/schemas/taiwan-credit.json", StringComparison.Ordinal));
         await using CliServer server = await CliServer.StartAsync();
         var environment = new Dictionary<string, string> { ["PRIVATEFL_SERVER"] = server.Address.ToString(), ["PRIVATEFL_ADMIN_KEY"] = CliServer.AdminKey };
 
@@ -19,9 +20,14 @@ public sealed partial class ReadmeWalkthroughTests
             // The README runs from the repository root: its relative paths go to this test's folders instead.
             string[] args = [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(a => a
                 .Replace("keys/", Path.Combine(server.Directory, "keys") + "/", StringComparison.Ordinal)
-                .Replace("data/", Path.Combine(AppContext.BaseDirectory, "data") + "/", StringComparison.Ordinal)
-                .Replace("scorecard.csv", Path.Combine(server.Directory, "scorecard.csv"), StringComparison.Ordinal)
-                .Replace("model-card.md", Path.Combine(server.Directory, "model-card.md"), StringComparison.Ordinal))];
+                .Replace("data/", Path.Combine(AppContext.BaseDirectory, "data") + "/", StringComparison.Ordinal))];
+            for (int i = 1; i < args.Length; i++)
+            {
+                if (args[i - 1] is "--scorecard" or "--model-card")
+                {
+                    args[i] = Path.Combine(server.Directory, args[i]);
+                }
+            }
 
             CliResult result = await Cli.RunAsync(environment, args);
 
@@ -29,6 +35,7 @@ public sealed partial class ReadmeWalkthroughTests
         }
 
         Assert.True(File.Exists(Path.Combine(server.Directory, "scorecard.csv")));
+        Assert.True(File.Exists(Path.Combine(server.Directory, "taiwan-scorecard.csv")));
     }
 
     /// <summary>The walkthrough's privatefl command lines in order, continuation lines joined and the enrol loop unrolled.</summary>

@@ -50,6 +50,7 @@ public sealed class TlsTrustTests
         string wrongPin = (await Cli.JsonAsync(server, "clients", "--pin-sha256", TestCertificates.CertificateSha256(other))).AssertFailed(3);
 
         Assert.Contains("TLS connection", plain, StringComparison.Ordinal);
+        Assert.Contains("UntrustedRoot. Trust the server with --ca-file or --pin-sha256.", plain, StringComparison.Ordinal);
         Assert.Contains("does not chain to a certificate of --ca-file", wrongCa, StringComparison.Ordinal);
         Assert.Contains("not the pinned one (--pin-sha256", wrongPin, StringComparison.Ordinal);
         Assert.Contains(TestCertificates.CertificateSha256(certificate), wrongPin, StringComparison.Ordinal);

@@ -45,7 +45,7 @@ internal static class CallFailure
         AuthenticationException? tls = Find<AuthenticationException>(exception);
         if (tls is not null)
         {
-            return new CliException($"The TLS connection to {server} failed: {Flatten(Innermost(tls).Message)} Trust the server with --ca-file or --pin-sha256.", ExitCodes.Unreachable, exception);
+            return new CliException($"The TLS connection to {server} failed: {Sentence(Flatten(Innermost(tls).Message))} Trust the server with --ca-file or --pin-sha256.", ExitCodes.Unreachable, exception);
         }
 
         return new CliException($"Cannot reach the server at {server}: {Flatten(Innermost(exception).Message)}", ExitCodes.Unreachable, exception);
@@ -105,6 +105,9 @@ internal static class CallFailure
 
         return e;
     }
+
+    /// <summary>Ends a quoted message as a sentence, so that the advice after it reads as one ("…: UntrustedRoot" does not).</summary>
+    private static string Sentence(string text) => text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
 
     /// <summary>One line: a failure is one line on standard error.</summary>
     private static string Flatten(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
