@@ -14,6 +14,10 @@ internal sealed class RestHostMetrics
     /// <summary>The meter's name.</summary>
     public const string MeterName = "PrivateFl.RestHost";
 
+    // A prediction takes well under a millisecond to a few seconds (a slow disk, a cold model): OpenTelemetry's default
+    // boundaries (0, 5, 10 … 10000) are for milliseconds and would put every prediction in one bucket.
+    internal static readonly double[] PredictionBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     private readonly Counter<long> _predictions;
     private readonly Histogram<double> _predictionDuration;
     private readonly Counter<long> _jobsStarted;
@@ -24,7 +28,7 @@ internal sealed class RestHostMetrics
         ArgumentNullException.ThrowIfNull(meters);
         Meter meter = meters.Create(MeterName);
         _predictions = meter.CreateCounter<long>("privatefl.resthost.predictions", "{prediction}", "Answered /fl_predict requests, by HTTP status and (for 200) the decision label.");
-        _predictionDuration = meter.CreateHistogram<double>("privatefl.resthost.prediction.duration", "s", "How long /fl_predict took to answer, by HTTP status and decision.");
+        _predictionDuration = meter.CreateHistogram<double>("privatefl.resthost.prediction.duration", "s", "How long /fl_predict took to answer, by HTTP status and decision.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PredictionBuckets });
         _jobsStarted = meter.CreateCounter<long>("privatefl.resthost.training_jobs.started", "{job}", "Training jobs started.");
         _jobsEnded = meter.CreateCounter<long>("privatefl.resthost.training_jobs.ended", "{job}", "Training jobs ended, by final status.");
     }

@@ -49,6 +49,9 @@ public sealed class RestHostMetricsTests
         Assert.Matches($"privatefl_resthost_predictions_total\\{{[^}}]*decision=\"{label}\"[^}}]*http_response_status_code=\"200\"[^}}]*\\}} 1\\s", text);
         Assert.Matches("privatefl_resthost_predictions_total\\{[^}]*decision=\"none\"[^}]*http_response_status_code=\"400\"[^}]*\\} 1\\s", text);
         Assert.Contains("privatefl_resthost_prediction_duration_seconds_bucket{", text, StringComparison.Ordinal);
+
+        // Buckets in seconds, down to half a millisecond (OpenTelemetry's default boundaries start at 5).
+        Assert.Matches("privatefl_resthost_prediction_duration_seconds_bucket\\{[^}]*le=\"0.0005\"", text);
         Assert.Matches("privatefl_resthost_training_jobs_started_total(\\{[^}]*\\})? 1\\s", text);
         Assert.Matches("privatefl_resthost_training_jobs_ended_total\\{[^}]*status=\"succeeded\"[^}]*\\} 1\\s", text);
         Assert.DoesNotContain("5951", text, StringComparison.Ordinal);

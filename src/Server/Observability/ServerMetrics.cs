@@ -21,6 +21,10 @@ internal sealed class ServerMetrics
     /// <summary>The meter's name, to subscribe to (<c>AddMeter("PrivateFl.Server")</c>).</summary>
     public const string MeterName = "PrivateFl.Server";
 
+    // Stages take from milliseconds (a small cohort on loopback) to their deadline (minutes): OpenTelemetry's default
+    // boundaries (0, 5, 10 … 10000) are for milliseconds and would put every stage in one bucket.
+    internal static readonly double[] StageBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
     private readonly Counter<long> _opened;
     private readonly Counter<long> _completed;
     private readonly Counter<long> _aborted;
@@ -37,7 +41,7 @@ internal sealed class ServerMetrics
         _opened = meter.CreateCounter<long>("privatefl.server.rounds.opened", "{round}", "Rounds this process took part in (each counts once, whatever its number of cohorts here).");
         _completed = meter.CreateCounter<long>("privatefl.server.rounds.completed", "{round}", "Rounds whose release was committed as a new model version.");
         _aborted = meter.CreateCounter<long>("privatefl.server.rounds.aborted", "{round}", "Rounds aborted (too few survivors, a failed stage, a spent budget).");
-        _stageDuration = meter.CreateHistogram<double>("privatefl.server.stage.duration", "s", "How long each closed stage of a round (per cohort) was open.");
+        _stageDuration = meter.CreateHistogram<double>("privatefl.server.stage.duration", "s", "How long each closed stage of a round (per cohort) was open.", tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
         _dropouts = meter.CreateCounter<long>("privatefl.server.stage.dropouts", "{bank}", "Banks that left a round (per cohort) during a stage: alive before the stage minus alive after it.");
         meter.CreateObservableGauge("privatefl.server.privacy.epsilon_spent", ObserveEpsilon, null, "The privacy loss ε a session has spent, as of its last committed round since the server started.");
         meter.CreateObservableUpDownCounter("privatefl.server.banks.connected", () => calls.Clients, "{bank}", "Banks with at least one authenticated federation call in flight: waiting in a lobby or taking part in a round.");

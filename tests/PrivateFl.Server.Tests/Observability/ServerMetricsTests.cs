@@ -38,6 +38,27 @@ public sealed class ServerMetricsTests : IDisposable
     private PrivateFl.Server.Security.CallLimiter Calls { get; } = new(Microsoft.Extensions.Options.Options.Create(new ServerOptions()));
 
     [Fact]
+    public void StageDuration_Buckets_SpanMillisecondsToTheLongestDeadlineInSeconds()
+    {
+        var boundaries = new List<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument is Histogram<double> { Name: "privatefl.server.stage.duration", Advice.HistogramBucketBoundaries: { } advised } && instrument.Meter.Scope == _services.GetRequiredService<IMeterFactory>())
+                {
+                    boundaries.AddRange(advised);
+                }
+            },
+        };
+        listener.Start();
+
+        Assert.Equal(ServerMetrics.StageBuckets, boundaries);
+        Assert.True(boundaries[0] <= 0.01 && boundaries[^1] >= 600, string.Join(", ", boundaries));
+        Assert.Equal(boundaries.Order(), boundaries);
+    }
+
+    [Fact]
     public void BanksConnected_TwoBanksThreeCallsThenOneEnds_CountsBanksWithACallInFlight()
     {
         Assert.Null(Calls.TryEnter("bank-a"));
