@@ -171,8 +171,9 @@ internal static class ScaleOutBenchmark
             long started = Stopwatch.GetTimestamp();
 
             // The waits are entered from this thread, so every bank waits before a front end's gather window ends.
-            Task<RoundOutcome>[] runs = [.. banks.Select(b => RunBankAsync(frontEnds[b.Silo], b.Id, definition, delta, encodings, clientCpu))];
-            RoundOutcome[] outcomes = await Task.WhenAll(runs);
+            var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            Task<RoundOutcome?>[] runs = [.. banks.Select(b => CatchAsync(RunBankAsync(frontEnds[b.Silo], b.Id, definition, delta, encodings, clientCpu), failures))];
+            RoundOutcome?[] outcomes = await Task.WhenAll(runs);
             TimeSpan wall = Stopwatch.GetElapsedTime(started);
             Volatile.Write(ref counting, false);
             process.Refresh();
@@ -185,7 +186,12 @@ internal static class ScaleOutBenchmark
             double[] sum = [.. delta.Select(v => v * bankCount)];
             bool exact = model.Weights.AsSpan().SequenceEqual(ModelUpdater.Apply(new double[length], sum, bankCount, definition.Training));
             int cohorts = record.Stages.Select(s => s.Stage[..Math.Max(0, s.Stage.LastIndexOf('/'))]).Distinct().Count();
-            bool complete = record.Outcome == RoundOutcomeKind.Completed && record.Included.Count == bankCount && outcomes.All(o => o.ModelVersion == 1) && exact;
+            bool complete = record.Outcome == RoundOutcomeKind.Completed && record.Included.Count == bankCount && outcomes.All(o => o?.ModelVersion == 1) && exact;
+            foreach ((string failure, int count) in failures)
+            {
+                Console.Error.WriteLine($"{count} banks: {failure}");
+            }
+
             (long peakKb, long rssKb) = Rss();
             long heap = GC.GetTotalMemory(forceFullCollection: true);
             string remote = await reports.DescribeAsync(cluster);
@@ -237,6 +243,20 @@ internal static class ScaleOutBenchmark
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
     }
 
+    // A bank whose round or cohort aborted is counted by why, and the run goes on: the table shows who was included.
+    private static async Task<RoundOutcome?> CatchAsync(Task<RoundOutcome> run, System.Collections.Concurrent.ConcurrentDictionary<string, int> failures)
+    {
+        try
+        {
+            return await run;
+        }
+        catch (CoordinatorException ex)
+        {
+            failures.AddOrUpdate(ex.Message.Split(':')[^1].Trim(), 1, (_, n) => n + 1);
+            return null;
+        }
+    }
+
     private static async Task<RoundOutcome> RunBankAsync(TrainingCoordinator coordinator, string clientId, SessionDefinition definition, double[] delta, System.Collections.Concurrent.ConcurrentDictionary<int, uint[]> encodings, long[] clientCpu)
     {
         RoundTicket ticket = await coordinator.WaitForRoundAsync(SessionId, clientId, definition.SchemaHash, CancellationToken.None);
@@ -254,20 +274,20 @@ internal static class ScaleOutBenchmark
         KeyDirectory directory = await coordinator.AdvertiseKeysAsync(SessionId, ticket.RoundNumber, clientId, keys, CancellationToken.None);
         IReadOnlyList<EncryptedShare> shares = Timed(clientCpu, () => session.ShareKeys(directory).Shares);
         ShareDelivery delivery = await coordinator.ShareKeysAsync(SessionId, ticket.RoundNumber, clientId, shares, CancellationToken.None);
-        (uint[] vector, IReadOnlyList<ShareComplaint> complaints) = Mask(session, delivery, encoded, clientCpu);
-        SurvivorList survivors = await coordinator.SubmitMaskedInputAsync(SessionId, ticket.RoundNumber, clientId, vector, complaints, CancellationToken.None);
-        vector = [];
+        SurvivorList survivors = await MaskAndSubmit(coordinator, clientId, ticket.RoundNumber, session, delivery, encoded, clientCpu);
         UnmaskShares unmask = Timed(clientCpu, () => session.Unmask(survivors));
         UnmaskReply reply = await coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, unmask.Shares, unmask.PairPoints ?? [], CancellationToken.None);
         return reply.Outcome ?? await coordinator.ExpelAsync(SessionId, ticket.RoundNumber, clientId, session.Expel(reply.Expulsion!).PairPoints, CancellationToken.None);
     }
 
-    // The masked vector goes to the front end as the array the session wrote (no copy on the bank's side).
-    private static (uint[] Vector, IReadOnlyList<ShareComplaint> Complaints) Mask(ClientSession session, ShareDelivery delivery, uint[] encoded, long[] clientCpu)
+    // Not async: the bank's masked vector goes to the front end as the array the session wrote (no copy on the bank's
+    // side) and is not held by the bank while it waits for the survivors; a bank that has sent its input keeps nothing
+    // of it (as over gRPC), so the process's memory is the server's copy.
+    private static Task<SurvivorList> MaskAndSubmit(TrainingCoordinator coordinator, string clientId, long roundNumber, ClientSession session, ShareDelivery delivery, uint[] encoded, long[] clientCpu)
     {
         MaskedInput masked = Timed(clientCpu, () => session.MaskInput(delivery, encoded));
         uint[] vector = MemoryMarshal.TryGetArray(masked.Vector, out ArraySegment<uint> segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : masked.Vector.ToArray();
-        return (vector, masked.Complaints ?? []);
+        return coordinator.SubmitMaskedInputAsync(SessionId, roundNumber, clientId, vector, masked.Complaints ?? [], CancellationToken.None);
     }
 
     private static T Timed<T>(long[] clientCpu, Func<T> step)
