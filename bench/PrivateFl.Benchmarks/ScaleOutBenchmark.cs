@@ -183,8 +183,9 @@ internal static class ScaleOutBenchmark
 
             RoundRecordData record = (await store.ListRoundsAsync(SessionId, CancellationToken.None)).Single();
             ModelVersionRecord model = (await store.FindLatestModelAsync(SessionId, CancellationToken.None))!;
-            double[] sum = [.. delta.Select(v => v * bankCount)];
-            bool exact = model.Weights.AsSpan().SequenceEqual(ModelUpdater.Apply(new double[length], sum, bankCount, definition.Training));
+            int included = record.Included.Count;
+            double[] sum = [.. delta.Select(v => v * included)];
+            bool exact = model.Weights.AsSpan().SequenceEqual(ModelUpdater.Apply(new double[length], sum, included, definition.Training));
             int cohorts = record.Stages.Select(s => s.Stage[..Math.Max(0, s.Stage.LastIndexOf('/'))]).Distinct().Count();
             bool complete = record.Outcome == RoundOutcomeKind.Completed && record.Included.Count == bankCount && outcomes.All(o => o?.ModelVersion == 1) && exact;
             foreach ((string failure, int count) in failures)
