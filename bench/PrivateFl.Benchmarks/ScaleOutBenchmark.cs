@@ -181,17 +181,32 @@ internal static class ScaleOutBenchmark
             TimeSpan client = TimeSpan.FromTicks(Interlocked.Read(ref clientCpu[0]) / 100);
             TimeSpan serverCpu = processCpu - client;
 
-            RoundRecordData record = (await store.ListRoundsAsync(SessionId, CancellationToken.None)).Single();
+            foreach ((string failure, int count) in failures)
+            {
+                Console.Error.WriteLine($"{count} banks: {failure}");
+            }
+
+            // The round grain may still be writing its record when every bank has learnt the outcome.
+            IReadOnlyList<RoundRecordData> rounds = await store.ListRoundsAsync(SessionId, CancellationToken.None);
+            for (int wait = 0; rounds.Count == 0 && wait < 60; wait++)
+            {
+                await Task.Delay(1000);
+                rounds = await store.ListRoundsAsync(SessionId, CancellationToken.None);
+            }
+
+            if (rounds.Count == 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {length:N0} | {bankCount:N0} | {siloCount} | – | no round recorded ({failures.Sum(f => f.Value)} banks failed) | – | {wall.TotalSeconds:F2} s | {processCpu.TotalSeconds:F1} s | {client.TotalSeconds:F1} s | – | – | {Interlocked.Read(ref crossSiloBytes):N0} | – | {Rss().PeakKb / 1024:N0} MiB | – |"));
+                return 1;
+            }
+
+            RoundRecordData record = rounds[0];
             ModelVersionRecord model = (await store.FindLatestModelAsync(SessionId, CancellationToken.None))!;
             int included = record.Included.Count;
             double[] sum = [.. delta.Select(v => v * included)];
             bool exact = model.Weights.AsSpan().SequenceEqual(ModelUpdater.Apply(new double[length], sum, included, definition.Training));
             int cohorts = record.Stages.Select(s => s.Stage[..Math.Max(0, s.Stage.LastIndexOf('/'))]).Distinct().Count();
             bool complete = record.Outcome == RoundOutcomeKind.Completed && record.Included.Count == bankCount && outcomes.All(o => o?.ModelVersion == 1) && exact;
-            foreach ((string failure, int count) in failures)
-            {
-                Console.Error.WriteLine($"{count} banks: {failure}");
-            }
 
             (long peakKb, long rssKb) = Rss();
             long heap = GC.GetTotalMemory(forceFullCollection: true);
@@ -251,9 +266,9 @@ internal static class ScaleOutBenchmark
         {
             return await run;
         }
-        catch (CoordinatorException ex)
+        catch (Exception ex)
         {
-            failures.AddOrUpdate(ex.Message.Split(':')[^1].Trim(), 1, (_, n) => n + 1);
+            failures.AddOrUpdate($"{ex.GetType().Name}: {ex.Message}", 1, (_, n) => n + 1);
             return null;
         }
     }
@@ -271,12 +286,12 @@ internal static class ScaleOutBenchmark
             UpdateEncoding.Quantizer(definition.Training, n).Encode(delta, e);
             return e;
         });
-        AdvertisedKeys keys = Timed(clientCpu, session.AdvertiseKeys);
+        AdvertisedKeys keys = await TimedAsync(clientCpu, session.AdvertiseKeys);
         KeyDirectory directory = await coordinator.AdvertiseKeysAsync(SessionId, ticket.RoundNumber, clientId, keys, CancellationToken.None);
-        IReadOnlyList<EncryptedShare> shares = Timed(clientCpu, () => session.ShareKeys(directory).Shares);
+        IReadOnlyList<EncryptedShare> shares = await TimedAsync(clientCpu, () => session.ShareKeys(directory).Shares);
         ShareDelivery delivery = await coordinator.ShareKeysAsync(SessionId, ticket.RoundNumber, clientId, shares, CancellationToken.None);
-        SurvivorList survivors = await MaskAndSubmit(coordinator, clientId, ticket.RoundNumber, session, delivery, encoded, clientCpu);
-        UnmaskShares unmask = Timed(clientCpu, () => session.Unmask(survivors));
+        SurvivorList survivors = await await MaskAndSubmitAsync(coordinator, clientId, ticket.RoundNumber, session, delivery, encoded, clientCpu);
+        UnmaskShares unmask = await TimedAsync(clientCpu, () => session.Unmask(survivors));
         UnmaskReply reply = await coordinator.UnmaskAsync(SessionId, ticket.RoundNumber, clientId, unmask.Shares, unmask.PairPoints ?? [], CancellationToken.None);
         return reply.Outcome ?? await coordinator.ExpelAsync(SessionId, ticket.RoundNumber, clientId, session.Expel(reply.Expulsion!).PairPoints, CancellationToken.None);
     }
@@ -284,19 +299,34 @@ internal static class ScaleOutBenchmark
     // Not async: the bank's masked vector goes to the front end as the array the session wrote (no copy on the bank's
     // side) and is not held by the bank while it waits for the survivors; a bank that has sent its input keeps nothing
     // of it (as over gRPC), so the process's memory is the server's copy.
-    private static Task<SurvivorList> MaskAndSubmit(TrainingCoordinator coordinator, string clientId, long roundNumber, ClientSession session, ShareDelivery delivery, uint[] encoded, long[] clientCpu)
+    private static async Task<Task<SurvivorList>> MaskAndSubmitAsync(TrainingCoordinator coordinator, string clientId, long roundNumber, ClientSession session, ShareDelivery delivery, uint[] encoded, long[] clientCpu) =>
+        Submit(coordinator, clientId, roundNumber, await TimedAsync(clientCpu, () => session.MaskInput(delivery, encoded)));
+
+    private static Task<SurvivorList> Submit(TrainingCoordinator coordinator, string clientId, long roundNumber, MaskedInput masked)
     {
-        MaskedInput masked = Timed(clientCpu, () => session.MaskInput(delivery, encoded));
         uint[] vector = MemoryMarshal.TryGetArray(masked.Vector, out ArraySegment<uint> segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : masked.Vector.ToArray();
         return coordinator.SubmitMaskedInputAsync(SessionId, roundNumber, clientId, vector, masked.Complaints ?? [], CancellationToken.None);
     }
 
-    private static T Timed<T>(long[] clientCpu, Func<T> step)
+    // The banks' cryptography runs at most one step per core at a time. The simulated banks share the thread pool the
+    // silos run on; 10,000 of them computing at once queued thousands of work items ahead of the grains' messages, and
+    // grain calls timed out for want of a thread (in production the banks are other machines).
+    private static readonly SemaphoreSlim s_clientSlots = new(Environment.ProcessorCount);
+
+    private static async Task<T> TimedAsync<T>(long[] clientCpu, Func<T> step)
     {
-        long before = ThreadCpuNanoseconds();
-        T result = step();
-        Interlocked.Add(ref clientCpu[0], ThreadCpuNanoseconds() - before);
-        return result;
+        await s_clientSlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            long before = ThreadCpuNanoseconds();
+            T result = step();
+            Interlocked.Add(ref clientCpu[0], ThreadCpuNanoseconds() - before);
+            return result;
+        }
+        finally
+        {
+            s_clientSlots.Release();
+        }
     }
 
     private static long ThreadCpuNanoseconds()
