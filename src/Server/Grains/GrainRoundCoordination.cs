@@ -96,8 +96,9 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
     private const int ReportAttempts = 3;
 
     // A grain call that outlived its response timeout faults with TimeoutException; under heavy load the scale-out
-    // benchmark (3 silos, 5,000 banks, d = 10^5) also saw the reservation fault with OperationCanceledException, which the
-    // front end cannot have caused (it never cancels these calls): both mean "no answer yet", and both calls are idempotent.
+    // benchmark (3 silos, 5,000 banks, d = 10^5) also saw the reservation fault with OperationCanceledException ("message
+    // expired before placement could complete": the round grain's silo was not resolved in time). The front end never
+    // cancels these calls itself, so both mean "no answer yet", and both calls are idempotent.
     private static bool IsTimeout(Exception ex) => ex is TimeoutException or OperationCanceledException;
 
     public async Task<RoundRelease> EndAsync(SessionRuntime session, RoundSlot slot, FrontEndReport report)
