@@ -13,6 +13,7 @@ internal static class Program
     // Service fuzzing:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz [inputs per type, default 100000] [over gRPC, default 1000] [seed]
     // Auth timing:      dotnet run -c Release --project bench/PrivateFl.Benchmarks -- auth-timing [calls per condition, default 20000]
     // MLP plan search:  dotnet run -c Release --project bench/PrivateFl.Benchmarks -- tune-mlp taiwan iid 3 1 32:tanh:20:2:3:zero lr:-:20:10:1:-
+    // Scale-out:        dotnet run -c Release --project bench/PrivateFl.Benchmarks -- scaleout [banks...] [--silos 1,3] [--d 33,100000] [--cohort 500]
     // Parser fuzzing:   dotnet run -c Release --project bench/PrivateFl.Benchmarks -- fuzz-parsers [inputs-per-parser]
     public static void Main(string[] args)
     {
@@ -79,6 +80,12 @@ internal static class Program
         if (args.Length > 0 && args[0] == "e2e")
         {
             EndToEndBenchmark.RunAsync(args[1..]).GetAwaiter().GetResult();
+            return;
+        }
+
+        if (args.Length > 0 && args[0] == "scaleout")
+        {
+            Environment.ExitCode = ScaleOutBenchmark.Run(args[1..]);
             return;
         }
 
