@@ -27,7 +27,7 @@ internal static class SessionText
         : "-";
 
     public static string Cohorts(SessionInfo session) => session.Cohorts is { } c
-        ? string.Create(CultureInfo.InvariantCulture, $"up to {c.CohortSize} banks per cohort, at least {c.MinimumCohortSize}; at least {Math.Max(1, c.MinimumCohorts)} cohorts per round")
+        ? string.Create(CultureInfo.InvariantCulture, $"up to {c.CohortSize} banks per cohort, at least {c.MinimumCohortSize}; at least {Math.Max(1, c.MinimumCohorts)} {(c.MinimumCohorts > 1 ? "cohorts" : "cohort")} per round")
         : "one cohort per round";
 
     public static string Training(SessionInfo session) => session.Training is { } t
