@@ -145,7 +145,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         services.AddSingleton<IFederationStore, SqliteFederationStore>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<RoundReleaser>();
-        services.AddSingleton<IRoundCoordination>(p => new GrainRoundCoordination(p.GetRequiredService<IGrainFactory>(), p.GetRequiredService<ILocalSiloDetails>(), p.GetRequiredService<IFederationStore>()));
+        services.AddSingleton<IRoundCoordination>(p => new GrainRoundCoordination(p.GetRequiredService<IGrainFactory>(), p.GetRequiredService<ILocalSiloDetails>(), p.GetRequiredService<IFederationStore>(), p.GetRequiredService<IClusterMembershipService>()));
         services.AddSingleton<RoundOpener>();
         services.AddSingleton<TrainingCoordinator>();
         if (Environment.GetEnvironmentVariable("PRIVATEFL_TEST_LOG") is null)

@@ -13,6 +13,12 @@ internal interface IRoundCoordination
     /// <summary>Gets this front end's name in round reports (its silo's address on a cluster).</summary>
     string FrontEnd { get; }
 
+    /// <summary>
+    /// Gets the fewest cohorts this front end's part of a session's round must have: the session's minimum when this
+    /// front end is the round's only one, else one, since the round's owner counts the cohorts of every front end.
+    /// </summary>
+    int CohortsToForm(SessionDefinition definition);
+
     /// <summary>Opens or joins the session's next round; or says why there is none. Call off the session's gate.</summary>
     Task<RoundSlot> JoinAsync(SessionRuntime session);
 

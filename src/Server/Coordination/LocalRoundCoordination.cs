@@ -16,6 +16,9 @@ internal sealed class LocalRoundCoordination(SessionRegistry registry, RoundRele
 
     public string FrontEnd => "local";
 
+    // The only front end: its cohorts are the round's.
+    public int CohortsToForm(SessionDefinition definition) => (definition ?? throw new ArgumentNullException(nameof(definition))).MinimumCohorts;
+
     public async Task<RoundSlot> JoinAsync(SessionRuntime session)
     {
         ArgumentNullException.ThrowIfNull(session);

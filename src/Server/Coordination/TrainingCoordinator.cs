@@ -195,7 +195,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     private RoundLobby Lobby(SessionRuntime session) =>
-        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && !session.Opening && session.State == SessionState.Active, () => OpenRound(session)));
+        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && !session.Opening && session.State == SessionState.Active, () => OpenRound(session), () => _coordination.CohortsToForm(session.Definition)));
 
     // Under the gate: the opener chooses the banks now and settles the round once their keys are read off the gate.
     private void OpenRound(SessionRuntime session)

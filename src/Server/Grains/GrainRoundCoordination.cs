@@ -9,9 +9,19 @@ namespace PrivateFl.Server.Grains;
 /// stay in this process (their masked inputs never leave it); only the join, the reservation and the cohort sums go
 /// to the grains.
 /// </summary>
-internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDetails silo, IFederationStore store) : IRoundCoordination
+internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDetails silo, IFederationStore store, IClusterMembershipService membership) : IRoundCoordination
 {
     public string FrontEnd { get; } = silo.SiloAddress.ToParsableString();
+
+    // With other silos, the round's cohorts come from every front end that joins: the round grain requires the session's
+    // minimum of all of them, and a front end needs only banks for one (it would otherwise wait for minimum cohorts × minimum
+    // size banks of its own, which the whole cluster may not have). Alone, its cohorts are the round's.
+    public int CohortsToForm(SessionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        int silos = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        return silos > 1 ? 1 : definition.MinimumCohorts;
+    }
 
     public async Task<RoundSlot> JoinAsync(SessionRuntime session)
     {
