@@ -148,10 +148,12 @@ public sealed class SiloProcessRoundTests(ITestOutputHelper output) : IAsyncLife
 
         // The budget was reserved once per round that reached its unmasking, and every committed round had its reservation.
         IReadOnlyList<BudgetReservation> reservations = await store.ListBudgetReservationsAsync(SessionId, CancellationToken.None);
+        output.WriteLine($"Budget reservations (round: charge): {string.Join(", ", reservations.Select(r => $"{r.RoundNumber}: {r.Charge}"))}.");
         Assert.Equal(reservations.Count, reservations.Select(r => r.RoundNumber).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, reservations.Count), reservations.Select(r => r.Charge));
         Assert.Equal(reservations.Select(r => r.RoundNumber).Order(), reservations.Select(r => r.RoundNumber));
         Assert.All(completed, r => Assert.Contains(r.RoundNumber, reservations.Select(x => x.RoundNumber)));
+        Assert.All(reservations, r => Assert.Contains(r.RoundNumber, rounds.Select(x => x.RoundNumber)));
         Assert.Equal(completed.Select(r => r.RoundNumber), (await store.ListLedgerAsync(SessionId, CancellationToken.None)).Select(e => e.RoundNumber));
 
         // The admin API of a survivor says the same.
