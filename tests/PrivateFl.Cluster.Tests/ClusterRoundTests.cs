@@ -19,6 +19,7 @@ namespace PrivateFl.Cluster.Tests;
 /// round grain adds the cohort sums, and a killed silo costs its own cohorts, or the round when it held the round's
 /// grains (the next round then commits).
 /// </summary>
+[Collection(SiloProcessesRunInTurn.Name)]
 public sealed class ClusterRoundTests : IAsyncLifetime
 {
     private const string SessionId = "cluster-session";
