@@ -207,11 +207,14 @@ public sealed class ClusterRoundTests : IAsyncLifetime
     // an aborted one, at most `retries` times.
     private async Task<RoundOutcome?> RunBankAsync(int silo, string clientId, SessionDefinition definition, double[] delta, Action? afterAdvertise = null, int retries = 0, CancellationToken cancel = default)
     {
+        // Resolved once, before any kill: a killed silo leaves the cluster's list, so an index read afterwards names
+        // another silo, or none (a retry of silo 2's bank after silo 0 died failed with an index out of range).
+        TrainingCoordinator frontEnd = FrontEnd(silo);
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return await RunOnceAsync(FrontEnd(silo), clientId, definition, delta, attempt == 0 ? afterAdvertise : null, cancel);
+                return await RunOnceAsync(frontEnd, clientId, definition, delta, attempt == 0 ? afterAdvertise : null, cancel);
             }
             catch (CoordinatorException ex) when (ex.Reason == ErrorReasons.RoundAborted && attempt < retries)
             {
