@@ -138,6 +138,29 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Round_OneFrontEndFormsFewerCohortsThanTheMinimum_AbortsBeforeAnyReservation()
+    {
+        // Three banks on silo 0 only: one cohort of three joins a round that needs two, on a cluster of three silos.
+        SessionDefinition definition = await CreateSessionAsync(9, new CohortSettingsData(3, 3, 2));
+        (string Id, int Silo)[] banks = await EnrolAsync([3, 0, 0]);
+        double[] delta = [.. Enumerable.Range(0, ModelLength).Select(j => j / 64.0)];
+
+        Task<RoundOutcome?>[] runs = [.. banks.Select(b => Task.Run(() => RunBankAsync(b.Silo, b.Id, definition, delta)))];
+
+        // Assert: the round aborts before its cohort unmasks, so it spends no budget.
+        foreach (Task<RoundOutcome?> run in runs)
+        {
+            CoordinatorException refused = await Assert.ThrowsAsync<CoordinatorException>(() => run.WaitAsync(TimeSpan.FromMinutes(1)));
+            Assert.Equal(ErrorReasons.RoundAborted, refused.Reason);
+        }
+
+        Assert.Empty(await Store(0).ListBudgetReservationsAsync(SessionId, CancellationToken.None));
+        RoundRecordData round = Assert.Single(await Store(0).ListRoundsAsync(SessionId, CancellationToken.None));
+        Assert.Equal((RoundOutcomeKind.Aborted, 3, (long?)null), (round.Outcome, round.Participants.Count, round.ModelVersion));
+        Assert.Equal(0L, (await Store(0).FindLatestModelAsync(SessionId, CancellationToken.None))!.Version);
+    }
+
     private static void AddFrontEnd(IServiceCollection services, string database)
     {
         services.TryAddSingleton(TimeProvider.System);

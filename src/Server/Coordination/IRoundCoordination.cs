@@ -26,8 +26,11 @@ internal interface IRoundCoordination
     Task AbandonAsync(SessionRuntime session, RoundSlot slot);
 
     /// <summary>Reserves the round's charge against the budget, once per round; call before any cohort unmasks, off the gate.</summary>
-    /// <exception cref="Crypto.SecAgg.RoundAbortedException">The budget pays for no further round.</exception>
-    Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot);
+    /// <param name="session">The session.</param>
+    /// <param name="slot">The round.</param>
+    /// <param name="cohorts">How many cohorts this front end formed for the round.</param>
+    /// <exception cref="Crypto.SecAgg.RoundAbortedException">The budget pays for no further round, or the round cannot release.</exception>
+    Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts);
 
     /// <summary>
     /// Reports this front end's cohorts (their sums and record parts) and waits for the round's end; the session's

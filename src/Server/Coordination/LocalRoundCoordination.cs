@@ -62,7 +62,7 @@ internal sealed class LocalRoundCoordination(SessionRegistry registry, RoundRele
         return Task.CompletedTask;
     }
 
-    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot)
+    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts)
     {
         ArgumentNullException.ThrowIfNull(slot);
         int charge = (await registry.ReserveBudgetAsync(session, slot.RoundNumber, time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false)).Charge;

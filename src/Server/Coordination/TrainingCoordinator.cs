@@ -211,7 +211,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             cohorts,
             session.Gate,
             (setup, release, aborted, beforeUnmask) => new RoundDriver(setup, session.Gate, _time, _driverLogger, release, aborted, beforeUnmask),
-            _ => ReserveAsync(session, slot),
+            master => ReserveAsync(session, slot, master.Cohorts.Count),
             (master, released, reasons) => Released(session, slot, master, released, reasons),
             (master, reason) => Aborted(session, master, reason));
         session.Round = round;
@@ -237,9 +237,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
     /// current, so no next round opens on the previous model.
     /// </summary>
     // Off the gate: the round's owner reserves once, whoever asks first.
-    private async Task<int> ReserveAsync(SessionRuntime session, RoundSlot slot)
+    private async Task<int> ReserveAsync(SessionRuntime session, RoundSlot slot, int cohorts)
     {
-        int charge = await _coordination.ReserveBudgetAsync(session, slot).ConfigureAwait(false);
+        int charge = await _coordination.ReserveBudgetAsync(session, slot, cohorts).ConfigureAwait(false);
         return charge > 0 ? charge : throw new RoundAbortedException(RoundStage.MaskedInput, $"The session's privacy budget (ε = {session.Definition.Privacy.EpsilonBudget:G4}) pays for no further round; the sum is not unmasked.");
     }
 

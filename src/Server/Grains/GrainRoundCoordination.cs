@@ -47,11 +47,16 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
         return grains.GetGrain<IRoundGrain>(slot.RoundKey).ReportAsync(new FrontEndReport(FrontEnd, [], [], [], [], [], 0, 0, 0));
     }
 
-    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot)
+    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts)
     {
         ArgumentNullException.ThrowIfNull(slot);
-        int charge = await grains.GetGrain<IRoundGrain>(slot.RoundKey).ReserveBudgetAsync().ConfigureAwait(false);
-        return charge >= 0 ? charge : throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s master was lost with its silo; no budget was reserved and the sum is not unmasked.");
+        int charge = await grains.GetGrain<IRoundGrain>(slot.RoundKey).ReserveBudgetAsync(FrontEnd, cohorts).ConfigureAwait(false);
+        return charge switch
+        {
+            >= 0 => charge,
+            -2 => throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s front ends formed fewer cohorts than the session's minimum; no budget was reserved and the sums are not unmasked."),
+            _ => throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s master was lost with its silo; no budget was reserved and the sum is not unmasked."),
+        };
     }
 
     // A report is idempotent, so a call that timed out is made again; a master that cannot be reached (its silo died)
