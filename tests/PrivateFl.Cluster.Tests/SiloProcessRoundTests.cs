@@ -103,20 +103,26 @@ public sealed class SiloProcessRoundTests(ITestOutputHelper output) : IAsyncLife
 
         await admin.CreateSessionAsync(SessionRequest(banks.Length));
 
-        // Act: each process's banks wait in turn (silo 0's first, so the session and round grains live on silo 0); once
-        // every bank holds its cohort's key directory, the victim's banks vanish and its process is killed.
+        // Act: silo 0's banks first, and the others' once silo 0 has joined the round, so the session and round grains
+        // live on silo 0 (local placement); once every bank holds its cohort's key directory, the victim's banks vanish
+        // and its process is killed.
+        using var joined = new CountdownEvent(BanksPerSilo);
         using var advertised = new CountdownEvent(banks.Length);
         using var cancelVictim = new CancellationTokenSource();
         var runs = new List<(string Id, int Silo, Task<TrainingReport?> Run)>();
         foreach (int silo in new[] { 0, 1, 2 })
         {
+            if (silo == 1)
+            {
+                Assert.True(joined.Wait(TimeSpan.FromSeconds(60)), $"Silo 0 opened no round. {Diagnostics()}");
+            }
+
             foreach ((string id, _) in banks.Where(b => b.Silo == silo))
             {
                 CancellationToken cancel = silo == victim ? cancelVictim.Token : CancellationToken.None;
-                runs.Add((id, silo, Task.Run(() => TrainAsync(id, silo, () => advertised.Signal(), cancel))));
+                Action admitted = silo == 0 ? () => joined.Signal() : () => { };
+                runs.Add((id, silo, Task.Run(() => TrainAsync(id, silo, admitted, () => advertised.Signal(), cancel))));
             }
-
-            await Task.Delay(500);
         }
 
         Assert.True(advertised.Wait(TimeSpan.FromSeconds(60)), $"Not every bank received its key directory. {Diagnostics()}");
@@ -180,10 +186,10 @@ public sealed class SiloProcessRoundTests(ITestOutputHelper output) : IAsyncLife
         Cohorts = new CohortSettings { CohortSize = BanksPerSilo, MinimumCohortSize = 3, MinimumCohorts = 2 },
     };
 
-    private async Task<TrainingReport?> TrainAsync(string id, int silo, Action keysAdvertised, CancellationToken cancel)
+    private async Task<TrainingReport?> TrainAsync(string id, int silo, Action admitted, Action keysAdvertised, CancellationToken cancel)
     {
         var options = new FederatedClientOptions { ServerAddress = Address(silo), ClientId = id, TrainingSeed = 7, MaxRetries = 3, LedgerDirectory = Path.Combine(_ledgers, id) };
-        options.Interceptors.Add(new StageWatch(keysAdvertised));
+        options.Interceptors.Add(new StageWatch(admitted, keysAdvertised));
         using var client = new FederatedClient(options, _keys[id]);
         try
         {
