@@ -251,7 +251,7 @@ internal static class ScaleOutBenchmark
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<RoundReleaser>();
         services.AddSingleton<IRoundCoordination>(p => new MeasuredCoordination(
-            new GrainRoundCoordination(p.GetRequiredService<IGrainFactory>(), p.GetRequiredService<ILocalSiloDetails>(), p.GetRequiredService<IFederationStore>()),
+            new GrainRoundCoordination(p.GetRequiredService<IGrainFactory>(), p.GetRequiredService<ILocalSiloDetails>(), p.GetRequiredService<IFederationStore>(), p.GetRequiredService<IClusterMembershipService>()),
             p.GetRequiredService<Serializer>(),
             reports));
         services.AddSingleton<RoundOpener>();
@@ -398,7 +398,9 @@ internal static class ScaleOutBenchmark
 
         public Task AbandonAsync(SessionRuntime session, RoundSlot slot) => inner.AbandonAsync(session, slot);
 
-        public Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot) => inner.ReserveBudgetAsync(session, slot);
+        public int CohortsToForm(SessionDefinition definition) => inner.CohortsToForm(definition);
+
+        public Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts) => inner.ReserveBudgetAsync(session, slot, cohorts);
 
         public Task<RoundRelease> EndAsync(SessionRuntime session, RoundSlot slot, FrontEndReport report)
         {

@@ -47,7 +47,7 @@ public static class PrivateFlServerServiceCollectionExtensions
         // A server runs a silo (SiloHosting), so its rounds go through the session and round grains; a host that
         // composes the server without one keeps them in process.
         services.TryAddSingleton<IRoundCoordination>(provider => provider.GetService<IGrainFactory>() is { } grains && provider.GetService<ILocalSiloDetails>() is { } silo
-            ? new PrivateFl.Server.Grains.GrainRoundCoordination(grains, silo, provider.GetRequiredService<IFederationStore>())
+            ? new PrivateFl.Server.Grains.GrainRoundCoordination(grains, silo, provider.GetRequiredService<IFederationStore>(), provider.GetRequiredService<IClusterMembershipService>())
             : ActivatorUtilities.CreateInstance<LocalRoundCoordination>(provider));
         services.TryAddSingleton<TrainingCoordinator>();
         services.AddHostedService<StoreMigration>();

@@ -19,6 +19,7 @@ namespace PrivateFl.Cluster.Tests;
 /// round grain adds the cohort sums, and a killed silo costs its own cohorts, or the round when it held the round's
 /// grains (the next round then commits).
 /// </summary>
+[Collection(SiloProcessesRunInTurn.Name)]
 public sealed class ClusterRoundTests : IAsyncLifetime
 {
     private const string SessionId = "cluster-session";
@@ -154,7 +155,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         PrivateFl.Cluster.Rounds.IRoundGrain round = _cluster.Client.GetGrain<PrivateFl.Cluster.Rounds.IRoundGrain>(slot.RoundKey);
 
         Assert.False(await round.IsKnownAsync());
-        Assert.Equal(-1, await round.ReserveBudgetAsync());
+        Assert.Equal(-1, await round.ReserveBudgetAsync("front-end", 1));
         var report = new PrivateFl.Cluster.Rounds.FrontEndReport("front-end", ["a", "b", "c"], [new PrivateFl.Cluster.Rounds.CohortSum(0, 3, 2, new uint[ModelLength], ["a", "b", "c"])], [], [], [], 2, 2, 0);
         PrivateFl.Cluster.Rounds.RoundEnd end = await round.ReportAsync(report);
         Assert.False(end.Released);
@@ -162,11 +163,34 @@ public sealed class ClusterRoundTests : IAsyncLifetime
 
         // A front end's cohorts asking this grain for the reservation abort at MaskedInput: no survivor list goes out.
         SessionRuntime session = await Silo(1).GetRequiredService<SessionRegistry>().GetAsync(SessionId, CancellationToken.None);
-        RoundAbortedException refused = await Assert.ThrowsAsync<RoundAbortedException>(() => Silo(1).GetRequiredService<IRoundCoordination>().ReserveBudgetAsync(session, slot));
+        RoundAbortedException refused = await Assert.ThrowsAsync<RoundAbortedException>(() => Silo(1).GetRequiredService<IRoundCoordination>().ReserveBudgetAsync(session, slot, 1));
         Assert.Equal(RoundStage.MaskedInput, refused.Stage);
 
         Assert.Empty(await Store(0).ListBudgetReservationsAsync(SessionId, CancellationToken.None));
         Assert.Empty(await Store(0).ListRoundsAsync(SessionId, CancellationToken.None));
+        Assert.Equal(0L, (await Store(0).FindLatestModelAsync(SessionId, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task Round_OneFrontEndFormsFewerCohortsThanTheMinimum_AbortsBeforeAnyReservation()
+    {
+        // Three banks on silo 0 only: one cohort of three joins a round that needs two, on a cluster of three silos.
+        SessionDefinition definition = await CreateSessionAsync(9, new CohortSettingsData(3, 3, 2));
+        (string Id, int Silo)[] banks = await EnrolAsync([3, 0, 0]);
+        double[] delta = [.. Enumerable.Range(0, ModelLength).Select(j => j / 64.0)];
+
+        Task<RoundOutcome?>[] runs = [.. banks.Select(b => Task.Run(() => RunBankAsync(b.Silo, b.Id, definition, delta)))];
+
+        // Assert: the round aborts before its cohort unmasks, so it spends no budget.
+        foreach (Task<RoundOutcome?> run in runs)
+        {
+            CoordinatorException refused = await Assert.ThrowsAsync<CoordinatorException>(() => run.WaitAsync(TimeSpan.FromMinutes(1)));
+            Assert.Equal(ErrorReasons.RoundAborted, refused.Reason);
+        }
+
+        Assert.Empty(await Store(0).ListBudgetReservationsAsync(SessionId, CancellationToken.None));
+        RoundRecordData round = Assert.Single(await Store(0).ListRoundsAsync(SessionId, CancellationToken.None));
+        Assert.Equal((RoundOutcomeKind.Aborted, 3, (long?)null), (round.Outcome, round.Participants.Count, round.ModelVersion));
         Assert.Equal(0L, (await Store(0).FindLatestModelAsync(SessionId, CancellationToken.None))!.Version);
     }
 
@@ -178,7 +202,7 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         services.AddSingleton<IFederationStore, SqliteFederationStore>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<RoundReleaser>();
-        services.AddSingleton<IRoundCoordination>(p => new GrainRoundCoordination(p.GetRequiredService<IGrainFactory>(), p.GetRequiredService<ILocalSiloDetails>(), p.GetRequiredService<IFederationStore>()));
+        services.AddSingleton<IRoundCoordination>(p => new GrainRoundCoordination(p.GetRequiredService<IGrainFactory>(), p.GetRequiredService<ILocalSiloDetails>(), p.GetRequiredService<IFederationStore>(), p.GetRequiredService<IClusterMembershipService>()));
         services.AddSingleton<RoundOpener>();
         services.AddSingleton<TrainingCoordinator>();
         if (Environment.GetEnvironmentVariable("PRIVATEFL_TEST_LOG") is null)
@@ -239,11 +263,14 @@ public sealed class ClusterRoundTests : IAsyncLifetime
     // an aborted one, at most `retries` times.
     private async Task<RoundOutcome?> RunBankAsync(int silo, string clientId, SessionDefinition definition, double[] delta, Action? afterAdvertise = null, int retries = 0, CancellationToken cancel = default)
     {
+        // Resolved once, before any kill: a killed silo leaves the cluster's list, so an index read afterwards names
+        // another silo, or none (a retry of silo 2's bank after silo 0 died failed with an index out of range).
+        TrainingCoordinator frontEnd = FrontEnd(silo);
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return await RunOnceAsync(FrontEnd(silo), clientId, definition, delta, attempt == 0 ? afterAdvertise : null, cancel);
+                return await RunOnceAsync(frontEnd, clientId, definition, delta, attempt == 0 ? afterAdvertise : null, cancel);
             }
             catch (CoordinatorException ex) when (ex.Reason == ErrorReasons.RoundAborted && attempt < retries)
             {

@@ -22,10 +22,19 @@ public interface IRoundGrain : IGrainWithStringKey
     [Alias("IsKnown")]
     Task<bool> IsKnownAsync();
 
-    /// <summary>Reserves the round's charge against the session's budget, once however many cohorts ask.</summary>
-    /// <returns>The charge (the budget's n-th round), 0 if the budget pays for no further round, or -1 if the round is unknown here (its master was lost with its silo).</returns>
-    [Alias("Reserve")]
-    Task<int> ReserveBudgetAsync();
+    /// <summary>
+    /// Reserves the round's charge against the session's budget, once however many cohorts ask; a front end asks when
+    /// its first cohort is to unmask, saying how many cohorts it formed.
+    /// </summary>
+    /// <param name="frontEnd">The front end that asks.</param>
+    /// <param name="cohorts">How many cohorts that front end formed for the round.</param>
+    /// <returns>
+    /// The charge (the budget's n-th round), 0 if the budget pays for no further round, -1 if the round is unknown here
+    /// (its master was lost with its silo), or -2 if the round cannot release: it is sealed and all its front ends
+    /// together formed fewer cohorts than the session's minimum.
+    /// </returns>
+    [Alias("ReserveForCohorts")]
+    Task<int> ReserveBudgetAsync(string frontEnd, int cohorts);
 
     /// <summary>A front end's cohorts have all released or aborted: their sums and records. Completes when the round has ended.</summary>
     /// <param name="report">The front end's report.</param>

@@ -13,6 +13,12 @@ internal interface IRoundCoordination
     /// <summary>Gets this front end's name in round reports (its silo's address on a cluster).</summary>
     string FrontEnd { get; }
 
+    /// <summary>
+    /// Gets the fewest cohorts this front end's part of a session's round must have: the session's minimum when this
+    /// front end is the round's only one, else one, since the round's owner counts the cohorts of every front end.
+    /// </summary>
+    int CohortsToForm(SessionDefinition definition);
+
     /// <summary>Opens or joins the session's next round; or says why there is none. Call off the session's gate.</summary>
     Task<RoundSlot> JoinAsync(SessionRuntime session);
 
@@ -20,8 +26,11 @@ internal interface IRoundCoordination
     Task AbandonAsync(SessionRuntime session, RoundSlot slot);
 
     /// <summary>Reserves the round's charge against the budget, once per round; call before any cohort unmasks, off the gate.</summary>
-    /// <exception cref="Crypto.SecAgg.RoundAbortedException">The budget pays for no further round.</exception>
-    Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot);
+    /// <param name="session">The session.</param>
+    /// <param name="slot">The round.</param>
+    /// <param name="cohorts">How many cohorts this front end formed for the round.</param>
+    /// <exception cref="Crypto.SecAgg.RoundAbortedException">The budget pays for no further round, or the round cannot release.</exception>
+    Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts);
 
     /// <summary>
     /// Reports this front end's cohorts (their sums and record parts) and waits for the round's end; the session's

@@ -16,6 +16,9 @@ internal sealed class LocalRoundCoordination(SessionRegistry registry, RoundRele
 
     public string FrontEnd => "local";
 
+    // The only front end: its cohorts are the round's.
+    public int CohortsToForm(SessionDefinition definition) => (definition ?? throw new ArgumentNullException(nameof(definition))).MinimumCohorts;
+
     public async Task<RoundSlot> JoinAsync(SessionRuntime session)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -59,7 +62,7 @@ internal sealed class LocalRoundCoordination(SessionRegistry registry, RoundRele
         return Task.CompletedTask;
     }
 
-    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot)
+    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts)
     {
         ArgumentNullException.ThrowIfNull(slot);
         int charge = (await registry.ReserveBudgetAsync(session, slot.RoundNumber, time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false)).Charge;

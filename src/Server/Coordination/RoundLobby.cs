@@ -12,7 +12,14 @@ namespace PrivateFl.Server.Coordination;
 /// progress: opening a round and its tickets then cannot interleave with a stage. The window runs on the injected
 /// <see cref="TimeProvider"/>.
 /// </remarks>
-internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvider time, RoundOptions options, Func<bool> mayOpen, Action open) : IDisposable
+/// <param name="session">The session.</param>
+/// <param name="gate">The session's gate, shared with its round.</param>
+/// <param name="time">The clock of the gather window.</param>
+/// <param name="options">The front end's round options.</param>
+/// <param name="mayOpen">Whether the session may open a round now (under the gate).</param>
+/// <param name="open">Opens a round (under the gate).</param>
+/// <param name="cohortsToForm">The fewest cohorts a round of this lobby's banks forms (default: the session's minimum); see <see cref="IRoundCoordination.CohortsToForm"/>.</param>
+internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvider time, RoundOptions options, Func<bool> mayOpen, Action open, Func<int>? cohortsToForm = null) : IDisposable
 {
     private readonly Dictionary<string, TaskCompletionSource<RoundTicket>> _waiting = new(StringComparer.Ordinal);
     private ITimer? _gatherTimer;
@@ -65,7 +72,7 @@ internal sealed class RoundLobby(SessionDefinition session, Lock gate, TimeProvi
     /// <summary>Opens a round now, or starts the gather window, if enough banks wait and the session may run one.</summary>
     public void TryOpen()
     {
-        int minimum = Math.Max(options.MinimumClients, session.MinimumRoundClients);
+        int minimum = Math.Max(options.MinimumClients, session.MinimumClientsFor(cohortsToForm?.Invoke() ?? session.MinimumCohorts));
         if (!mayOpen() || _waiting.Count < minimum)
         {
             return;

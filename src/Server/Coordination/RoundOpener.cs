@@ -40,7 +40,7 @@ internal sealed partial class RoundOpener(SessionRegistry registry, IRoundCoordi
             }
 
             session.Opening = true;
-            (int take, int cohorts) = CohortPlan.Size(session.Definition, lobby.Count);
+            (int take, int cohorts) = CohortPlan.Size(session.Definition, lobby.Count, coordination.CohortsToForm(session.Definition));
             return FormAsync(session, lobby, lobby.Select(take), cohorts, start);
         }
     }

@@ -31,7 +31,10 @@ internal sealed record SessionDefinition(
     public int MinimumCohorts => Cohorts is { MinimumCohorts: > 0 } c ? c.MinimumCohorts : 1;
 
     /// <summary>The fewest waiting banks a round opens with: enough for its minimum cohorts at their minimum size.</summary>
-    public int MinimumRoundClients => Math.Max(MinimumClients, MinimumCohorts * MinimumCohortSize);
+    public int MinimumRoundClients => MinimumClientsFor(MinimumCohorts);
+
+    /// <summary>The fewest waiting banks that make <paramref name="cohorts"/> cohorts of the minimum size (and the session's fewest clients).</summary>
+    public int MinimumClientsFor(int cohorts) => Math.Max(MinimumClients, cohorts * MinimumCohortSize);
 }
 
 /// <summary>How a session splits each round's banks into cohorts (0 = the default of each field; see <see cref="SessionDefinition"/>).</summary>

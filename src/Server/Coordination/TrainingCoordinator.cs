@@ -205,7 +205,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
     }
 
     private RoundLobby Lobby(SessionRuntime session) =>
-        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && !session.Opening && session.State == SessionState.Active, () => OpenRound(session)));
+        _lobbies.GetOrAdd(session.Definition.SessionId, _ => new RoundLobby(session.Definition, session.Gate, _time, _options, () => session.Round is null && !session.Opening && session.State == SessionState.Active, () => OpenRound(session), () => _coordination.CohortsToForm(session.Definition)));
 
     // Under the gate: the opener chooses the banks now and settles the round once their keys are read off the gate.
     private void OpenRound(SessionRuntime session)
@@ -221,7 +221,7 @@ internal sealed partial class TrainingCoordinator : IDisposable
             cohorts,
             session.Gate,
             (setup, release, aborted, beforeUnmask) => new RoundDriver(setup, session.Gate, _time, _driverLogger, release, aborted, beforeUnmask),
-            _ => ReserveAsync(session, slot),
+            master => ReserveAsync(session, slot, master.Cohorts.Count),
             (master, released, reasons) => Released(session, slot, master, released, reasons),
             (master, reason) => Aborted(session, master, reason));
         session.Round = round;
@@ -247,9 +247,9 @@ internal sealed partial class TrainingCoordinator : IDisposable
     /// current, so no next round opens on the previous model.
     /// </summary>
     // Off the gate: the round's owner reserves once, whoever asks first.
-    private async Task<int> ReserveAsync(SessionRuntime session, RoundSlot slot)
+    private async Task<int> ReserveAsync(SessionRuntime session, RoundSlot slot, int cohorts)
     {
-        int charge = await _coordination.ReserveBudgetAsync(session, slot).ConfigureAwait(false);
+        int charge = await _coordination.ReserveBudgetAsync(session, slot, cohorts).ConfigureAwait(false);
         return charge > 0 ? charge : throw new RoundAbortedException(RoundStage.MaskedInput, $"The session's privacy budget (ε = {session.Definition.Privacy.EpsilonBudget:G4}) pays for no further round; the sum is not unmasked.");
     }
 

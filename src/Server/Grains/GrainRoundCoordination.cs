@@ -9,9 +9,19 @@ namespace PrivateFl.Server.Grains;
 /// stay in this process (their masked inputs never leave it); only the join, the reservation and the cohort sums go
 /// to the grains.
 /// </summary>
-internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDetails silo, IFederationStore store) : IRoundCoordination
+internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDetails silo, IFederationStore store, IClusterMembershipService membership) : IRoundCoordination
 {
     public string FrontEnd { get; } = silo.SiloAddress.ToParsableString();
+
+    // With other silos, the round's cohorts come from every front end that joins: the round grain requires the session's
+    // minimum of all of them, and a front end needs only banks for one (it would otherwise wait for minimum cohorts × minimum
+    // size banks of its own, which the whole cluster may not have). Alone, its cohorts are the round's.
+    public int CohortsToForm(SessionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        int silos = membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        return silos > 1 ? 1 : definition.MinimumCohorts;
+    }
 
     public async Task<RoundSlot> JoinAsync(SessionRuntime session)
     {
@@ -37,10 +47,9 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
         return grains.GetGrain<IRoundGrain>(slot.RoundKey).ReportAsync(new FrontEndReport(FrontEnd, [], [], [], [], [], 0, 0, 0));
     }
 
-    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot)
+    public async Task<int> ReserveBudgetAsync(SessionRuntime session, RoundSlot slot, int cohorts)
     {
         ArgumentNullException.ThrowIfNull(slot);
-
         // The round grain reserves once however often it is asked, so a call that timed out is made again, as a report is:
         // a front end busy with thousands of banks can see the first answer late, and a fault here aborts every cohort of
         // this front end (they share the reservation). Found by the scale-out benchmark (10,000 banks on 3 silos).
@@ -50,7 +59,7 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
         {
             try
             {
-                charge = await round.ReserveBudgetAsync().ConfigureAwait(false);
+                charge = await round.ReserveBudgetAsync(FrontEnd, cohorts).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex) when (IsTimeout(ex) && attempt < ReportAttempts)
@@ -58,7 +67,12 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
             }
         }
 
-        return charge >= 0 ? charge : throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s master was lost with its silo; no budget was reserved and the sum is not unmasked.");
+        return charge switch
+        {
+            >= 0 => charge,
+            -2 => throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s front ends formed fewer cohorts than the session's minimum; no budget was reserved and the sums are not unmasked."),
+            _ => throw new Crypto.SecAgg.RoundAbortedException(Crypto.SecAgg.RoundStage.MaskedInput, $"Round {slot.RoundNumber}'s master was lost with its silo; no budget was reserved and the sum is not unmasked."),
+        };
     }
 
     // A report is idempotent, so a call that timed out is made again; a master that cannot be reached (its silo died)

@@ -21,6 +21,8 @@ internal sealed partial class RoundGrain(IFederationStore store, RoundReleaser r
 {
     private readonly Dictionary<string, FrontEndReport?> _frontEnds = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<RoundEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _sealedFinal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<string, int> _formed = new(StringComparer.Ordinal);
     private RoundSlot? _slot;
     private SessionDefinition? _definition;
     private bool _final;
@@ -40,21 +42,80 @@ internal sealed partial class RoundGrain(IFederationStore store, RoundReleaser r
         }
 
         _final |= final;
+        if (_final)
+        {
+            _sealedFinal.TrySetResult();
+        }
+
         _watch ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true });
         await TryEndAsync().ConfigureAwait(true);
     }
 
     public Task<bool> IsKnownAsync() => Task.FromResult(_slot is not null);
 
-    public Task<int> ReserveBudgetAsync()
+    public async Task<int> ReserveBudgetAsync(string frontEnd, int cohorts)
     {
+        ArgumentNullException.ThrowIfNull(frontEnd);
         if (_slot is not { } slot || _definition is not { } definition)
         {
             // A reactivation: the round it fenced off must not reserve (nor unmask) under a charge it cannot report.
-            return Task.FromResult(-1);
+            return -1;
         }
 
-        return _reservation ??= ReserveOnceAsync(slot, definition);
+        if (_frontEnds.ContainsKey(frontEnd))
+        {
+            _formed[frontEnd] = cohorts;
+        }
+
+        if (_reservation is null)
+        {
+            // Which front ends take part is known once the round is sealed (the formation window, a second or so); a
+            // round whose front ends together formed fewer cohorts than the minimum cannot release, so it must not
+            // spend the budget: a front end of a cluster that formed one cohort alone would otherwise pay a charge per
+            // round for nothing.
+            try
+            {
+                await _sealedFinal.Task.WaitAsync(SealWait, time).ConfigureAwait(true);
+            }
+            catch (TimeoutException)
+            {
+                // Not sealed (its session grain is gone): the round is judged by what it knows.
+            }
+
+            if (_reservation is null && FormedTooFewCohorts(definition))
+            {
+                return -2;
+            }
+        }
+
+        return await (_reservation ??= ReserveOnceAsync(slot, definition)).ConfigureAwait(true);
+    }
+
+    private static TimeSpan SealWait => TimeSpan.FromSeconds(10);
+
+    // True only when it is certain: the round is sealed and every front end of it has said how many cohorts it formed
+    // (by reserving) or has reported without reserving (none of its cohorts reached the unmasking).
+    private bool FormedTooFewCohorts(SessionDefinition definition)
+    {
+        if (!_final)
+        {
+            return false;
+        }
+
+        int cohorts = 0;
+        foreach ((string frontEnd, FrontEndReport? report) in _frontEnds)
+        {
+            if (_formed.TryGetValue(frontEnd, out int formed))
+            {
+                cohorts += formed;
+            }
+            else if (report is null)
+            {
+                return false;
+            }
+        }
+
+        return cohorts < definition.MinimumCohorts;
     }
 
     public async Task<RoundEnd> ReportAsync(FrontEndReport report)

@@ -51,6 +51,16 @@ internal sealed partial class SessionGrain(IFederationStore store, SessionRegist
         IReadOnlyList<BudgetReservation> charges = await store.ListBudgetReservationsAsync(sessionId, CancellationToken.None).ConfigureAwait(true);
         ModelVersionRecord model = await store.FindLatestModelAsync(sessionId, CancellationToken.None).ConfigureAwait(true)
             ?? throw new InvalidOperationException($"Session '{sessionId}' has no model version.");
+        foreach (BudgetReservation lost in charges.Where(c => !rounds.Any(r => r.RoundNumber == c.RoundNumber)))
+        {
+            // A round that reserved its charge and has no record lost its round grain with a previous activation of this
+            // grain (both on the silo that died), so nobody recorded its end: it is recorded as aborted here, before the
+            // next round opens, so that every charge has its round in the record.
+            string reason = "the round's master was lost with its silo after the round reserved its charge; nothing was released, and the charge stands.";
+            LogLostRoundRecorded(logger, sessionId, lost.RoundNumber);
+            await releaser.RecordAbortedAsync(sessionId, lost.RoundNumber, new FrontEndReport("session", [], [], [reason], [], [], 0, 0, lost.ReservedUnixMs), reason).ConfigureAwait(true);
+        }
+
         int completed = rounds.Count(r => r.Outcome == RoundOutcomeKind.Completed);
         long number = Math.Max(rounds.Count == 0 ? 1 : rounds.Max(r => r.RoundNumber) + 1, charges.Count == 0 ? 1 : charges.Max(c => c.RoundNumber) + 1);
         var slot = new RoundSlot(RoundSlotStatus.Open, sessionId, number, Guid.NewGuid().ToString("n"), model.Version, charges.Count, completed, string.Empty);
@@ -131,6 +141,9 @@ internal sealed partial class SessionGrain(IFederationStore store, SessionRegist
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information, EventName = "ClusterRoundOpened", Message = "Session {SessionId} round {RoundNumber} (epoch {Epoch}) opened on the cluster with {FrontEnds} front ends so far.")]
     private static partial void LogRoundOpened(ILogger logger, string sessionId, long roundNumber, string epoch, int frontEnds);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Warning, EventName = "ClusterLostRoundRecorded", Message = "Session {SessionId} round {RoundNumber} reserved its charge but was never recorded (its round grain was lost with its silo); it is recorded as aborted.")]
+    private static partial void LogLostRoundRecorded(ILogger logger, string sessionId, long roundNumber);
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning, EventName = "ClusterRoundLost", Message = "Session {SessionId} round {RoundNumber}: its round grain was lost with its silo; the round is aborted.")]
     private static partial void LogRoundLost(ILogger logger, string sessionId, long roundNumber);
