@@ -78,12 +78,19 @@ internal static class ScaleOutBenchmark
             {
                 foreach (int s in silos)
                 {
-                    using var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!)
+                    // Under `dotnet run` this process is the app host, which takes no assembly argument; under `dotnet x.dll` it is the muxer.
+                    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+                    if (string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), "dotnet", StringComparison.Ordinal))
                     {
-                        ArgumentList = { typeof(ScaleOutBenchmark).Assembly.Location, "scaleout", "one", s.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture), d.ToString(CultureInfo.InvariantCulture), cohort.ToString(CultureInfo.InvariantCulture) },
-                        RedirectStandardOutput = true,
-                        UseShellExecute = false,
-                    })!;
+                        start.ArgumentList.Add(typeof(ScaleOutBenchmark).Assembly.Location);
+                    }
+
+                    foreach (string argument in new[] { "scaleout", "one", s.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture), d.ToString(CultureInfo.InvariantCulture), cohort.ToString(CultureInfo.InvariantCulture) })
+                    {
+                        start.ArgumentList.Add(argument);
+                    }
+
+                    using var child = Process.Start(start)!;
                     string output = child.StandardOutput.ReadToEnd();
                     child.WaitForExit();
                     Console.Write(output);
