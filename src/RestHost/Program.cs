@@ -7,6 +7,9 @@ using PrivateFl.ClientSdk;
 using PrivateFl.RestHost;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+
+// A refused start is printed as one line by RestHostStartup; the host's own "failed to start" entry would add a stack trace.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 builder.Services.AddOptions<RestHostOptions>().BindConfiguration(nameof(RestHostOptions)).ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<RestHostOptions>, RestHostOptionsValidator>();
 builder.Services.AddSingleton(services => new HostSchema(HostSchema.Resolve(services.GetRequiredService<IOptions<RestHostOptions>>().Value.Schema).Schema
@@ -44,7 +47,11 @@ builder.Services.AddOptions<FormOptions>().Configure<IOptions<RestHostOptions>>(
     form.MultipartBodyLengthLimit = options.Value.MaxRequestBodyBytes;
 });
 
-WebApplication app = builder.Build();
+if (RestHostStartup.TryBuild(builder, Console.Error, out int refused) is not { } app)
+{
+    return refused;
+}
+
 app.UseRestHostObservability();
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
@@ -102,7 +109,7 @@ app.MapPost("/fl_predict", PredictAsync)
 
 app.MapModelReports();
 
-app.Run();
+return await RestHostStartup.RunAsync(app, Console.Error);
 
 static async Task<IResult> TrainAsync(HttpContext context, IOptions<RestHostOptions> options, HostSchema hostSchema, TrainingJobs jobs, bool? wait, CancellationToken cancellationToken)
 {

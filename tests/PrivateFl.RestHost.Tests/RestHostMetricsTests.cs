@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 namespace PrivateFl.RestHost.Tests;
 
 /// <summary>The REST host's metrics and their Prometheus endpoint (issue 14).</summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed class RestHostMetricsTests
 {
     private const string ApiKey = "rest-metrics-api-key-0123";
