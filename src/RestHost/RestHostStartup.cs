@@ -62,7 +62,7 @@ internal static class RestHostStartup
         return ex switch
         {
             OptionsValidationException options => ("invalid configuration: " + OneLine(string.Join(" ", options.Failures)), ConfigurationError),
-            IOException io when io.InnerException is SocketException || io.Message.Contains("bind", StringComparison.OrdinalIgnoreCase) => ("cannot listen: " + OneLine(io.Message), ListenError),
+            IOException io when io.InnerException is SocketException or Microsoft.AspNetCore.Connections.AddressInUseException => ("cannot listen: " + OneLine(io.Message), ListenError),
             InvalidOperationException invalid => ("cannot start: " + OneLine(invalid.Message), ConfigurationError),
             _ => ($"cannot start: {ex.GetType().Name}: {OneLine(ex.Message)}", OtherError),
         };
