@@ -1,3 +1,6 @@
+extern alias sdk;
+
+using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,7 +13,11 @@ using PrivateFl.Crypto.SecAgg;
 using PrivateFl.Server.Coordination;
 using PrivateFl.Server.Grains;
 using PrivateFl.Server.Options;
+using PrivateFl.Server.Services;
 using PrivateFl.Server.Storage;
+using SdkAnnouncement = sdk::PrivateFl.Protocol.V1.RoundAnnouncement;
+using SdkCohortFloor = sdk::PrivateFl.ClientSdk.Transport.CohortFloor;
+using SdkValidator = sdk::PrivateFl.ClientSdk.Transport.AnnouncementValidator;
 
 namespace PrivateFl.Cluster.Tests;
 
@@ -192,6 +199,36 @@ public sealed class ClusterRoundTests : IAsyncLifetime
         RoundRecordData round = Assert.Single(await Store(0).ListRoundsAsync(SessionId, CancellationToken.None));
         Assert.Equal((RoundOutcomeKind.Aborted, 3, (long?)null), (round.Outcome, round.Participants.Count, round.ModelVersion));
         Assert.Equal(0L, (await Store(0).FindLatestModelAsync(SessionId, CancellationToken.None))!.Version);
+    }
+
+    /// <summary>
+    /// The server chooses cohort membership, so the banks enforce the cohort size themselves: every bank of a round
+    /// formed on three silos checks its own cohort's announcement as the SDK does, accepts it at the session's minimum,
+    /// and refuses it (naming the cohort) when its own floor is above its cohort's size.
+    /// </summary>
+    [Fact]
+    public async Task Round_OnThreeSilos_EveryBankChecksItsCohortsSize_AndABankWhoseFloorIsAboveItRefuses()
+    {
+        // Four banks per silo: each front end forms one cohort of four (at least three, at least two cohorts per round).
+        int[] perSilo = [4, 4, 4];
+        SessionDefinition definition = await CreateSessionAsync(perSilo.Sum(), new CohortSettingsData(4, 3, 2));
+        (string Id, int Silo)[] banks = await EnrolAsync(perSilo);
+        TrainingCoordinator[] frontEnds = [FrontEnd(0), FrontEnd(1), FrontEnd(2)];
+
+        RoundTicket[] tickets = await Task.WhenAll(banks.Select(b => Task.Run(() => frontEnds[b.Silo].WaitForRoundAsync(SessionId, b.Id, definition.SchemaHash, CancellationToken.None)))).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(3, tickets.Select(t => (t.Cohort, string.Join(',', t.Participants.Select(p => p.ClientId)))).Distinct().Count());
+        for (int i = 0; i < banks.Length; i++)
+        {
+            SdkAnnouncement wire = SdkAnnouncement.Parser.ParseFrom(ProtoMapper.ToProto(tickets[i]).ToByteArray());
+            byte[] key = tickets[i].Participants.Single(p => p.Index == tickets[i].Index).IdentityPublicKey;
+            Assert.Equal(4, tickets[i].Participants.Count);
+
+            _ = SdkValidator.ValidatePlan(wire, SessionId, banks[i].Id, key, ModelLength, cohortFloor: new SdkCohortFloor(definition.MinimumCohortSize, 3));
+            Exception refused = Assert.ThrowsAny<Exception>(() => SdkValidator.ValidatePlan(wire, SessionId, banks[i].Id, key, ModelLength, cohortFloor: new SdkCohortFloor(definition.MinimumCohortSize, 5)));
+            Assert.IsType<sdk::PrivateFl.ClientSdk.FederationException>(refused, exactMatch: false);
+            Assert.Contains("cohort", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     private static void AddFrontEnd(IServiceCollection services, string database)

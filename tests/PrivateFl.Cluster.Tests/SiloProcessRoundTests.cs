@@ -1,8 +1,10 @@
+extern alias sdk;
+
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
-using PrivateFl.ClientSdk;
+using sdk::PrivateFl.ClientSdk;
 using PrivateFl.Crypto.Primitives;
 using PrivateFl.Protocol.V1;
 using PrivateFl.Server.Options;
