@@ -54,19 +54,7 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
         // a front end busy with thousands of banks can see the first answer late, and a fault here aborts every cohort of
         // this front end (they share the reservation). Found by the scale-out benchmark (10,000 banks on 3 silos).
         IRoundGrain round = grains.GetGrain<IRoundGrain>(slot.RoundKey);
-        int charge;
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                charge = await round.ReserveBudgetAsync(FrontEnd, cohorts).ConfigureAwait(false);
-                break;
-            }
-            catch (Exception ex) when (IsTimeout(ex) && attempt < ReportAttempts)
-            {
-            }
-        }
-
+        int charge = await AskAgainOnTimeoutAsync(() => round.ReserveBudgetAsync(FrontEnd, cohorts)).ConfigureAwait(false);
         return charge switch
         {
             >= 0 => charge,
@@ -81,33 +69,42 @@ internal sealed class GrainRoundCoordination(IGrainFactory grains, ILocalSiloDet
     private async Task<RoundEnd> ReportAsync(RoundSlot slot, FrontEndReport report)
     {
         IRoundGrain round = grains.GetGrain<IRoundGrain>(slot.RoundKey);
+        try
+        {
+            return await AskAgainOnTimeoutAsync(() => round.ReportAsync(report)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTimeout(ex) || ex is OrleansException)
+        {
+            RoundRecordData? record = (await store.ListRoundsAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault(r => r.RoundNumber == slot.RoundNumber);
+            if (record is { Outcome: RoundOutcomeKind.Completed, ModelVersion: long version })
+            {
+                int charged = (await store.ListBudgetReservationsAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false)).Count;
+                ModelVersionRecord? model = await store.FindModelAsync(slot.SessionId, version, CancellationToken.None).ConfigureAwait(false);
+                StoredSession? stored = await store.FindSessionAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false);
+                return new RoundEnd(true, version, model?.EpsilonSpent ?? 0, charged, stored?.State == SessionState.Completed, string.Empty);
+            }
+
+            string reason = record?.AbortReason ?? $"the round's master could not be reached ({ex.GetType().Name}); nothing was released.";
+            return new RoundEnd(false, slot.ModelVersion, 0, slot.ChargedRounds, false, reason);
+        }
+    }
+
+    private const int Attempts = 3;
+
+    // Both calls to the round grain are idempotent, so one that timed out is made again, up to Attempts times in all.
+    private static async Task<T> AskAgainOnTimeoutAsync<T>(Func<Task<T>> call)
+    {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
-                return await round.ReportAsync(report).ConfigureAwait(false);
+                return await call().ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsTimeout(ex) && attempt < ReportAttempts)
+            catch (Exception ex) when (IsTimeout(ex) && attempt < Attempts)
             {
-            }
-            catch (Exception ex) when (IsTimeout(ex) || ex is OrleansException)
-            {
-                RoundRecordData? record = (await store.ListRoundsAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false)).FirstOrDefault(r => r.RoundNumber == slot.RoundNumber);
-                if (record is { Outcome: RoundOutcomeKind.Completed, ModelVersion: long version })
-                {
-                    int charged = (await store.ListBudgetReservationsAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false)).Count;
-                    ModelVersionRecord? model = await store.FindModelAsync(slot.SessionId, version, CancellationToken.None).ConfigureAwait(false);
-                    StoredSession? stored = await store.FindSessionAsync(slot.SessionId, CancellationToken.None).ConfigureAwait(false);
-                    return new RoundEnd(true, version, model?.EpsilonSpent ?? 0, charged, stored?.State == SessionState.Completed, string.Empty);
-                }
-
-                string reason = record?.AbortReason ?? $"the round's master could not be reached ({ex.GetType().Name}); nothing was released.";
-                return new RoundEnd(false, slot.ModelVersion, 0, slot.ChargedRounds, false, reason);
             }
         }
     }
-
-    private const int ReportAttempts = 3;
 
     // A grain call that outlived its response timeout faults with TimeoutException; under heavy load the scale-out
     // benchmark (3 silos, 5,000 banks, d = 10^5) also saw the reservation fault with OperationCanceledException ("message
